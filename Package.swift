@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+// Twofold: password + TOTP login with the seeds isolated in a separate vault process.
+// No package dependencies by design: only the Swift toolchain and the system OpenSSL.
+import PackageDescription
+
+let package = Package(
+    name: "Twofold",
+    targets: [
+        // MARK: Lowest layer: the system libraries and the syscall boundary.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "TwofoldCrypto", dependencies: ["CLibCrypto"]),
+        .target(name: "TwofoldSystem"),
+
+        // MARK: Pure modules (no I/O).
+        .target(name: "TwofoldOTP", dependencies: ["TwofoldCrypto"]),
+        .target(name: "TwofoldQR"),
+        .target(name: "TwofoldWire"),
+        .target(name: "TwofoldHTTP"),
+
+        // MARK: Modules that do I/O through TwofoldSystem.
+        .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
+        .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
+
+        // MARK: Tests.
+        .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
+        .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
+        .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem"]),
+        .testTarget(name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem"]),
+        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"]),
+        .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
+        .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"]),
+        .testTarget(name: "TwofoldProcessTests", dependencies: ["TwofoldProcess"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
