@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "TwofoldQR"),
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
+        .target(name: "TwofoldPhone"),
 
         // MARK: Modules that do I/O through TwofoldSystem.
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
         .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"]),
         .testTarget(name: "TwofoldProcessTests", dependencies: ["TwofoldProcess"]),
+        .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
     ],
     swiftLanguageModes: [.v6]
 )
