@@ -136,6 +136,14 @@ public final class LogSink: Sendable {
     /// stderr, with journald prefixes when running under systemd (`JOURNAL_STREAM` is set).
     public static let standardError = LogSink(target: .fileDescriptor(2), journald: getenv("JOURNAL_STREAM") != nil)
 
+    /// Appends to a file (created 0600), e.g. an audit log. Each line is one `write` on an
+    /// `O_APPEND` descriptor, so lines from several threads never interleave.
+    public static func appendingFile(_ path: String) throws(ProcessError) -> LogSink {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .unusableFile(path, reason: String(cString: strerror(errno))) }
+        return LogSink(target: .fileDescriptor(fd), journald: false)
+    }
+
     /// Keeps lines in memory; for tests that assert what was (and was not) logged.
     public static func memory(journald: Bool = false) -> LogSink { LogSink(target: .memory, journald: journald) }
 
