@@ -110,12 +110,17 @@ public final class Socket: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The peer's pid/uid/gid (Unix-domain sockets only; `EINVAL`-style errors otherwise).
+    /// The peer's pid/uid/gid. Unix-domain sockets only: for other sockets the kernel has no
+    /// credentials (it reports pid 0, uid/gid -1) and this throws `ENOPROTOOPT`, so a caller
+    /// can never mistake "unknown" for a real identity.
     public func peerCredentials() throws(SystemError) -> PeerCredentials {
         var credentials = twofold_ucred()
         var length = socklen_t(MemoryLayout<twofold_ucred>.size)
         try syscall("getsockopt(SO_PEERCRED)") {
             getsockopt(descriptor.rawValue, SOL_SOCKET, SO_PEERCRED, &credentials, &length)
+        }
+        guard credentials.pid != 0 || credentials.uid != UInt32.max else {
+            throw SystemError(call: "getsockopt(SO_PEERCRED)", errno: ENOPROTOOPT)
         }
         return PeerCredentials(processID: credentials.pid, userID: credentials.uid, groupID: credentials.gid)
     }
