@@ -10,21 +10,49 @@ func temporarySocketPath(_ label: String) -> String {
     "/tmp/tf-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
 }
 
-/// Blocks the calling (test) thread until `count` signals arrive or `seconds` pass.
+/// Opens once `count` signals have arrived. Async tests `await` it (never blocking one of the
+/// cooperative pool's few threads); plain threads use the blocking `wait(seconds:)`.
 final class Latch: Sendable {
+    private struct State {
+        var remaining: Int
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
     private let semaphore = DispatchSemaphore(value: 0)
-    private let count: Int
 
-    init(count: Int = 1) { self.count = count }
+    init(count: Int = 1) { state = Mutex(State(remaining: count)) }
 
-    func signal() { semaphore.signal() }
-
-    /// True if all signals arrived in time.
-    func wait(seconds: Double = 5) -> Bool {
-        for _ in 0..<count where semaphore.wait(timeout: .now() + seconds) == .timedOut {
-            return false
+    func signal() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+            state.remaining -= 1
+            guard state.remaining == 0 else { return nil }
+            defer { state.waiters = [] }
+            return state.waiters
         }
+        guard let waiters else { return }
+        semaphore.signal()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    var isOpen: Bool { state.withLock { $0.remaining <= 0 } }
+
+    /// Blocks the calling thread; true if the latch opened within `seconds`.
+    func wait(seconds: Double = 5) -> Bool {
+        guard semaphore.wait(timeout: .now() + seconds) == .success else { return false }
+        semaphore.signal()  // leave it open for other waiters
         return true
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state -> Bool in
+                if state.remaining <= 0 { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if open { continuation.resume() }
+        }
     }
 }
 
