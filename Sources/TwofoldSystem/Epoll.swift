@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 internal import CLinuxSystem
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// An epoll instance in level-triggered mode. Each registration carries a 64-bit token that
 /// comes back with its events, so a stale event for a replaced descriptor number is recognised.

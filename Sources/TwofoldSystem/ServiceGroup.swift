@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Runs a daemon's services the way swift-service-lifecycle does: start them in order, wait
 /// for SIGTERM/SIGINT, a service failure or `triggerGracefulShutdown()`, then shut them down
@@ -12,7 +13,9 @@ import Synchronization
 /// The deadline is measured with `loop`'s clock and enforced with a timer on `loop`: a service
 /// still shutting down at the deadline is abandoned (its `shutdown` task is cancelled), the
 /// group records `ETIMEDOUT` for it and moves on, so a stuck service cannot hold the process.
-/// `loop` must keep running until `run()` returns.
+/// `loop` must keep running until `run()` returns. For SIGTERM/SIGINT to reach the group, the
+/// daemon's `main` blocks them first (`SignalHandler.block(Signal.handledSignals)`), before
+/// any other thread starts.
 public final class ServiceGroup: Sendable {
     private let services: [any Service]
     private let loop: EventLoop

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 internal import CLinuxSystem
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Delivers signals as ordinary events on an event loop (signalfd), so handling SIGTERM is
 /// plain code on the loop thread instead of async-signal-safe code in a handler.

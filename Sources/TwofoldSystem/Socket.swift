@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 internal import CLinuxSystem
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A non-blocking, close-on-exec stream socket (TCP or Unix-domain). I/O returns `IOResult`:
 /// `.wouldBlock` means wait for readiness on an `EventLoop`. Sends use MSG_NOSIGNAL, so a
@@ -55,7 +56,9 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     /// Writes as much of `buffer` as the kernel takes; the count may be short.
     public func write(_ buffer: UnsafeRawBufferPointer) throws(SystemError) -> IOResult<Int> {
-        try nonBlockingSyscall("send") { send(descriptor.rawValue, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+        try nonBlockingSyscall("send") {
+            send(descriptor.rawValue, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+        }
     }
 
     public func write(_ bytes: [UInt8]) throws(SystemError) -> IOResult<Int> {
@@ -105,7 +108,7 @@ public final class Socket: Sendable, CustomStringConvertible {
             }
         do {
             try syscall("shutdown") { Glibc.shutdown(descriptor.rawValue, how) }
-        } catch where error.errno == ENOTCONN {
+        } catch  where error.errno == ENOTCONN {
             return
         }
     }

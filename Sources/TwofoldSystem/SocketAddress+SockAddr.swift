@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 extension SocketAddress {
@@ -59,10 +59,12 @@ extension SocketAddress {
         switch Int32(storage.ss_family) {
         case AF_INET:
             let address = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) }
-            self = .ipv4(host: Self.text(of: address.sin_addr, family: AF_INET), port: UInt16(bigEndian: address.sin_port))
+            self = .ipv4(
+                host: Self.text(of: address.sin_addr, family: AF_INET), port: UInt16(bigEndian: address.sin_port))
         case AF_INET6:
             let address = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
-            self = .ipv6(host: Self.text(of: address.sin6_addr, family: AF_INET6), port: UInt16(bigEndian: address.sin6_port))
+            self = .ipv6(
+                host: Self.text(of: address.sin6_addr, family: AF_INET6), port: UInt16(bigEndian: address.sin6_port))
         case AF_UNIX:
             let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
             let pathLength = max(0, Int(length) - pathOffset)

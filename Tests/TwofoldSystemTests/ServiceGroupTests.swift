@@ -160,7 +160,8 @@ private final class ContextHolder: Sendable {
         let firstStopped = Latch()
         let services = [
             ProbeService(name: "a", log: log, started: started, stopping: firstStopped),
-            ProbeService(name: "b", log: log, shutdownBehaviour: .hangUntilCancelled, started: started, stopping: stuckStopping),
+            ProbeService(
+                name: "b", log: log, shutdownBehaviour: .hangUntilCancelled, started: started, stopping: stuckStopping),
         ]
         let group = ServiceGroup(services: services, loop: loop, gracePeriod: .seconds(10), signals: [])
         let running = Task { try await group.run() }

@@ -50,6 +50,7 @@ import Testing
         SignalHandler.ignoreBrokenPipe()
         var action = sigaction()
         #expect(sigaction(SIGPIPE, nil, &action) == 0)
-        #expect(unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
+        #expect(
+            unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
     }
 }

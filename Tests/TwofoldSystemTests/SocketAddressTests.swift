@@ -41,7 +41,9 @@ import Testing
     func sockaddrConversion_roundTrips(address: SocketAddress) throws {
         let decoded = try address.withSockAddr { pointer, length throws(SystemError) in
             var storage = sockaddr_storage()
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: Int(length))) }
+            withUnsafeMutableBytes(of: &storage) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: Int(length)))
+            }
             return try SocketAddress(storage: storage, length: length)
         }
         #expect(decoded == address)

@@ -194,7 +194,8 @@ import Testing
 
     @Test(arguments: ["file", "abstract"])
     func sendDatagram_deliversOneMessageToAUnixDatagramSocket(kind: String) throws {
-        let path = kind == "file" ? temporarySocketPath("notify") : "@twofold-notify-\(UInt32.random(in: 0...UInt32.max))"
+        let path =
+            kind == "file" ? temporarySocketPath("notify") : "@twofold-notify-\(UInt32.random(in: 0...UInt32.max))"
         defer { if kind == "file" { unlink(path) } }
         let receiver = try Socket.make(family: AF_UNIX, type: Int32(SOCK_DGRAM.rawValue))
         try SocketAddress.unix(path: path).withSockAddr { pointer, length throws(SystemError) in

@@ -68,8 +68,10 @@ import Testing
             }
         }
         #expect(queue.count == reference.count)
-        let expected = reference.sorted { ($0.value.deadline, $0.value.sequence) < ($1.value.deadline, $1.value.sequence) }
-            .map(\.key)
+        let expected = reference.sorted {
+            ($0.value.deadline, $0.value.sequence) < ($1.value.deadline, $1.value.sequence)
+        }
+        .map(\.key)
         #expect(queue.popExpired(now: Deadline(nanoseconds: 1000)) == expected)
     }
 
