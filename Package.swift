@@ -13,7 +13,9 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "TwofoldCrypto", dependencies: ["CLibCrypto"]),
-        .target(name: "TwofoldSystem"),
+        // Linux headers Glibc does not export (epoll, eventfd, signalfd); header-only, no C code.
+        .systemLibrary(name: "CLinuxSystem"),
+        .target(name: "TwofoldSystem", dependencies: ["CLinuxSystem"]),
 
         // MARK: Pure modules (no I/O).
         .target(name: "TwofoldOTP", dependencies: ["TwofoldCrypto"]),
