@@ -68,7 +68,9 @@ public struct HTTPResponse: Hashable, Sendable {
 
     /// Appends the response as the answer to `head`, honouring its keep-alive decision, its
     /// version and HEAD. Pass `keepAlive: false` to close regardless of what the client wanted.
-    public func serialize(into out: inout [UInt8], date: String, respondingTo head: HTTPRequestHead, keepAlive: Bool = true) {
+    public func serialize(
+        into out: inout [UInt8], date: String, respondingTo head: HTTPRequestHead, keepAlive: Bool = true
+    ) {
         serialize(
             into: &out, date: date, keepAlive: keepAlive && head.keepAlive, requestVersion: head.version,
             omitBody: head.method == .head)

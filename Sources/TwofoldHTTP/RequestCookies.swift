@@ -41,7 +41,8 @@ public struct RequestCookies: Hashable, Sendable, RandomAccessCollection {
             if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
             }
-            cookies.append(Cookie(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+            cookies.append(
+                Cookie(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
         }
     }
 }

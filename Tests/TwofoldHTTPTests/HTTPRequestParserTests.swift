@@ -148,8 +148,10 @@ import TwofoldHTTP
 
     @Test func parse_allowedHosts_acceptsListedHostsIgnoringCaseAndRefusesOthers() {
         let allowed = ["login.example.com", "localhost:8080"]
-        let ok = ParserHarness.events([Array("GET / HTTP/1.1\r\nHost: LOGIN.example.com\r\n\r\n".utf8)], allowedHosts: allowed)
-        let other = ParserHarness.events([Array("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n".utf8)], allowedHosts: allowed)
+        let ok = ParserHarness.events(
+            [Array("GET / HTTP/1.1\r\nHost: LOGIN.example.com\r\n\r\n".utf8)], allowedHosts: allowed)
+        let other = ParserHarness.events(
+            [Array("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n".utf8)], allowedHosts: allowed)
         let noHost = ParserHarness.events([Array("GET / HTTP/1.0\r\n\r\n".utf8)], allowedHosts: allowed)
         #expect(Verdict(ok) == .accepted())
         #expect(Verdict(other) == .refused(400, "http.host_not_allowed"))

@@ -26,7 +26,9 @@ import TwofoldHTTP
     }
 
     @Test func init_fromHeaders_readsEveryCookieFieldAndFirstWins() {
-        let headers: HTTPHeaders = ["Cookie": "__Host-sid=abc; theme=dark", "Accept": "*/*", "cookie": "__Host-sid=old"]
+        let headers: HTTPHeaders = [
+            "Cookie": "__Host-sid=abc; theme=dark", "Accept": "*/*", "cookie": "__Host-sid=old",
+        ]
         let cookies = RequestCookies(headers: headers)
         #expect(cookies.count == 3)
         #expect(cookies["__Host-sid"] == "abc")

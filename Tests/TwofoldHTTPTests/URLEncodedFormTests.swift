@@ -56,7 +56,8 @@ import TwofoldHTTP
 
     @Test func request_queryAndFormParameters_decodeQueryAndBody() throws {
         let request = HTTPRequest(
-            head: HTTPRequestHead(method: .post, path: "/login", query: "next=%2Fhome"), body: Array("code=123456".utf8))
+            head: HTTPRequestHead(method: .post, path: "/login", query: "next=%2Fhome"), body: Array("code=123456".utf8)
+        )
         #expect(try request.queryParameters()["next"] == "/home")
         #expect(try request.formParameters()["code"] == "123456")
         #expect(try HTTPRequest(head: HTTPRequestHead(method: .get, path: "/")).queryParameters().isEmpty)
