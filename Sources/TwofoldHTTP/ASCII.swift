@@ -1,6 +1,5 @@
 /// Byte classes from RFC 9110/9112/3986 and case-insensitive comparison, shared by the
-/// parser, the header list and the cookie code. Tables are 256-entry lookups so every check is
-/// one load, not a chain of comparisons.
+/// parser, the header list and the cookie code.
 enum ASCII {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
@@ -8,32 +7,39 @@ enum ASCII {
     static let tab: UInt8 = 0x09
     static let colon: UInt8 = 0x3A
 
+    // Byte classes are bitmaps in code, not lookup arrays: a global table would cost a lazy
+    // initialisation check (`swift_once`) on every byte of every request.
+
     /// `tchar` (RFC 9110 §5.6.2): the characters of methods and header field names.
-    static let tokenTable: [Bool] = (0..<256).map { byte in
-        let b = UInt8(byte)
-        switch b {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        default: return "!#$%&'*+-.^_`|~".utf8.contains(b)
-        }
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        inBitmap(byte, low: 0x03FF_6CFA_0000_0000, high: 0x57FF_FFFF_C7FF_FFFE)
     }
 
     /// Bytes allowed in a field value: VCHAR, obs-text, SP and HTAB (RFC 9110 §5.5).
-    static let fieldValueTable: [Bool] = (0..<256).map { byte in
-        byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == tab || (byte >= space && byte != 0x7F)
     }
 
     /// Bytes allowed in a request-target: VCHAR except `#` (fragments are never sent).
-    static let targetTable: [Bool] = (0..<256).map { byte in
-        byte > 0x20 && byte < 0x7F && byte != 0x23
+    @inline(__always)
+    static func isTargetByte(_ byte: UInt8) -> Bool {
+        byte > space && byte < 0x7F && byte != 0x23
     }
 
     /// Bytes allowed in a Host value: RFC 3986 reg-name / IP-literal characters plus `:` for the port.
-    static let hostTable: [Bool] = (0..<256).map { byte in
-        let b = UInt8(byte)
-        switch b {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        default: return "-._~!$&'()*+,;=%:[]".utf8.contains(b)
-        }
+    @inline(__always)
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        inBitmap(byte, low: 0x2FFF_7FF2_0000_0000, high: 0x47FF_FFFE_AFFF_FFFE)
+    }
+
+    /// Whether bit `byte` is set in the 128-bit map `high:low`; bytes >= 0x80 never are.
+    @inline(__always)
+    private static func inBitmap(_ byte: UInt8, low: UInt64, high: UInt64) -> Bool {
+        if byte < 64 { return (low >> UInt64(byte)) & 1 != 0 }
+        if byte < 128 { return (high >> UInt64(byte &- 64)) & 1 != 0 }
+        return false
     }
 
     @inline(__always)
@@ -68,7 +74,7 @@ enum ASCII {
     }
 
     static func isToken<C: Collection<UInt8>>(_ bytes: C) -> Bool {
-        !bytes.isEmpty && bytes.allSatisfy { tokenTable[Int($0)] }
+        !bytes.isEmpty && bytes.allSatisfy(isTokenByte)
     }
 
     /// Value of a hex digit, or `nil`.

@@ -59,6 +59,6 @@ public struct HTTPHeaders: Hashable, Sendable, RandomAccessCollection, Expressib
     /// Whether `name` is a token and `value` has no CR, LF, NUL or other control character, i.e.
     /// whether the field can be written without corrupting the message framing.
     public static func isValid(name: String, value: String) -> Bool {
-        ASCII.isToken(name.utf8) && value.utf8.allSatisfy { ASCII.fieldValueTable[Int($0)] }
+        ASCII.isToken(name.utf8) && value.utf8.allSatisfy { ASCII.isFieldValueByte($0) }
     }
 }

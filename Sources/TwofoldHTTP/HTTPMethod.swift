@@ -17,11 +17,37 @@ public enum HTTPMethod: String, CaseIterable, Hashable, Sendable, CustomStringCo
 
     /// Recognises a method from its exact bytes; `nil` for anything else.
     init?(bytes: UnsafeBufferPointer<UInt8>) {
-        // Compare against the literal spellings without building a String.
-        for method in HTTPMethod.allCases where method.rawValue.utf8.elementsEqual(bytes) {
-            self = method
-            return
+        // Dispatch on length first: one comparison of a short literal, no String, no allocation.
+        let candidate: HTTPMethod
+        switch bytes.count {
+        case 3: candidate = bytes[0] == UInt8(ascii: "G") ? .get : .put
+        case 4: candidate = bytes[0] == UInt8(ascii: "H") ? .head : .post
+        case 5: candidate = .patch
+        case 6: candidate = .delete
+        case 7: candidate = .options
+        default: return nil
         }
-        return nil
+        let matches = candidate.literal.withUTF8Buffer { literal in
+            literal.count == bytes.count && memcmpEqual(literal, bytes)
+        }
+        guard matches else { return nil }
+        self = candidate
     }
+
+    private var literal: StaticString {
+        switch self {
+        case .get: "GET"
+        case .head: "HEAD"
+        case .post: "POST"
+        case .put: "PUT"
+        case .delete: "DELETE"
+        case .patch: "PATCH"
+        case .options: "OPTIONS"
+        }
+    }
+}
+
+private func memcmpEqual(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+    for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+    return true
 }

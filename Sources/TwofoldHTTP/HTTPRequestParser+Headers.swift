@@ -14,8 +14,9 @@ extension HTTPRequestParser {
         while start < end, line[start] == ASCII.space || line[start] == ASCII.tab { start += 1 }
         while end > start, line[end - 1] == ASCII.space || line[end - 1] == ASCII.tab { end -= 1 }
         let value = UnsafeBufferPointer(rebasing: line[start..<end])
-        guard value.allSatisfy({ ASCII.fieldValueTable[Int($0)] }) else { return .invalidHeaderValue() }
+        guard value.allSatisfy({ ASCII.isFieldValueByte($0) }) else { return .invalidHeaderValue() }
         guard pending.fields.count < limits.maxHeaderCount else { return .tooManyHeaders() }
+        if pending.fields.isEmpty { pending.fields.reserveCapacity(min(16, limits.maxHeaderCount)) }
         if let error = noteFramingField(name: name, value: value) { return error }
         pending.fields.append(
             HTTPField(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
@@ -27,7 +28,7 @@ extension HTTPRequestParser {
     ) -> HTTPError? {
         switch name.count {
         case 4 where ASCII.equalsIgnoringCase(name, "host"):
-            guard pending.host == nil, value.allSatisfy({ ASCII.hostTable[Int($0)] }) else { return .invalidHost() }
+            guard pending.host == nil, value.allSatisfy({ ASCII.isHostByte($0) }) else { return .invalidHost() }
             pending.host = String(decoding: value, as: UTF8.self)
         case 6 where ASCII.equalsIgnoringCase(name, "expect"):
             if ASCII.equalsIgnoringCase(value, "100-continue") {
@@ -36,11 +37,9 @@ extension HTTPRequestParser {
                 pending.hasUnknownExpectation = true
             }
         case 10 where ASCII.equalsIgnoringCase(name, "connection"):
-            for option in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
-                let trimmed = option.drop { $0 == ASCII.space || $0 == ASCII.tab }
-                    .reversed().drop { $0 == ASCII.space || $0 == ASCII.tab }.reversed()
-                if ASCII.equalsIgnoringCase(trimmed, "close") { pending.connectionClose = true }
-                if ASCII.equalsIgnoringCase(trimmed, "keep-alive") { pending.connectionKeepAlive = true }
+            forEachListMember(value) { option in
+                if ASCII.equalsIgnoringCase(option, "close") { pending.connectionClose = true }
+                if ASCII.equalsIgnoringCase(option, "keep-alive") { pending.connectionKeepAlive = true }
             }
         case 14 where ASCII.equalsIgnoringCase(name, "content-length"):
             guard pending.contentLength == nil else { return .duplicateContentLength() }
@@ -52,6 +51,23 @@ extension HTTPRequestParser {
             break
         }
         return nil
+    }
+
+    /// Calls `body` with each member of a comma-separated list, trimmed of OWS, empty ones skipped.
+    private func forEachListMember(
+        _ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var start = 0
+        while start < value.count {
+            var end = start
+            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start
+            var last = end
+            while first < last, value[first] == ASCII.space || value[first] == ASCII.tab { first += 1 }
+            while last > first, value[last - 1] == ASCII.space || value[last - 1] == ASCII.tab { last -= 1 }
+            if first < last { body(UnsafeBufferPointer(rebasing: value[first..<last])) }
+            start = end + 1
+        }
     }
 
     /// `1*DIGIT` that fits in an `Int`; anything else (sign, list, inner space, overflow) is `nil`.

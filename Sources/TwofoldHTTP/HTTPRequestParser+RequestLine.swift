@@ -28,7 +28,7 @@ extension HTTPRequestParser {
         let rest = line[(firstSpace + 1)...]
         guard let secondSpace = rest.firstIndex(of: ASCII.space) else { return .invalidRequestLine() }
         let target = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
-        guard !target.isEmpty, target.allSatisfy({ ASCII.targetTable[Int($0)] }) else { return .invalidTarget() }
+        guard !target.isEmpty, target.allSatisfy({ ASCII.isTargetByte($0) }) else { return .invalidTarget() }
         let versionBytes = UnsafeBufferPointer(rebasing: line[(secondSpace + 1)...])
         switch Self.parseVersion(versionBytes) {
         case .failure(let error): return error
@@ -75,7 +75,7 @@ extension HTTPRequestParser {
             afterScheme.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? target.endIndex
         let authority = target[schemeLength..<authorityEnd]
         // No userinfo (RFC 9110 §4.2.4 forbids it for http URIs); only host characters.
-        guard !authority.isEmpty, authority.allSatisfy({ $0 != UInt8(ascii: "@") && ASCII.hostTable[Int($0)] })
+        guard !authority.isEmpty, authority.allSatisfy({ $0 != UInt8(ascii: "@") && ASCII.isHostByte($0) })
         else { return .invalidTarget() }
         pending.targetAuthority = String(decoding: authority, as: UTF8.self)
         if authorityEnd == target.endIndex {
