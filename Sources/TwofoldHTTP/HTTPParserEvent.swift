@@ -2,7 +2,9 @@
 public enum HTTPParserEvent: Hashable, Sendable {
     /// The head of a request with `Expect: 100-continue` and a non-empty body was accepted:
     /// write `HTTPResponse.continueLine` (or a final response, then close) before the body
-    /// can arrive. The matching `.request` follows once the body is in.
+    /// can arrive. The matching `.request` follows once the body is in. Reported even when the
+    /// body happens to be buffered already (sending `100 Continue` then is still correct), so
+    /// the events do not depend on how the input was chunked.
     case continueRequested(HTTPRequestHead)
     /// A complete request.
     case request(HTTPRequest)
