@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem"]),
         .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"]),
         .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
-        .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"]),
+        .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldProcessTests", dependencies: ["TwofoldProcess"]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
     ],
