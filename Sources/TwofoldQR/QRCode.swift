@@ -61,7 +61,8 @@ public struct QRCode: Hashable, Sendable {
             }
         }
         let structure = BlockStructure(version: version, level: chosenLevel)
-        let codewords = structure.interleave(dataCodewords(segment, capacity: structure.dataCodewordCount, version: version))
+        let codewords = structure.interleave(
+            dataCodewords(segment, capacity: structure.dataCodewordCount, version: version))
 
         var matrix = QRMatrix(version: version)
         matrix.placeCodewords(codewords)

@@ -49,6 +49,7 @@ public struct QRError: Error, Hashable, CustomStringConvertible, Sendable {
     public static func invalidScale(_ scale: Int = 0, file: String = #fileID, line: Int = #line) -> QRError {
         let range = QRCode.pngScaleRange
         return QRError(
-            .invalidScale, "scale \(scale) is outside \(range.lowerBound)...\(range.upperBound)", file: file, line: line)
+            .invalidScale, "scale \(scale) is outside \(range.lowerBound)...\(range.upperBound)", file: file, line: line
+        )
     }
 }

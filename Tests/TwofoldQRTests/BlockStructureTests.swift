@@ -23,7 +23,8 @@ import Testing
                 #expect((7...30).contains(s.ecCodewordsPerBlock))
                 // The error-correction budget grows with the level.
                 if level != .low {
-                    let weaker = BlockStructure(version: version, level: try #require(ErrorCorrectionLevel(rawValue: level.rawValue - 1)))
+                    let weaker = BlockStructure(
+                        version: version, level: try #require(ErrorCorrectionLevel(rawValue: level.rawValue - 1)))
                     #expect(s.dataCodewordCount < weaker.dataCodewordCount, "\(version)-\(level.letter)")
                 }
             }
@@ -41,7 +42,9 @@ import Testing
 
     @Test func interleave_takesCodewordsColumnByColumn_in5QWorkedExample() throws {
         let blocks = try VectorFile("interleave_5Q.txt").lines.map(hexBytes)
-        let ecRows = try VectorFile("reed_solomon.txt").tabFields.filter { $0[0].hasPrefix("5-Q") }.map { try hexBytes($0[2]) }
+        let ecRows = try VectorFile("reed_solomon.txt").tabFields.filter { $0[0].hasPrefix("5-Q") }.map {
+            try hexBytes($0[2])
+        }
         let structure = BlockStructure(version: 5, level: .quartile)
         #expect(structure.shortBlockCount == 2 && structure.shortBlockDataCount == 15 && structure.blockCount == 4)
         #expect(blocks.map(\.count) == [15, 15, 16, 16])

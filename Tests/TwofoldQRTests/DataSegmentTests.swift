@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func characterCountBits_changeAtVersions10And27() {
-        let cases: [(DataSegment.Mode, [Int])] = [(.numeric, [10, 12, 14]), (.alphanumeric, [9, 11, 13]), (.byte, [8, 16, 16])]
+        let cases: [(DataSegment.Mode, [Int])] = [
+            (.numeric, [10, 12, 14]), (.alphanumeric, [9, 11, 13]), (.byte, [8, 16, 16]),
+        ]
         for (mode, widths) in cases {
             #expect([1, 9].map { mode.characterCountBits(version: $0) } == [widths[0], widths[0]])
             #expect([10, 26].map { mode.characterCountBits(version: $0) } == [widths[1], widths[1]])

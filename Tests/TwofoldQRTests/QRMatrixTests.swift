@@ -92,7 +92,10 @@ import Testing
         let word = FormatInformation.formatBits(level: .low, mask: .pattern4)  // 110011000101111
         m.drawFormatBits(word)
         // Copy 1: bits 14…9 along row 8, then 8 and 7, then up column 8.
-        let copy1 = [(0, 8), (1, 8), (2, 8), (3, 8), (4, 8), (5, 8), (7, 8), (8, 8), (8, 7), (8, 5), (8, 4), (8, 3), (8, 2), (8, 1), (8, 0)]
+        let copy1 = [
+            (0, 8), (1, 8), (2, 8), (3, 8), (4, 8), (5, 8), (7, 8), (8, 8), (8, 7), (8, 5), (8, 4), (8, 3), (8, 2),
+            (8, 1), (8, 0),
+        ]
         // Copy 2: bits 14…8 up from the bottom of column 8, then bits 7…0 along row 8 to the right edge.
         let copy2 = (0..<7).map { (8, 20 - $0) } + (13...20).map { ($0, 8) }
         for copy in [copy1, copy2] {

@@ -37,6 +37,8 @@ import Testing
     }
 
     @Test func remainder_ofAllZeroDataIsZero() {
-        #expect(ReedSolomonEncoder(degree: 10).remainder(of: [UInt8](repeating: 0, count: 16)) == Array(repeating: 0, count: 10))
+        #expect(
+            ReedSolomonEncoder(degree: 10).remainder(of: [UInt8](repeating: 0, count: 16))
+                == Array(repeating: 0, count: 10))
     }
 }

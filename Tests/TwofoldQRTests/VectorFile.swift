@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TwofoldQR
 
 /// A standards vector file under `Vectors/`, read at run time so the values stay data, not code.
@@ -16,7 +17,9 @@ struct VectorFile {
     }
 
     /// Each line split into tab-separated fields (empty fields kept).
-    var tabFields: [[String]] { lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) } }
+    var tabFields: [[String]] {
+        lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
 
     /// Each line split on spaces.
     var spaceFields: [[String]] { lines.map { $0.split(separator: " ").map(String.init) } }

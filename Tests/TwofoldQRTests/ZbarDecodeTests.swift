@@ -16,7 +16,8 @@ import Testing
 
     /// Deterministic printable ASCII from a xorshift generator: varied content exercises varied masks.
     static func text(length: Int, seed: UInt64, alphabet: String = "") -> [UInt8] {
-        let symbols = Array((alphabet.isEmpty ? String((0x20...0x7E).map { Character(UnicodeScalar($0)) }) : alphabet).utf8)
+        let symbols = Array(
+            (alphabet.isEmpty ? String((0x20...0x7E).map { Character(UnicodeScalar($0)) }) : alphabet).utf8)
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         return (0..<length).map { _ in
             state ^= state << 13
@@ -46,24 +47,44 @@ import Testing
         for level in ErrorCorrectionLevel.allCases {
             for version in 1...40 {
                 let length = maximumBytes(version: version, level: level)
-                cases.append(Case(name: "\(version)-\(level.letter) full", bytes: text(length: length, seed: UInt64(version * 7 + level.rawValue)), level: level))
+                cases.append(
+                    Case(
+                        name: "\(version)-\(level.letter) full",
+                        bytes: text(length: length, seed: UInt64(version * 7 + level.rawValue)), level: level))
             }
         }
         // Lengths from 1 byte to over 1,000, including one byte past a boundary.
-        for length in [1, 2, 3, 14, 15, 26, 27, 42, 43, 62, 63, 84, 85, 106, 107, 120, 200, 331, 500, 765, 1000, 1024, 1500, 2331] {
-            cases.append(Case(name: "ascii \(length)", bytes: text(length: length, seed: UInt64(length)), level: .medium))
+        for length in [
+            1, 2, 3, 14, 15, 26, 27, 42, 43, 62, 63, 84, 85, 106, 107, 120, 200, 331, 500, 765, 1000, 1024, 1500, 2331,
+        ] {
+            cases.append(
+                Case(name: "ascii \(length)", bytes: text(length: length, seed: UInt64(length)), level: .medium))
         }
         // Numeric and alphanumeric modes, including their full version-40 capacities.
-        for (length, level) in [(1, ErrorCorrectionLevel.medium), (2, .medium), (3, .low), (8, .medium), (34, .medium), (35, .medium), (100, .high), (1000, .quartile), (7089, .low), (3057, .high)] {
-            cases.append(Case(name: "digits \(length)", bytes: text(length: length, seed: 99, alphabet: "0123456789"), level: level))
+        for (length, level) in [
+            (1, ErrorCorrectionLevel.medium), (2, .medium), (3, .low), (8, .medium), (34, .medium), (35, .medium),
+            (100, .high), (1000, .quartile), (7089, .low), (3057, .high),
+        ] {
+            cases.append(
+                Case(
+                    name: "digits \(length)", bytes: text(length: length, seed: 99, alphabet: "0123456789"),
+                    level: level))
         }
         let alphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-        for (length, level) in [(1, ErrorCorrectionLevel.medium), (2, .low), (11, .quartile), (20, .medium), (21, .medium), (500, .high), (4296, .low)] {
-            cases.append(Case(name: "alphanumeric \(length)", bytes: text(length: length, seed: 5, alphabet: alphanumeric), level: level))
+        for (length, level) in [
+            (1, ErrorCorrectionLevel.medium), (2, .low), (11, .quartile), (20, .medium), (21, .medium), (500, .high),
+            (4296, .low),
+        ] {
+            cases.append(
+                Case(
+                    name: "alphanumeric \(length)", bytes: text(length: length, seed: 5, alphabet: alphanumeric),
+                    level: level))
         }
         cases.append(Case(name: "HELLO WORLD", bytes: Array("HELLO WORLD".utf8), level: .quartile))
         // Multi-byte UTF-8 in byte mode, no ECI.
-        for (index, string) in ["Zoë 日本語 🔐", "Ünïcödé ☃ ∑ 𝄞 — “quotes”", String(repeating: "日本語のテキスト🔐", count: 40)].enumerated() {
+        for (index, string) in ["Zoë 日本語 🔐", "Ünïcödé ☃ ∑ 𝄞 — “quotes”", String(repeating: "日本語のテキスト🔐", count: 40)]
+            .enumerated()
+        {
             for level in ErrorCorrectionLevel.allCases {
                 cases.append(Case(name: "utf8 \(index) \(level.letter)", bytes: Array(string.utf8), level: level))
             }
@@ -75,23 +96,39 @@ import Testing
             }
         }
         for mask in QRMask.allCases {
-            cases.append(Case(name: "mask \(mask.rawValue) v1", bytes: Array("Twofold".utf8), level: .medium, mask: mask))
-            cases.append(Case(name: "mask \(mask.rawValue) otpauth", bytes: Array(otpauthURIs[0].utf8), level: .medium, mask: mask))
-            cases.append(Case(name: "mask \(mask.rawValue) v22", bytes: Array("minimum version".utf8), level: .high, mask: mask, minimumVersion: 22))
+            cases.append(
+                Case(name: "mask \(mask.rawValue) v1", bytes: Array("Twofold".utf8), level: .medium, mask: mask))
+            cases.append(
+                Case(
+                    name: "mask \(mask.rawValue) otpauth", bytes: Array(otpauthURIs[0].utf8), level: .medium, mask: mask
+                ))
+            cases.append(
+                Case(
+                    name: "mask \(mask.rawValue) v22", bytes: Array("minimum version".utf8), level: .high, mask: mask,
+                    minimumVersion: 22))
         }
         return cases
     }
 
-    @Test(.enabled(if: Zbar.isAvailable, "zbarimg is not installed (Debian package zbar-tools); external decode check skipped"))
+    @Test(
+        .enabled(
+            if: Zbar.isAvailable, "zbarimg is not installed (Debian package zbar-tools); external decode check skipped")
+    )
     func zbar_decodesEveryRenderedSymbol_toTheExactInputBytes() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("twofold-qr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { if ProcessInfo.processInfo.environment["QR_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) } }
+        defer {
+            if ProcessInfo.processInfo.environment["QR_KEEP"] == nil {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
 
         let cases = Self.cases
         var images: [URL] = []
         for (index, testCase) in cases.enumerated() {
-            let code = try QRCode.encode(bytes: testCase.bytes, level: testCase.level, minimumVersion: testCase.minimumVersion, mask: testCase.mask)
+            let code = try QRCode.encode(
+                bytes: testCase.bytes, level: testCase.level, minimumVersion: testCase.minimumVersion,
+                mask: testCase.mask)
             let png = try code.png(scale: 4, bitDepth: index % 2 == 0 ? .one : .eight)
             let url = directory.appendingPathComponent("case\(index).png")
             try Data(png).write(to: url)
@@ -112,11 +149,18 @@ import Testing
 
     /// Without -Sbinary zbar guesses the byte-mode charset, as phone apps do; UTF-8 without an ECI
     /// must be recognised as UTF-8.
-    @Test(.enabled(if: Zbar.isAvailable, "zbarimg is not installed (Debian package zbar-tools); external decode check skipped"))
+    @Test(
+        .enabled(
+            if: Zbar.isAvailable, "zbarimg is not installed (Debian package zbar-tools); external decode check skipped")
+    )
     func zbar_readsUTF8ByteModeAsUTF8_withoutBeingToldTheCharset() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("twofold-qr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { if ProcessInfo.processInfo.environment["QR_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) } }
+        defer {
+            if ProcessInfo.processInfo.environment["QR_KEEP"] == nil {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
         for (index, text) in ["Zoë 日本語 🔐", Self.otpauthURIs[2], "Ünïcödé ☃ ∑ 𝄞"].enumerated() {
             let url = directory.appendingPathComponent("utf8-\(index).png")
             try Data(try QRCode.encode(text).png()).write(to: url)
