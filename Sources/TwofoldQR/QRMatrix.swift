@@ -27,7 +27,8 @@ struct QRMatrix: Sendable {
     @inline(__always)
     private mutating func setFunction(_ x: Int, _ y: Int, dark: Bool) {
         modules[y * size + x] = dark ? 1 : 0
-        isFunction[y * size + x] = true
+        // Writing only when needed keeps copies made for mask trials sharing one flag array.
+        if !isFunction[y * size + x] { isFunction[y * size + x] = true }
     }
 
     // MARK: Function patterns
@@ -153,9 +154,28 @@ struct QRMatrix: Sendable {
 
     /// Inverts every non-function module the mask selects; applying the same mask twice undoes it.
     mutating func applyMask(_ mask: QRMask) {
-        for y in 0..<size {
-            for x in 0..<size where !isFunction[y * size + x] && mask.inverts(x: x, y: y) {
-                modules[y * size + x] ^= 1
+        // One loop per constant mask, so the inlined condition folds to its formula instead of
+        // being dispatched per module.
+        switch mask {
+        case .pattern0: applyMask { QRMask.pattern0.inverts(x: $0, y: $1) }
+        case .pattern1: applyMask { QRMask.pattern1.inverts(x: $0, y: $1) }
+        case .pattern2: applyMask { QRMask.pattern2.inverts(x: $0, y: $1) }
+        case .pattern3: applyMask { QRMask.pattern3.inverts(x: $0, y: $1) }
+        case .pattern4: applyMask { QRMask.pattern4.inverts(x: $0, y: $1) }
+        case .pattern5: applyMask { QRMask.pattern5.inverts(x: $0, y: $1) }
+        case .pattern6: applyMask { QRMask.pattern6.inverts(x: $0, y: $1) }
+        case .pattern7: applyMask { QRMask.pattern7.inverts(x: $0, y: $1) }
+        }
+    }
+
+    @inline(__always)
+    private mutating func applyMask(_ inverts: (_ x: Int, _ y: Int) -> Bool) {
+        let size = size
+        isFunction.withUnsafeBufferPointer { function in
+            modules.withUnsafeMutableBufferPointer { m in
+                for y in 0..<size {
+                    for x in 0..<size where !function[y * size + x] && inverts(x, y) { m[y * size + x] ^= 1 }
+                }
             }
         }
     }

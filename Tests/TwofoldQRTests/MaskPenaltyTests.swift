@@ -73,4 +73,19 @@ import Testing
         // Dark 3×2 block: 2 squares; light region rows 2–3 columns 0–2: 2 squares; (2,1)-(3,2): 0.
         #expect(MaskPenalty.blocks(m, size: size) == 4 * 3)
     }
+
+    /// `score` fuses rules 1 and 3 into one pass; it must equal the sum of the rules on their own.
+    @Test func score_isTheSumOfTheFourRules_onRealSymbols() throws {
+        for text in ["Twofold", String(repeating: "otpauth://totp/", count: 9), "01234567"] {
+            for mask in QRMask.allCases {
+                let code = try QRCode.encode(text, mask: mask)
+                let (m, size) = (code.modules, code.size)
+                let sum =
+                    MaskPenalty.adjacentRuns(m, size: size) + MaskPenalty.blocks(m, size: size)
+                    + MaskPenalty.finderLikePatterns(m, size: size) + MaskPenalty.darkBalance(m, size: size)
+                #expect(MaskPenalty.score(m, size: size) == sum)
+                #expect(sum > 0)
+            }
+        }
+    }
 }
