@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem"]),
         .testTarget(name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem"]),
-        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"]),
+        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
         .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldProcessTests", dependencies: ["TwofoldProcess"]),
