@@ -1,0 +1,68 @@
+import Testing
+import TwofoldCrypto
+
+@testable import TwofoldOTP
+
+private let seed = Array("12345678901234567890".utf8)
+
+@Test func build_followsTheKeyUriFormat() {
+    let uri = OTPAuthURI(issuer: "Twofold", accountName: "alice@example.com", secret: seed).string
+    #expect(
+        uri == "otpauth://totp/Twofold:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+            + "&issuer=Twofold&algorithm=SHA1&digits=6&period=30")
+    #expect(!uri.contains("="+"=") && !uri.hasSuffix("="))
+}
+
+@Test func build_percentEncodesIssuerAndAccount() {
+    let uri = OTPAuthURI(issuer: "Acme Co", accountName: "zoë smith", secret: seed).string
+    #expect(uri.hasPrefix("otpauth://totp/Acme%20Co:zo%C3%AB%20smith?"))
+    #expect(uri.contains("&issuer=Acme%20Co&"))
+}
+
+@Test(arguments: [
+    ("Twofold", "alice@example.com", OTPParameters()),
+    ("Acme Co & Sons", "bob smith+tag@example.org", OTPParameters(algorithm: .sha256, digits: 8, period: 60)),
+    ("Ünïcode", "日本語", OTPParameters(algorithm: .sha512, digits: 7, period: 30)),
+])
+func roundTrip_preservesEveryField(issuer: String, account: String, parameters: OTPParameters) throws {
+    let built = OTPAuthURI(issuer: issuer, accountName: account, secret: seed, parameters: parameters)
+    #expect(try OTPAuthURI(parsing: built.string) == built)
+}
+
+@Test func parse_acceptsLiteralOrEncodedColonAndLowercaseAlgorithm() throws {
+    let uri = try OTPAuthURI(parsing: "otpauth://totp/ACME%3A%20john?secret=gezdgnbvgy3tqojqgezdgnbvgy3tqojq&algorithm=sha256")
+    #expect(uri.issuer == "ACME" && uri.accountName == "john" && uri.parameters.algorithm == .sha256)
+}
+
+@Test(arguments: [
+    ("https://example.com/", "otp.invalid_uri"),
+    ("otpauth://hotp/A:b?secret=GEZDGNBVGY3TQOJQ&counter=1", "otp.unsupported_parameter"),
+    ("otpauth://totp/A:b?issuer=A", "otp.missing_secret"),
+    ("otpauth://totp/A:b?secret=", "otp.missing_secret"),
+    ("otpauth://totp/A:b?secret=GEZ1", "otp.invalid_base32"),
+    ("otpauth://totp/A:b?secret=GEZDGNBV", "otp.invalid_base32"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&digits=5", "otp.unsupported_parameter"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&digits=9", "otp.unsupported_parameter"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&algorithm=MD5", "otp.unsupported_parameter"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&period=0", "otp.unsupported_parameter"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&period=x", "otp.unsupported_parameter"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&issuer=B", "otp.invalid_label"),
+    ("otpauth://totp/A:b:c?secret=GEZDGNBVGY3TQOJQ", "otp.invalid_label"),
+    ("otpauth://totp/A:?secret=GEZDGNBVGY3TQOJQ", "otp.invalid_label"),
+    ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&secret=GEZDGNBVGY3TQOJQ", "otp.invalid_uri"),
+    ("otpauth://totp/A%ZZ:b?secret=GEZDGNBVGY3TQOJQ", "otp.invalid_uri"),
+])
+func parse_rejectsWithAStableCode(text: String, code: String) {
+    do {
+        _ = try OTPAuthURI(parsing: text)
+        Issue.record("expected \(code) for \(text)")
+    } catch {
+        #expect(error.code == code, "\(text)")
+    }
+}
+
+@Test func validateLabelPart_rejectsColonsAndEmpty() {
+    #expect(throws: OTPError.self) { try OTPAuthURI.validateLabelPart("a:b") }
+    #expect(throws: OTPError.self) { try OTPAuthURI.validateLabelPart("") }
+    #expect(throws: Never.self) { try OTPAuthURI.validateLabelPart("alice@example.com") }
+}
