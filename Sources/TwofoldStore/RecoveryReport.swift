@@ -10,6 +10,13 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     /// How many intact records were replayed.
     public let recordCount: Int
 
+    public init(createdLog: Bool, removedPendingLog: Bool, tornTail: TornTail?, recordCount: Int) {
+        self.createdLog = createdLog
+        self.removedPendingLog = removedPendingLog
+        self.tornTail = tornTail
+        self.recordCount = recordCount
+    }
+
     /// True when nothing had to be repaired.
     public var isClean: Bool { tornTail == nil && !removedPendingLog }
 
