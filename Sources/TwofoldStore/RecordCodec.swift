@@ -34,7 +34,8 @@ public struct RecordCodec: Sendable {
     /// Appends the framed `payload` to `buffer`.
     public func encode(_ payload: [UInt8], into buffer: inout [UInt8]) throws(StoreError) {
         guard payload.count <= maximumPayloadSize else {
-            throw StoreError(.recordTooLarge, "record of \(payload.count) bytes exceeds the \(maximumPayloadSize)-byte limit")
+            throw StoreError(
+                .recordTooLarge, "record of \(payload.count) bytes exceeds the \(maximumPayloadSize)-byte limit")
         }
         let length = UInt32(payload.count)
         var lengthBytes: [UInt8] = []

@@ -59,7 +59,8 @@ extension RecordStore {
             removedPendingLog: removedPending,
             tornTail: scan.tornTail,
             recordCount: scan.records.count)
-        return Opened(store: RecordStore(writer: writer, directory: directory), records: scan.records, recovery: recovery)
+        return Opened(
+            store: RecordStore(writer: writer, directory: directory), records: scan.records, recovery: recovery)
     }
 
     /// Creates an empty log the same way compaction replaces one (pending file, sync, rename,

@@ -43,7 +43,8 @@ public final class RecordStore: Sendable {
 
     /// Appends `payload` and suspends (without blocking a thread) until it is durable.
     public func append(_ payload: [UInt8]) async throws(StoreError) -> UInt64 {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<UInt64, StoreError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<UInt64, StoreError>, Never>) in
             append(payload) { continuation.resume(returning: $0) }
         }
         return try result.get()

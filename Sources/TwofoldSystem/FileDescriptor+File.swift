@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Regular-file I/O on an owned descriptor. Reads and writes loop until the whole buffer is
@@ -25,7 +25,8 @@ extension FileDescriptor {
     }
 
     /// Writes all of `bytes` at `offset`.
-    public func write(_ bytes: [UInt8], at offset: Int64, file: String = #fileID, line: Int = #line) throws(SystemError) {
+    public func write(_ bytes: [UInt8], at offset: Int64, file: String = #fileID, line: Int = #line) throws(SystemError)
+    {
         // `withUnsafeBytes` only rethrows untyped errors, so the typed error travels in a Result.
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(SystemError) in try write(buffer, at: offset, file: file, line: line) }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Path-level file syscalls (open, mkdir, rename, unlink, directory fsync). Every descriptor is
@@ -48,7 +48,7 @@ public enum FileSystem {
         do {
             try syscall("mkdir", file: file, line: line) { mkdir(path, mode_t(permissions)) }
             return true
-        } catch where error.errno == EEXIST {
+        } catch let error where error.errno == EEXIST {
             return false
         }
     }
@@ -74,7 +74,7 @@ public enum FileSystem {
         do {
             try syscall("unlink", file: file, line: line) { unlink(path) }
             return true
-        } catch where error.errno == ENOENT {
+        } catch let error where error.errno == ENOENT {
             return false
         }
     }
@@ -84,7 +84,7 @@ public enum FileSystem {
         do {
             try syscall("access", file: file, line: line) { access(path, F_OK) }
             return true
-        } catch where error.errno == ENOENT {
+        } catch let error where error.errno == ENOENT {
             return false
         }
     }

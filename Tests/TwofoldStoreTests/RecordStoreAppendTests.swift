@@ -13,7 +13,11 @@ final class WriterGate: Sendable {
 
     var hook: @Sendable (RecordStore.FaultPoint) throws -> Void {
         { [self] point in
-            guard point == .batchEncoded, first.withLock({ value in defer { value = false }; return value }) else {
+            guard point == .batchEncoded,
+                first.withLock({ value in
+                    defer { value = false }; return value
+                })
+            else {
                 return
             }
             entered.signal()
@@ -132,9 +136,10 @@ final class WriterGate: Sendable {
             store.close()
             let result = Mutex<Result<UInt64, StoreError>?>(nil)
             store.append(bytes("late")) { value in result.withLock { $0 = value } }
-            let error = try #require(result.withLock { $0 }.map { value -> StoreError? in
-                if case .failure(let error) = value { return error } else { return nil }
-            } ?? nil)
+            let error = try #require(
+                result.withLock { $0 }.map { value -> StoreError? in
+                    if case .failure(let error) = value { return error } else { return nil }
+                } ?? nil)
             #expect(error.code == .closed)
             expectStoreError(.closed) { _ = try store.appendAndWait(bytes("late")) }
             expectStoreError(.closed) { _ = try store.compact(snapshot: []) }

@@ -28,12 +28,15 @@ import TwofoldStore
             try makeStore(in: directory, payloads: earlier + [last])
             let opened = try RecordStore.open(directory: directory)
             defer { opened.store.close() }
-            #expect(opened.records == [
-                StoredRecord(sequence: 1, payload: earlier[0]),
-                StoredRecord(sequence: 2, payload: earlier[1]),
-                StoredRecord(sequence: 3, payload: last),
-            ])
-            #expect(opened.recovery == RecoveryReport(createdLog: false, removedPendingLog: false, tornTail: nil, recordCount: 3))
+            #expect(
+                opened.records == [
+                    StoredRecord(sequence: 1, payload: earlier[0]),
+                    StoredRecord(sequence: 2, payload: earlier[1]),
+                    StoredRecord(sequence: 3, payload: last),
+                ])
+            #expect(
+                opened.recovery
+                    == RecoveryReport(createdLog: false, removedPendingLog: false, tornTail: nil, recordCount: 3))
         }
     }
 
@@ -47,9 +50,11 @@ import TwofoldStore
                 try writeLog(Array(full[..<cut]), to: directory)
                 let opened = try RecordStore.open(directory: directory)
                 #expect(opened.records.map(\.payload) == earlier, "cut at \(cut)")
-                let reason: TornTail.Reason = cut - start < RecordCodec.frameHeaderSize
+                let reason: TornTail.Reason =
+                    cut - start < RecordCodec.frameHeaderSize
                     ? .incompleteFrameHeader : .incompletePayload
-                let expected = cut == start
+                let expected =
+                    cut == start
                     ? nil : TornTail(offset: Int64(start), droppedBytes: Int64(cut - start), reason: reason)
                 #expect(opened.recovery.tornTail == expected, "cut at \(cut)")
                 // The tail is gone from disk, and the next append takes the dropped record's place.
@@ -108,6 +113,8 @@ import TwofoldStore
             var log = try makeStore(in: directory, payloads: earlier)
             log[3] ^= 0x10
             try writeLog(log, to: directory)
+            expectStoreError(.corrupt) { _ = try RecordStore.open(directory: directory) }
+            // The failed open released its lock: trying again reports the damage, not "locked".
             expectStoreError(.corrupt) { _ = try RecordStore.open(directory: directory) }
         }
     }
