@@ -43,7 +43,7 @@ extension RecordStore {
     public struct Stats: Sendable, Equatable {
         /// Records appended and acknowledged.
         public var appends: Int = 0
-        /// `fsync`/`fdatasync` calls on log files (group commits plus compaction).
+        /// Sync calls: one per group commit, two per compaction (the new file and the directory).
         public var fsyncs: Int = 0
         /// Bytes written to log files, framing included.
         public var bytesWritten: Int = 0
