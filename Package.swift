@@ -28,11 +28,16 @@ let package = Package(
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
 
+        // MARK: Tools.
+        // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
+        .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
+
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem"]),
-        .testTarget(name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
         .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"], exclude: ["Vectors"]),
