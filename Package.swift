@@ -32,6 +32,11 @@ let package = Package(
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
         .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
 
+        // MARK: Services.
+        .target(
+            name: "TwofoldVault",
+            dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess"]),
+
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
@@ -43,6 +48,9 @@ let package = Package(
         .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldProcessTests", dependencies: ["TwofoldProcess"]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
+        .testTarget(
+            name: "TwofoldVaultTests",
+            dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
     ],
     swiftLanguageModes: [.v6]
 )

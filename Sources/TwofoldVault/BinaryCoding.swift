@@ -1,0 +1,84 @@
+/// A tiny big-endian binary writer/reader for the vault's sealed records: compact and fast to
+/// decode (restart with a million users must stay within seconds), versioned by a leading byte.
+struct BinaryWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
+
+    mutating func u8(_ value: UInt8) { bytes.append(value) }
+    mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    mutating func u16(_ value: UInt16) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+    mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
+
+    /// Up to 255 bytes, length-prefixed.
+    mutating func shortBytes(_ value: some Collection<UInt8>) {
+        precondition(value.count <= 255, "shortBytes holds at most 255 bytes")
+        bytes.append(UInt8(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    mutating func shortString(_ value: String) { shortBytes(Array(value.utf8)) }
+
+    mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
+}
+
+/// Reads what `BinaryWriter` wrote; every read is bounds-checked and throws on truncation, so a
+/// corrupt record is an error, never a crash.
+struct BinaryReader {
+    struct Truncated: Error {}
+
+    private let bytes: [UInt8]
+    private(set) var offset: Int
+
+    init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var isAtEnd: Bool { offset == bytes.count }
+    var remaining: Int { bytes.count - offset }
+
+    mutating func u8() throws(Truncated) -> UInt8 {
+        guard offset < bytes.count else { throw Truncated() }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func bool() throws(Truncated) -> Bool { try u8() != 0 }
+
+    mutating func u16() throws(Truncated) -> UInt16 { UInt16(truncatingIfNeeded: try fixed(2)) }
+    mutating func u32() throws(Truncated) -> UInt32 { UInt32(truncatingIfNeeded: try fixed(4)) }
+    mutating func u64() throws(Truncated) -> UInt64 { try fixed(8) }
+    mutating func i64() throws(Truncated) -> Int64 { Int64(bitPattern: try u64()) }
+
+    private mutating func fixed(_ width: Int) throws(Truncated) -> UInt64 {
+        guard remaining >= width else { throw Truncated() }
+        var value: UInt64 = 0
+        for index in offset..<(offset + width) { value = value << 8 | UInt64(bytes[index]) }
+        offset += width
+        return value
+    }
+
+    mutating func shortBytes() throws(Truncated) -> [UInt8] {
+        let count = Int(try u8())
+        return try raw(count)
+    }
+
+    mutating func shortString() throws(Truncated) -> String {
+        let utf8 = try shortBytes()
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    mutating func raw(_ count: Int) throws(Truncated) -> [UInt8] {
+        guard count >= 0, remaining >= count else { throw Truncated() }
+        defer { offset += count }
+        return Array(bytes[offset..<(offset + count)])
+    }
+
+    mutating func rest() -> [UInt8] {
+        defer { offset = bytes.count }
+        return Array(bytes[offset...])
+    }
+}

@@ -1,0 +1,78 @@
+import TwofoldPhone
+
+/// What `health` and `stats` report.
+public struct VaultHealth: Sendable, Equatable {
+    public let users: Int
+    public let smsReachable: Bool
+}
+
+extension Vault {
+    /// Enrollment, phone and lockout state, for the gateway's pages. Reveals no secret.
+    public func status(user: UserID) throws(VaultError) -> VaultUserStatus {
+        try read(user) { record, now throws(VaultError) in
+            let number = record.phone.flatMap { try? PhoneNumber(parsing: $0) }
+            let pendingLive = record.pending.map { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now } ?? false
+            let lock = lockout(record, now: now)
+            return VaultUserStatus(
+                enrolled: record.active != nil, pending: pendingLive, phoneMasked: number?.masked,
+                phoneCountry: number?.country.code, phoneCountryName: number?.country.name,
+                smsRecovery: number.map { policy.smsRecovery.availability(for: $0).code } ?? "no_phone",
+                locked: lock != nil, lockedRetryAfterMillis: lock?.retryAfterMillis)
+        }
+    }
+
+    /// Removes the user's authenticator (active and pending) and lifts lockouts, so the next login
+    /// goes to MFA setup. Needs an actor and a reason, both audited; notifies the phone on file.
+    public func reset(
+        user: UserID, actor: String, reason: String,
+        completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
+    ) {
+        let actor = actor.trimmingSpaces()
+        let reason = reason.trimmingSpaces()
+        guard !actor.isEmpty, !reason.isEmpty, actor.utf8.count <= 200, reason.utf8.count <= 1000 else {
+            completion(.failure(VaultError(.reasonRequired, "A reset needs an actor and a reason.")))
+            return
+        }
+        update(user, { record, _ throws(VaultError) -> String? in
+            record.active = nil
+            record.pending = nil
+            record.superseded = []
+            record.lastAcceptedStep = nil
+            record.consecutiveFailures = 0
+            record.lockedUntilMillis = 0
+            return record.phone
+        }) { result in
+            self.audit.record("reset", user: user, actor: actor, reason: reason, outcome: result.auditOutcome)
+            if case .success(let phone?) = result {
+                self.notify(phone, "The multi-factor authentication of your \(self.policy.issuer) account was reset. If this was not you, contact your representative now.")
+            }
+            completion(result.map { _ in () })
+        }
+    }
+
+    /// Forgets the user entirely. The record is removed from memory and a tombstone appended; the
+    /// sealed bytes disappear from disk at the next compaction (which the daemon runs right after).
+    public func deleteUser(
+        user: UserID, actor: String, completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
+    ) {
+        update(user, { record, _ throws(VaultError) in record = VaultUserRecord() }) { result in
+            self.audit.record("user.delete", user: user, actor: actor, outcome: result.auditOutcome)
+            completion(result)
+        }
+    }
+
+    public func health() -> VaultHealth {
+        VaultHealth(users: userCount, smsReachable: sms.isReachable)
+    }
+
+    /// Operation and outcome counters since start.
+    public func stats() -> (operations: [String: Int], outcomes: [String: Int], users: Int) {
+        state.withLock { ($0.counters.operations, $0.counters.outcomes, $0.users.count) }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

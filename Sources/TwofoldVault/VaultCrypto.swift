@@ -1,0 +1,108 @@
+import TwofoldCrypto
+import TwofoldOTP
+import TwofoldQR
+
+/// The vault's use of cryptography, in one place: sealing records under the master key, the keyed
+/// MACs for recovery codes and phone-number tags, seeds and codes from the CSPRNG, and TOTP
+/// matching. Subkeys are derived from the master key with HMAC-SHA256 and distinct labels, so the
+/// master key itself is used for nothing else.
+public struct VaultCrypto: Sendable {
+    static let sha1: UInt8 = 1
+    static let sha256: UInt8 = 2
+    static let sha512: UInt8 = 3
+
+    private let sealingKey: SymmetricKey
+    private let recoveryKey: SecretBytes
+    private let numberKey: SecretBytes
+
+    /// - Parameter masterKey: exactly 32 bytes.
+    public init(masterKey: [UInt8]) throws(VaultError) {
+        guard masterKey.count == 32 else {
+            throw VaultError(.internalError, "The master key must be exactly 32 bytes.")
+        }
+        let master = SecretBytes(masterKey)
+        func derive(_ label: String) -> SecretBytes {
+            SecretBytes(HMAC.authenticationCode(for: Array(label.utf8), key: master, algorithm: .sha256).bytes)
+        }
+        do {
+            sealingKey = try SymmetricKey(derive("twofold.vault.v1/seal"))
+        } catch {
+            throw VaultError(.internalError, "The sealing key could not be derived.")
+        }
+        recoveryKey = derive("twofold.vault.v1/recovery-code")
+        numberKey = derive("twofold.vault.v1/phone-number-tag")
+    }
+
+    func seal(_ plaintext: [UInt8], associatedData: [UInt8]) -> [UInt8] {
+        // Sealing with a valid 32-byte key and a fresh random nonce cannot fail short of a broken
+        // OpenSSL; that is not bad input, so it traps rather than storing nothing.
+        do {
+            return try AESGCM.seal(plaintext, key: sealingKey, authenticating: associatedData).combined
+        } catch {
+            preconditionFailure("AES-256-GCM seal failed: \(error)")
+        }
+    }
+
+    func open(_ sealed: [UInt8], associatedData: [UInt8]) -> [UInt8]? {
+        guard let box = try? AESGCM.SealedBox(combined: sealed),
+            let plaintext = try? AESGCM.open(box, key: sealingKey, authenticating: associatedData)
+        else { return nil }
+        return plaintext.withUnsafeBytes { Array($0) }
+    }
+
+    func randomBytes(_ count: Int) -> [UInt8] { SecureRandom.bytes(count: count) }
+
+    /// `count` decimal digits, each uniform (no modulo bias).
+    func randomDigits(_ count: Int) -> String {
+        String((0..<count).map { _ in Character(String(SecureRandom.uniformInt(below: 10))) })
+    }
+
+    func recoveryMAC(user: UserID, code: String) -> [UInt8] {
+        HMAC.authenticationCode(for: Array("\(user.rawValue)\u{0}\(code)".utf8), key: recoveryKey, algorithm: .sha256)
+            .bytes
+    }
+
+    /// A stable, keyed tag for a phone number, so per-number quotas never store the number itself.
+    func numberTag(_ e164: String) -> String {
+        Hex.encode(HMAC.authenticationCode(for: Array(e164.utf8), key: numberKey, algorithm: .sha256).bytes.prefix(16))
+    }
+
+    func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool { ConstantTime.equals(lhs, rhs) }
+
+    /// The step in `steps` whose code equals `code`, checking every step (no early exit) and
+    /// comparing in constant time. nil when none matches or `code` is malformed.
+    func matchStep(code: String, seed: VaultUserRecord.Seed, steps: ClosedRange<UInt64>) -> UInt64? {
+        let parameters = Self.parameters(of: seed)
+        guard code.utf8.count == parameters.digits, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
+        let given = Array(code.utf8)
+        var matched: UInt64?
+        for step in steps {
+            let expected = Array(HOTP.code(secret: seed.secret, counter: step, parameters: parameters).utf8)
+            if ConstantTime.equals(expected, given), matched == nil { matched = step }
+        }
+        return matched
+    }
+
+    func base32(_ bytes: [UInt8]) -> String { Base32.encode(bytes) }
+
+    func otpauthURI(issuer: String, accountName: String, seed: VaultUserRecord.Seed) -> String {
+        OTPAuthURI(issuer: issuer, accountName: accountName, secret: seed.secret, parameters: Self.parameters(of: seed))
+            .string
+    }
+
+    func qrSVG(_ text: String) -> String {
+        (try? QRCode.encode(text, level: .medium).svg(title: "QR code for your authenticator app")) ?? ""
+    }
+
+    static func parameters(of seed: VaultUserRecord.Seed) -> OTPParameters {
+        let algorithm: HashAlgorithm =
+            switch seed.algorithm {
+            case sha256: .sha256
+            case sha512: .sha512
+            default: .sha1
+            }
+        return OTPParameters(algorithm: algorithm, digits: Int(seed.digits), period: Int(seed.period))
+    }
+}

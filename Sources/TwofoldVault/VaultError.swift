@@ -1,0 +1,44 @@
+/// Errors the vault answers with: a stable code from `protocol/vault.md`, a message safe to show,
+/// and an optional retry hint. Never carries a seed, a code or a phone number.
+public struct VaultError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case invalidUser = "user.invalid"
+        case invalidArguments = "request.invalid"
+        case notPending = "enroll.not_pending"
+        case enrollmentExpired = "enroll.expired"
+        case notEnrolled = "totp.not_enrolled"
+        case codeRequired = "totp.code_required"
+        case codeRejected = "totp.code_rejected"
+        case invalidPhone = "phone.invalid"
+        case noPhone = "recovery.no_phone"
+        case unsupportedCountry = "recovery.unsupported_country"
+        case cooldown = "recovery.cooldown"
+        case quota = "recovery.quota"
+        case smsUnavailable = "sms.unavailable"
+        case reasonRequired = "reset.reason_required"
+        case internalError = "internal"
+    }
+
+    public let code: Code
+    public let message: String
+    public let retryAfterMillis: Int64?
+    /// A further stable code (e.g. `phone.missing_country_code`, or the verify outcome that made
+    /// `totp.code_rejected`).
+    public let detail: String?
+    public let file: String
+    public let line: Int
+
+    public init(
+        _ code: Code, _ message: String, retryAfterMillis: Int64? = nil, detail: String? = nil,
+        file: String = #fileID, line: Int = #line
+    ) {
+        self.code = code
+        self.message = message
+        self.retryAfterMillis = retryAfterMillis
+        self.detail = detail
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { "\(code.rawValue): \(message) (\(file):\(line))" }
+}

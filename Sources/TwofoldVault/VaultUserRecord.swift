@@ -1,0 +1,106 @@
+/// Everything the vault knows about one user. Lives in memory and on disk only sealed
+/// (`RecordSealer`); this plaintext form exists transiently while an operation runs.
+struct VaultUserRecord: Sendable, Equatable {
+    struct Seed: Sendable, Equatable {
+        var secret: [UInt8]
+        var algorithm: UInt8  // OTPAlgorithmCode
+        var digits: UInt8
+        var period: UInt16
+        var createdAtMillis: Int64
+    }
+
+    struct PendingEnrollment: Sendable, Equatable {
+        var id: [UInt8]  // 16 random bytes, hex on the wire
+        var seed: Seed
+    }
+
+    struct RecoveryCode: Sendable, Equatable {
+        var mac: [UInt8]  // HMAC-SHA256 of the code under the vault's recovery key
+        var expiresAtMillis: Int64
+        var attemptsLeft: UInt8
+    }
+
+    var active: Seed?
+    var pending: PendingEnrollment?
+    /// Pending seeds replaced by a newer `enroll.begin`, kept briefly so that a code from the old
+    /// scan is answered "this code is from an older setup" (the help article's troubleshooting case).
+    var superseded: [PendingEnrollment] = []
+    var lastAcceptedStep: UInt64?
+    var consecutiveFailures: UInt32 = 0
+    var lockedUntilMillis: Int64 = 0
+    /// E.164, e.g. `+14155552671`.
+    var phone: String?
+    var recovery: RecoveryCode?
+    /// Times of recovery SMS sends inside the quota window (for the per-user quota and cool-down).
+    var recoverySends: [Int64] = []
+
+    static let formatVersion: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.u8(Self.formatVersion)
+        func seed(_ value: Seed) {
+            writer.shortBytes(value.secret)
+            writer.u8(value.algorithm)
+            writer.u8(value.digits)
+            writer.u16(value.period)
+            writer.i64(value.createdAtMillis)
+        }
+        func pendingEnrollment(_ value: PendingEnrollment) {
+            writer.shortBytes(value.id)
+            seed(value.seed)
+        }
+        writer.bool(active != nil)
+        if let active { seed(active) }
+        writer.bool(pending != nil)
+        if let pending { pendingEnrollment(pending) }
+        writer.u8(UInt8(superseded.count))
+        superseded.forEach(pendingEnrollment)
+        writer.bool(lastAcceptedStep != nil)
+        if let lastAcceptedStep { writer.u64(lastAcceptedStep) }
+        writer.u32(consecutiveFailures)
+        writer.i64(lockedUntilMillis)
+        writer.bool(phone != nil)
+        if let phone { writer.shortString(phone) }
+        writer.bool(recovery != nil)
+        if let recovery {
+            writer.shortBytes(recovery.mac)
+            writer.i64(recovery.expiresAtMillis)
+            writer.u8(recovery.attemptsLeft)
+        }
+        writer.u8(UInt8(recoverySends.count))
+        recoverySends.forEach { writer.i64($0) }
+        return writer.bytes
+    }
+
+    init() {}
+
+    init(decoding bytes: [UInt8]) throws(BinaryReader.Truncated) {
+        var reader = BinaryReader(bytes)
+        guard try reader.u8() == Self.formatVersion else { throw BinaryReader.Truncated() }
+        func seed() throws(BinaryReader.Truncated) -> Seed {
+            Seed(
+                secret: try reader.shortBytes(), algorithm: try reader.u8(), digits: try reader.u8(),
+                period: try reader.u16(), createdAtMillis: try reader.i64())
+        }
+        func pendingEnrollment() throws(BinaryReader.Truncated) -> PendingEnrollment {
+            PendingEnrollment(id: try reader.shortBytes(), seed: try seed())
+        }
+        if try reader.bool() { active = try seed() }
+        if try reader.bool() { pending = try pendingEnrollment() }
+        for _ in 0..<(try reader.u8()) { superseded.append(try pendingEnrollment()) }
+        if try reader.bool() { lastAcceptedStep = try reader.u64() }
+        consecutiveFailures = try reader.u32()
+        lockedUntilMillis = try reader.i64()
+        if try reader.bool() { phone = try reader.shortString() }
+        if try reader.bool() {
+            recovery = RecoveryCode(
+                mac: try reader.shortBytes(), expiresAtMillis: try reader.i64(), attemptsLeft: try reader.u8())
+        }
+        for _ in 0..<(try reader.u8()) { recoverySends.append(try reader.i64()) }
+        guard reader.isAtEnd else { throw BinaryReader.Truncated() }
+    }
+
+    /// Whether nothing is worth keeping (e.g. after a reset of a user with no phone).
+    var isEmpty: Bool { self == VaultUserRecord() }
+}
