@@ -8,9 +8,10 @@ struct GoldenFrameTests {
         let responses = GoldenFile.all(endingWith: ".response.hex").map(\.name)
         #expect(requests.count >= 20)
         #expect(responses.count >= 20)
-        for required in ["health", "frame_empty", "frame_too_large", "frame_truncated", "invalid_utf8",
-            "malformed_json", "not_object", "op_wrong_type", "op_unknown", "version_unsupported", "pipelined"]
-        {
+        for required in [
+            "health", "frame_empty", "frame_too_large", "frame_truncated", "invalid_utf8",
+            "malformed_json", "not_object", "op_wrong_type", "op_unknown", "version_unsupported", "pipelined",
+        ] {
             #expect(requests.contains("\(required).request.hex"), "missing golden \(required)")
         }
     }

@@ -46,7 +46,9 @@ import TwofoldWire
     }
 
     @Test func write_objects_withKeysInUTF8ByteOrder_andNoWhitespace() {
-        let value = JSONValue.object(["é": .null, "b": .bool(false), "B": .array([]), "a": .object(["z": .integer(1), "y": .string("")])])
+        let value = JSONValue.object([
+            "é": .null, "b": .bool(false), "B": .array([]), "a": .object(["z": .integer(1), "y": .string("")]),
+        ])
         #expect(Self.text(value) == #"{"B":[],"a":{"y":"","z":1},"b":false,"é":null}"#)
     }
 

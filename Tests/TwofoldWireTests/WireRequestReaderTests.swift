@@ -45,7 +45,10 @@ import TwofoldWire
     }
 
     @Test(arguments: [
-        (#"{"v":1,"id":1,"op":"health""#, WireError.malformedJSON(offset: 27, reason: "expected ',' or '}' in an object")),
+        (
+            #"{"v":1,"id":1,"op":"health""#,
+            WireError.malformedJSON(offset: 27, reason: "expected ',' or '}' in an object")
+        ),
         ("[]", .notObject()), (#""text""#, .notObject()), ("null", .notObject()), ("42", .notObject()),
         (#"{"v":1,"op":"health"}"#, .invalidRequest(field: "id", problem: "is missing")),
         (#"{"v":1,"id":null,"op":"health"}"#, .invalidRequest(field: "id", problem: idRule)),
@@ -81,7 +84,8 @@ import TwofoldWire
 
     @Test(arguments: [
         ("0", RequestID.number(0)), ("9007199254740991", .number(9_007_199_254_740_991)),
-        (#""a""#, .string("a")), ("\"\(String(repeating: "x", count: 64))\"", .string(String(repeating: "x", count: 64))),
+        (#""a""#, .string("a")),
+        ("\"\(String(repeating: "x", count: 64))\"", .string(String(repeating: "x", count: 64))),
         ("\"\(String(repeating: "😀", count: 64))\"", .string(String(repeating: "😀", count: 64))),
         (#""\u0000\n""#, .string("\u{0}\n")),
     ])
@@ -102,12 +106,14 @@ import TwofoldWire
 
     @Test func rejectionResponse_echoesAStringId_inTheFailureFrame() throws {
         let rejection = try rejection(#"{"v":1,"id":"req-\"9\"","op":"nope"}"#)
-        let expected = #"{"v":1,"id":"req-\"9\"","ok":false,"error":{"code":"op.unknown","message":"operation not supported by this server"}}"#
+        let expected =
+            #"{"v":1,"id":"req-\"9\"","ok":false,"error":{"code":"op.unknown","message":"operation not supported by this server"}}"#
         #expect(String(decoding: rejection.response.encoded(), as: UTF8.self) == expected)
     }
 
     @Test func encodedRequest_isCanonical_andReadsBack() throws {
-        let request = WireRequest(id: "c-1", operation: "totp.verify", args: ["user": .string("u"), "code": .string("1")])
+        let request = WireRequest(
+            id: "c-1", operation: "totp.verify", args: ["user": .string("u"), "code": .string("1")])
         let text = String(decoding: request.encoded(), as: UTF8.self)
         #expect(text == #"{"v":1,"id":"c-1","op":"totp.verify","args":{"code":"1","user":"u"}}"#)
         #expect(try reader.read(request.encoded()).get() == request)

@@ -57,29 +57,47 @@ import TwofoldWire
         (#"{"id":1,"ok":true,"result":{}}"#, .invalidResponse(field: "v", problem: "must be 1")),
         (#"{"v":2,"id":1,"ok":true,"result":{}}"#, .invalidResponse(field: "v", problem: "must be 1")),
         (#"{"v":1,"ok":true,"result":{}}"#, .invalidResponse(field: "id", problem: "is missing")),
-        (#"{"v":1,"id":-4,"ok":true,"result":{}}"#,
-            .invalidResponse(field: "id", problem: "must be a valid request id or null")),
+        (
+            #"{"v":1,"id":-4,"ok":true,"result":{}}"#,
+            .invalidResponse(field: "id", problem: "must be a valid request id or null")
+        ),
         (#"{"v":1,"id":1,"result":{}}"#, .invalidResponse(field: "ok", problem: "must be a boolean")),
         (#"{"v":1,"id":1,"ok":"true","result":{}}"#, .invalidResponse(field: "ok", problem: "must be a boolean")),
-        (#"{"v":1,"id":null,"ok":true,"result":{}}"#,
-            .invalidResponse(field: "id", problem: "must not be null on success")),
+        (
+            #"{"v":1,"id":null,"ok":true,"result":{}}"#,
+            .invalidResponse(field: "id", problem: "must not be null on success")
+        ),
         (#"{"v":1,"id":1,"ok":true}"#, .invalidResponse(field: "result", problem: "must be an object")),
         (#"{"v":1,"id":1,"ok":true,"result":[]}"#, .invalidResponse(field: "result", problem: "must be an object")),
         (#"{"v":1,"id":1,"ok":false}"#, .invalidResponse(field: "error", problem: "must be an object")),
-        (#"{"v":1,"id":1,"ok":false,"error":{"message":"m"}}"#,
-            .invalidResponse(field: "error.code", problem: "must be a non-empty string")),
-        (#"{"v":1,"id":1,"ok":false,"error":{"code":"","message":"m"}}"#,
-            .invalidResponse(field: "error.code", problem: "must be a non-empty string")),
-        (#"{"v":1,"id":1,"ok":false,"error":{"code":"c"}}"#,
-            .invalidResponse(field: "error.message", problem: "must be a string")),
-        (#"{"v":1,"id":1,"ok":false,"error":{"code":"c","message":"m","detail":1}}"#,
-            .invalidResponse(field: "error.detail", problem: "must be a string")),
-        (#"{"v":1,"id":1,"ok":false,"error":{"code":"c","message":"m","retry_after_ms":-1}}"#,
-            .invalidResponse(field: "error.retry_after_ms", problem: "must be an integer in 0...2147483647")),
-        (#"{"v":1,"id":1,"ok":false,"error":{"code":"c","message":"m","retry_after_ms":1.5}}"#,
-            .invalidResponse(field: "error.retry_after_ms", problem: "must be an integer in 0...2147483647")),
-        (#"{"v":1,"id":1,"ok":true,"result":{}"#,
-            .malformedJSON(offset: 35, reason: "expected ',' or '}' in an object")),
+        (
+            #"{"v":1,"id":1,"ok":false,"error":{"message":"m"}}"#,
+            .invalidResponse(field: "error.code", problem: "must be a non-empty string")
+        ),
+        (
+            #"{"v":1,"id":1,"ok":false,"error":{"code":"","message":"m"}}"#,
+            .invalidResponse(field: "error.code", problem: "must be a non-empty string")
+        ),
+        (
+            #"{"v":1,"id":1,"ok":false,"error":{"code":"c"}}"#,
+            .invalidResponse(field: "error.message", problem: "must be a string")
+        ),
+        (
+            #"{"v":1,"id":1,"ok":false,"error":{"code":"c","message":"m","detail":1}}"#,
+            .invalidResponse(field: "error.detail", problem: "must be a string")
+        ),
+        (
+            #"{"v":1,"id":1,"ok":false,"error":{"code":"c","message":"m","retry_after_ms":-1}}"#,
+            .invalidResponse(field: "error.retry_after_ms", problem: "must be an integer in 0...2147483647")
+        ),
+        (
+            #"{"v":1,"id":1,"ok":false,"error":{"code":"c","message":"m","retry_after_ms":1.5}}"#,
+            .invalidResponse(field: "error.retry_after_ms", problem: "must be an integer in 0...2147483647")
+        ),
+        (
+            #"{"v":1,"id":1,"ok":true,"result":{}"#,
+            .malformedJSON(offset: 35, reason: "expected ',' or '}' in an object")
+        ),
     ])
     func decode_invalidResponse_namesTheField(text: String, expected: WireError) {
         #expect(throws: expected) { try Self.decode(text) }
