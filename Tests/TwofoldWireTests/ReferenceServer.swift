@@ -1,6 +1,6 @@
 import TwofoldWire
 
-/// The minimal server the golden files assume (see `protocol/golden/README.md`): it offers one
+/// The minimal server the golden files assume (see "Golden frames" in `protocol/README.md`): it offers one
 /// operation, `health`, answered with `{"status":"ok"}`, and follows the envelope rules for
 /// everything else. It drives the real decoder and reader, so replaying a golden request through
 /// it checks the library end to end, minus the socket.
