@@ -1,0 +1,37 @@
+/// A parsed JSON value, as the wire layer sees it.
+///
+/// Numbers written without fraction or exponent that fit in 64 bits are `integer`, every other
+/// number is `double`, so an id or counter never passes through floating point. Objects cannot
+/// hold duplicate keys: the parser rejects them, because two readers that pick different
+/// duplicates (first wins / last wins) are a classic way to smuggle a field past a check.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses exactly one JSON value (RFC 8259) from `bytes`, after checking they are UTF-8.
+    ///
+    /// Strict: no trailing data, no duplicate keys, no unpaired surrogate escapes, no number
+    /// outside the finite `Double` range, nesting at most `JSONParser.maxDepth` deep.
+    /// - Throws: `json.invalid_utf8` or `json.malformed` (messages carry offsets, never input).
+    public static func parse(_ bytes: some Collection<UInt8>) throws(WireError) -> JSONValue {
+        let result: Result<JSONValue, WireError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            JSONParser.parseDocument(buffer)
+        }
+        if let result { return try result.get() }
+        return try Array(bytes).withUnsafeBufferPointer { JSONParser.parseDocument($0) }.get()
+    }
+
+    /// The canonical serialization: no whitespace, object keys in UTF-8 byte order, strings
+    /// escaped as in RFC 8785 §3.2.2.2. A non-finite `double` (which JSON cannot express) is
+    /// written as `null`.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.bytes
+    }
+}
