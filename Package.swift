@@ -27,6 +27,7 @@ let package = Package(
         // MARK: Modules that do I/O through TwofoldSystem.
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
+        .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).

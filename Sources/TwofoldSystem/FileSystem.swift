@@ -19,6 +19,8 @@ public enum FileSystem {
         public static let truncate = OpenOptions(rawValue: O_TRUNC)
         public static let directory = OpenOptions(rawValue: O_DIRECTORY)
         public static let noFollow = OpenOptions(rawValue: O_NOFOLLOW)
+        public static let append = OpenOptions(rawValue: O_APPEND)
+        public static let writeOnly = OpenOptions(rawValue: O_WRONLY)
     }
 
     /// Opens `path`; `permissions` applies only when the file is created.

@@ -1,0 +1,195 @@
+import TwofoldSystem
+import TwofoldWire
+
+/// One accepted client. Lives on the server's loop thread only: reads frames, hands requests to
+/// the service, and writes responses back in request order (a reorder buffer keyed by arrival
+/// sequence), pausing reads while too much is in flight or queued for writing.
+final class WireServerConnection: @unchecked Sendable {
+    private let socket: Socket
+    private let peer: PeerCredentials
+    private unowned let server: WireServer
+    private var registration: EventLoop.Registration?
+    private var decoder: FrameDecoder
+
+    private var nextSequence: UInt64 = 0
+    private var nextToSend: UInt64 = 0
+    private var finished: [UInt64: [UInt8]] = [:]
+    private var inFlight = 0
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    /// No more requests will be read (peer closed, framing broken, or shutdown).
+    private var readClosed = false
+    private var closed = false
+
+    private static let readChunk = 64 * 1024
+    private static let maxQueuedOutput = 4 * 1024 * 1024
+
+    init(socket: Socket, peer: PeerCredentials, server: WireServer) throws(SystemError) {
+        self.socket = socket
+        self.peer = peer
+        self.server = server
+        self.decoder = FrameDecoder(maxFrameLength: server.configuration.maxFrameLength)
+        registration = try server.loop.register(socket.descriptor, interest: .readable) { [self] events in
+            self.handle(events)
+        }
+    }
+
+    private func handle(_ events: IOEvents) {
+        guard !closed else { return }
+        // Hang-up means the peer is gone both ways: nothing more can be read or delivered.
+        // (Level-triggered epoll would otherwise report it again on every turn.)
+        if events.contains(.hangup) || events.contains(.error) {
+            close()
+            return
+        }
+        if events.contains(.writable) { flush() }
+        if events.contains(.readable) { readAvailable() }
+    }
+
+    private func readAvailable() {
+        guard !readClosed else { return }
+        // Bounded work per wake-up keeps one busy client from starving the others.
+        for _ in 0..<4 {
+            let result: IOResult<[UInt8]>
+            do {
+                result = try socket.read(upTo: Self.readChunk)
+            } catch {
+                close()
+                return
+            }
+            switch result {
+            case .wouldBlock:
+                return
+            case .processed(let bytes) where bytes.isEmpty:
+                peerFinished()
+                return
+            case .processed(let bytes):
+                decoder.feed(bytes)
+                drainFrames()
+                if readClosed || closed || isBackpressured { return }
+            }
+        }
+    }
+
+    private func drainFrames() {
+        while !readClosed, !isBackpressured {
+            let frame: Frame?
+            do {
+                frame = try decoder.next()
+            } catch {
+                // Broken framing: answer once, then close this connection only.
+                readClosed = true
+                complete(sequence: take(), bytes: WireResponse.failure(id: nil, error).framed())
+                return
+            }
+            guard let frame else { return }
+            dispatch(frame)
+        }
+    }
+
+    private func dispatch(_ frame: Frame) {
+        let sequence = take()
+        switch server.reader.read(frame.payload) {
+        case .failure(let rejection):
+            complete(sequence: sequence, bytes: rejection.response.framed(maxFrameLength: server.configuration.maxFrameLength))
+        case .success(let request):
+            inFlight += 1
+            let loop = server.loop
+            let maxFrame = server.configuration.maxFrameLength
+            server.service.handle(request, peer: peer) { [self] response in
+                let bytes = response.framed(maxFrameLength: maxFrame)
+                loop.execute {
+                    self.inFlight -= 1
+                    self.complete(sequence: sequence, bytes: bytes)
+                }
+            }
+        }
+    }
+
+    private func take() -> UInt64 {
+        defer { nextSequence += 1 }
+        return nextSequence
+    }
+
+    private var isBackpressured: Bool {
+        inFlight >= server.configuration.maxInFlightPerConnection || output.count - outputOffset > Self.maxQueuedOutput
+    }
+
+    private func complete(sequence: UInt64, bytes: [UInt8]) {
+        guard !closed else { return }
+        finished[sequence] = bytes
+        while let next = finished.removeValue(forKey: nextToSend) {
+            output.append(contentsOf: next)
+            nextToSend += 1
+        }
+        flush()
+    }
+
+    private func flush() {
+        while outputOffset < output.count {
+            let result = output.withUnsafeBytes { buffer in
+                Result { () throws(SystemError) -> IOResult<Int> in
+                    try socket.write(UnsafeRawBufferPointer(rebasing: buffer[outputOffset...]))
+                }
+            }
+            switch result {
+            case .failure:
+                close()
+                return
+            case .success(.wouldBlock):
+                updateInterest()
+                return
+            case .success(.processed(let written)):
+                outputOffset += written
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
+        outputOffset = 0
+        if readClosed, nextToSend == nextSequence {
+            close()
+            return
+        }
+        updateInterest()
+        // Reads paused by backpressure resume here.
+        if !isBackpressured, !readClosed, decoder.bufferedByteCount > 0 { drainFrames() }
+    }
+
+    private func updateInterest() {
+        guard let registration, !closed else { return }
+        var interest: IOEvents = []
+        if !readClosed, !isBackpressured { interest.insert(.readable) }
+        if outputOffset < output.count { interest.insert(.writable) }
+        do {
+            try server.loop.setInterest(interest, for: registration)
+        } catch {
+            close()
+        }
+    }
+
+    private func peerFinished() {
+        readClosed = true
+        if (try? decoder.finish()) == nil {
+            // A partial frame at EOF: nothing to answer (the peer is gone).
+        }
+        if nextToSend == nextSequence, outputOffset == output.count {
+            close()
+        } else {
+            updateInterest()
+        }
+    }
+
+    /// For shutdown: stop reading new requests; close once what is in flight has been answered.
+    func closeWhenIdle() {
+        readClosed = true
+        if nextToSend == nextSequence, outputOffset == output.count { close() } else { updateInterest() }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        if let registration { server.loop.deregister(registration) }
+        registration = nil
+        socket.close()
+        server.connectionClosed(self)
+    }
+}
