@@ -36,7 +36,13 @@ let package = Package(
         // MARK: Services.
         .target(
             name: "TwofoldVault",
-            dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess"]),
+            dependencies: [
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
+                "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
+            ]),
+
+        // MARK: Executables (thin mains).
+        .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),

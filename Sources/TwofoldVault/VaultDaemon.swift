@@ -1,0 +1,152 @@
+import Foundation
+import TwofoldIPC
+import TwofoldPhone
+import TwofoldProcess
+import TwofoldStore
+import TwofoldSystem
+
+/// Wires the `secret-vault` process: master key, store replay, audit log, the SMS client, the
+/// socket server and signal handling. `main.swift` only parses options and calls `run`.
+public enum VaultDaemon {
+    public static let parser = CommandLineParser(
+        command: "secret-vault",
+        summary: "Twofold secret vault: stores TOTP seeds sealed, verifies codes, sends SMS recovery codes.",
+        options: [
+            .value("socket", placeholder: "path", environment: "TWOFOLD_VAULT_SOCKET", help: "Unix socket to serve the gateway on (required)."),
+            .value("socket-group", placeholder: "group", help: "Group to give the socket to (members may connect)."),
+            .value("allow-users", placeholder: "u1,u2", help: "Users (names or uids) allowed to connect, besides the vault's own."),
+            .value("allow-groups", placeholder: "g1,g2", help: "Primary groups (names or gids) allowed to connect."),
+            .value("data-dir", placeholder: "path", environment: "TWOFOLD_VAULT_DATA_DIR", help: "Folder for the sealed store and the audit log (required)."),
+            .value("master-key-file", placeholder: "path", environment: "TWOFOLD_VAULT_MASTER_KEY_FILE",
+                help: "32-byte master key, mode 0600 (default: $CREDENTIALS_DIRECTORY/master-key)."),
+            .value("sms-socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "The sms-sender's socket."),
+            .value("sms-timeout", placeholder: "duration", default: "2s", help: "How long a send may take before answering sms.unavailable."),
+            .value("issuer", placeholder: "name", default: "Twofold", help: "Issuer shown in authenticator apps."),
+            .value("sms-blocked-countries", placeholder: "CC,CC", help: "ISO country codes SMS recovery refuses (default: the help article's 13)."),
+            .value("log-level", placeholder: "level", environment: "TWOFOLD_LOG_LEVEL", default: "info", help: "trace, debug, info, notice, warning or error."),
+        ])
+
+    public static func run(_ options: ParsedOptions) -> Never {
+        let command = parser.command
+        do {
+            try SignalHandler.block(Signal.handledSignals)
+        } catch {
+            CommandLineTool.fail(command: command, "cannot block signals: \(error)")
+        }
+        SignalHandler.ignoreBrokenPipe()
+        do {
+            let level = Logger.Level(name: options.string("log-level") ?? "info") ?? .info
+            let logger = Logger(label: "secret-vault", minimumLevel: level)
+            let socketPath = try options.require("socket")
+            let dataDirectory = try DataDirectory.prepare(try options.require("data-dir"))
+            let keyPath = try masterKeyPath(options)
+            let masterKey: [UInt8]
+            do {
+                masterKey = try MasterKey.load(path: keyPath)
+            } catch {
+                CommandLineTool.fail(command: command, error.message, status: 78)
+            }
+            var policy = VaultPolicy()
+            policy.issuer = options.string("issuer") ?? "Twofold"
+            let blocked = options.list("sms-blocked-countries")
+            if !blocked.isEmpty { policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: Set(blocked)) }
+
+            let opened = try RecordStore.open(directory: dataDirectory + "/store")
+            if !opened.recovery.isClean { logger.warning("store recovered", ["report": .string(opened.recovery.description)]) }
+            let loop = try EventLoop(name: "vault")
+            let smsClient = WireClient(
+                configuration: {
+                    var configuration = WireClient.Configuration(path: options.string("sms-socket") ?? "/run/twofold-sms/sms.sock")
+                    configuration.timeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
+                    return configuration
+                }(), loop: loop)
+            let sms = WireSMSDispatcher(client: smsClient)
+            let vault = Vault(
+                crypto: try VaultCrypto(masterKey: masterKey), persistence: StorePersistence(store: opened.store),
+                clock: SystemVaultClock(), sms: sms, policy: policy,
+                audit: VaultAudit(sink: try LogSink.appendingFile(dataDirectory + "/audit.jsonl")))
+            for record in opened.records { try vault.replay(record.payload) }
+            // Keep the log proportional to live state: compact when it is mostly superseded records.
+            if opened.records.count > 1000, opened.records.count > 2 * vault.userCount {
+                _ = try opened.store.compact(snapshot: vault.snapshot())
+            }
+            logger.info("store opened", ["records": .integer(opened.records.count), "users": .integer(vault.userCount)])
+
+            var serverConfiguration = WireServer.Configuration(path: socketPath)
+            serverConfiguration.group = try options.string("socket-group").map { name throws(SystemError) in try FileSystem.groupID(named: name) }
+            serverConfiguration.peers = PeerPolicy(
+                allowedUserIDs: Set(try options.list("allow-users").map { name throws(SystemError) in try FileSystem.userID(named: name) }),
+                allowedGroupIDs: Set(try options.list("allow-groups").map { name throws(SystemError) in try FileSystem.groupID(named: name) }))
+            let server = WireServer(configuration: serverConfiguration, service: VaultService(vault: vault), loop: loop, logger: logger)
+
+            let done = DispatchSemaphore(value: 0)
+            try loop.start()
+            let startResult = blockingAwait { try await server.start() }
+            if case .failure(let error) = startResult {
+                CommandLineTool.fail(command: command, "cannot listen on \(socketPath): \(error)")
+            }
+            sms.probe()
+            let signals = try blockingAwaitValue {
+                try await loop.submit {
+                    try SignalHandler(on: loop, signals: Signal.handledSignals) { signal in
+                        if signal == .hangup {
+                            logger.notice("reload requested: nothing to reload in the vault yet")
+                            return
+                        }
+                        logger.info("shutting down", ["signal": .string(signal.description)])
+                        done.signal()
+                    }
+                }
+            }
+            logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
+            done.wait()
+            _ = blockingAwait { await server.shutdown(gracePeriod: .seconds(5)) }
+            signals.cancel()
+            opened.store.close()
+            loop.shutdownGracefully()
+            logger.info("stopped")
+            exit(0)
+        } catch let error as ProcessError {
+            CommandLineTool.exit(command: command, error)
+        } catch {
+            CommandLineTool.fail(command: command, "\(error)")
+        }
+    }
+
+    static func masterKeyPath(_ options: ParsedOptions) throws(ProcessError) -> String {
+        if let path = options.string("master-key-file"), !path.isEmpty, !path.contains("${") { return path }
+        if let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"] { return directory + "/master-key" }
+        throw .missingValue("master-key-file")
+    }
+}
+
+/// Runs async work from synchronous `main` code and waits for it.
+func blockingAwait(_ body: @escaping @Sendable () async throws -> Void) -> Result<Void, any Error> {
+    let box = LockedBox<Result<Void, any Error>>(.success(()))
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { try await body() } catch { box.set(.failure(error)) }
+        done.signal()
+    }
+    done.wait()
+    return box.get()
+}
+
+func blockingAwaitValue<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = LockedBox<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+        done.signal()
+    }
+    done.wait()
+    return try box.get()!.get()
+}
+
+final class LockedBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func set(_ newValue: T) { lock.withLock { value = newValue } }
+    func get() -> T { lock.withLock { value } }
+}

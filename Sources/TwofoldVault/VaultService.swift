@@ -1,0 +1,198 @@
+import TwofoldIPC
+import TwofoldSystem
+import TwofoldWire
+
+/// The vault's operations on the wire (`protocol/vault.md`): decodes arguments, calls `Vault`, and
+/// encodes results. Holds no state of its own.
+public struct VaultService: WireService {
+    let vault: Vault
+
+    public init(vault: Vault) { self.vault = vault }
+
+    public let operations: Set<String> = [
+        "health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
+        "phone.clear", "recovery.start", "recovery.verify", "user.delete",
+    ]
+
+    struct UserArgs: Decodable { let user: String }
+    struct BeginArgs: Decodable {
+        let user: String
+        let accountName: String
+        enum CodingKeys: String, CodingKey {
+            case user
+            case accountName = "account_name"
+        }
+    }
+    struct ConfirmArgs: Decodable {
+        let user: String
+        let enrollmentID: String?
+        let code: String
+        enum CodingKeys: String, CodingKey {
+            case user, code
+            case enrollmentID = "enrollment_id"
+        }
+    }
+    struct CodeArgs: Decodable {
+        let user: String
+        let code: String
+    }
+    struct OptionalCodeArgs: Decodable {
+        let user: String
+        let code: String?
+    }
+    struct PhoneArgs: Decodable {
+        let user: String
+        let phone: String
+        let code: String?
+    }
+    struct ResetArgs: Decodable {
+        let user: String
+        let actor: String
+        let reason: String
+    }
+    struct DeleteArgs: Decodable {
+        let user: String
+        let actor: String
+    }
+
+    public func handle(_ request: WireRequest, peer: PeerCredentials, respond: @escaping @Sendable (WireResponse) -> Void) {
+        let id = request.id
+        @Sendable func reply(_ result: Result<[String: JSONValue], VaultError>) {
+            switch result {
+            case .success(let fields): respond(.success(id: id, result: fields))
+            case .failure(let error): respond(.failure(id: id, Self.payload(error)))
+            }
+        }
+        do throws(VaultError) {
+            switch request.operation {
+            case "health":
+                let health = vault.health()
+                reply(.success(["status": .string("ok"), "users": .integer(Int64(health.users)), "sms_reachable": .bool(health.smsReachable)]))
+            case "stats":
+                let stats = vault.stats()
+                reply(
+                    .success([
+                        "users": .integer(Int64(stats.users)),
+                        "operations": .object(stats.operations.mapValues { .integer(Int64($0)) }),
+                        "outcomes": .object(stats.outcomes.mapValues { .integer(Int64($0)) }),
+                    ]))
+            case "enroll.begin":
+                let args = try decode(request, BeginArgs.self)
+                vault.beginEnrollment(user: try user(args.user), accountName: args.accountName) { result in
+                    reply(result.map { start in
+                        [
+                            "enrollment_id": .string(start.enrollmentID), "secret": .string(start.secretBase32),
+                            "uri": .string(start.uri), "qr_svg": .string(start.qrSVG),
+                            "expires_at": .integer(start.expiresAtMillis),
+                        ]
+                    })
+                }
+            case "enroll.confirm":
+                let args = try decode(request, ConfirmArgs.self)
+                vault.confirmEnrollment(user: try user(args.user), enrollmentID: args.enrollmentID, code: args.code) { result in
+                    reply(result.map { outcome in
+                        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+                        switch outcome {
+                        case .confirmed(let step): fields["step"] = .integer(Int64(step))
+                        case .invalid(let wait), .locked(let wait): if let wait { fields["retry_after_ms"] = .integer(wait) }
+                        case .staleSetup: break
+                        }
+                        return fields
+                    })
+                }
+            case "totp.verify":
+                let args = try decode(request, CodeArgs.self)
+                vault.verify(user: try user(args.user), code: args.code) { result in
+                    reply(result.map(Self.fields(of:)))
+                }
+            case "status":
+                let args = try decode(request, UserArgs.self)
+                let status = try vault.status(user: try user(args.user))
+                var fields: [String: JSONValue] = [
+                    "enrolled": .bool(status.enrolled), "pending": .bool(status.pending),
+                    "sms_recovery": .string(status.smsRecovery), "locked": .bool(status.locked),
+                ]
+                if let masked = status.phoneMasked { fields["phone_masked"] = .string(masked) }
+                if let country = status.phoneCountry { fields["phone_country"] = .string(country) }
+                if let name = status.phoneCountryName { fields["phone_country_name"] = .string(name) }
+                if let wait = status.lockedRetryAfterMillis { fields["retry_after_ms"] = .integer(wait) }
+                reply(.success(fields))
+            case "reset":
+                let args = try decode(request, ResetArgs.self)
+                vault.reset(user: try user(args.user), actor: args.actor, reason: args.reason) { result in
+                    reply(result.map { [:] })
+                }
+            case "phone.set":
+                let args = try decode(request, PhoneArgs.self)
+                vault.setPhone(user: try user(args.user), phone: args.phone, code: args.code) { result in
+                    reply(result.map { status in
+                        [
+                            "phone_masked": .string(status.masked), "country": .string(status.country),
+                            "country_name": .string(status.countryName), "sms_recovery": .string(status.smsRecovery),
+                        ]
+                    })
+                }
+            case "phone.clear":
+                let args = try decode(request, OptionalCodeArgs.self)
+                vault.clearPhone(user: try user(args.user), code: args.code) { result in reply(result.map { [:] }) }
+            case "recovery.start":
+                let args = try decode(request, UserArgs.self)
+                vault.startRecovery(user: try user(args.user)) { result in
+                    reply(result.map { start in
+                        ["phone_masked": .string(start.phoneMasked), "expires_at": .integer(start.expiresAtMillis)]
+                    })
+                }
+            case "recovery.verify":
+                let args = try decode(request, CodeArgs.self)
+                vault.verifyRecovery(user: try user(args.user), code: args.code) { result in
+                    reply(result.map { outcome in
+                        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+                        if case .invalid(let left) = outcome { fields["attempts_left"] = .integer(Int64(left)) }
+                        return fields
+                    })
+                }
+            case "user.delete":
+                let args = try decode(request, DeleteArgs.self)
+                vault.deleteUser(user: try user(args.user), actor: args.actor) { result in reply(result.map { [:] }) }
+            default:
+                respond(.failure(id: id, WireError.unknownOperation()))
+            }
+        } catch {
+            reply(.failure(error))
+        }
+    }
+
+    static func fields(of outcome: VerifyOutcome) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+        switch outcome {
+        case .accepted(let step): fields["step"] = .integer(Int64(step))
+        case .invalid(let failures, let wait):
+            fields["failures"] = .integer(Int64(failures))
+            if let wait { fields["retry_after_ms"] = .integer(wait) }
+        case .locked(let wait): if let wait { fields["retry_after_ms"] = .integer(wait) }
+        case .replayed, .notEnrolled: break
+        }
+        return fields
+    }
+
+    private func decode<T: Decodable>(_ request: WireRequest, _ type: T.Type) throws(VaultError) -> T {
+        do {
+            return try request.decodeArgs(type)
+        } catch {
+            throw VaultError(.invalidArguments, error.message)
+        }
+    }
+
+    private func user(_ raw: String) throws(VaultError) -> UserID {
+        guard let user = UserID(raw) else {
+            throw VaultError(.invalidUser, "user must be 1–128 characters of letters, digits and . _ : @ -")
+        }
+        return user
+    }
+
+    static func payload(_ error: VaultError) -> WireErrorPayload {
+        WireErrorPayload(
+            code: error.code.rawValue, message: error.message, detail: error.detail,
+            retryAfterMs: error.retryAfterMillis.map { Int(clamping: $0) })
+    }
+}
