@@ -58,6 +58,11 @@ let package = Package(
         .testTarget(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
+        .testTarget(name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
+        // End-to-end tests: start the built daemons and talk to them over their sockets.
+        .testTarget(
+            name: "TwofoldIntegrationTests",
+            dependencies: ["TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "secret-vault"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -56,6 +56,9 @@ extension WireClient {
         let timer = loop.scheduleTask(in: timeout) { [self] in
             if let call = self.state.withLock({ $0.pending.removeValue(forKey: id) }) {
                 call.completion(.failure(.unavailable(retryAfterMs: 1000)))
+                // Responses come back in request order, so everything behind the late one is stuck
+                // too: drop the connection (failing those calls) and let the next call reconnect.
+                self.disconnect(reason: "request timed out", backoff: false)
             }
         }
         state.withLock {

@@ -1,0 +1,161 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import TwofoldProcess
+import TwofoldSystem
+import TwofoldWire
+
+@testable import TwofoldIPC
+
+/// Echoes `args` back; `slow` answers after a delay from another thread; `never` never answers.
+struct EchoService: WireService {
+    let operations: Set<String> = ["echo", "slow", "never"]
+    func handle(_ request: WireRequest, peer: PeerCredentials, respond: @escaping @Sendable (WireResponse) -> Void) {
+        switch request.operation {
+        case "echo": respond(.success(id: request.id, result: request.args))
+        case "slow":
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) {
+                respond(.success(id: request.id, result: request.args))
+            }
+        default: break
+        }
+    }
+}
+
+final class Harness: @unchecked Sendable {
+    let directory = NSTemporaryDirectory() + "ipc-\(UUID().uuidString.prefix(8))"
+    var path: String { directory + "/s.sock" }
+    let serverLoop: EventLoop
+    let clientLoop: EventLoop
+    var server: WireServer
+    let client: WireClient
+
+    init(timeout: Duration = .seconds(2), policy: PeerPolicy = PeerPolicy()) async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        serverLoop = try EventLoop(name: "server")
+        clientLoop = try EventLoop(name: "client")
+        try serverLoop.start()
+        try clientLoop.start()
+        var configuration = WireServer.Configuration(path: directory + "/s.sock")
+        configuration.peers = policy
+        server = WireServer(
+            configuration: configuration, service: EchoService(), loop: serverLoop,
+            logger: Logger(label: "test", sink: .memory()))
+        try await server.start()
+        var clientConfiguration = WireClient.Configuration(path: directory + "/s.sock")
+        clientConfiguration.timeout = timeout
+        clientConfiguration.initialBackoff = .milliseconds(20)
+        clientConfiguration.maximumBackoff = .milliseconds(100)
+        client = WireClient(configuration: clientConfiguration, loop: clientLoop)
+    }
+
+    func restartServer() async throws {
+        await server.shutdown(gracePeriod: .milliseconds(100))
+        server = WireServer(
+            configuration: WireServer.Configuration(path: path), service: EchoService(), loop: serverLoop,
+            logger: Logger(label: "test", sink: .memory()))
+        try await server.start()
+    }
+
+    deinit {
+        client.close()
+        serverLoop.shutdownGracefully()
+        clientLoop.shutdownGracefully()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+@Test func pipelinedCalls_allComeBackToTheirCallers() async throws {
+    let harness = try await Harness()
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        for index in 0..<200 {
+            group.addTask {
+                let op = index % 3 == 0 ? "slow" : "echo"
+                let result = await harness.client.call(op, args: ["n": .integer(Int64(index))])
+                guard case .success(let response) = result, case .success(let fields) = response.outcome else { return false }
+                return fields["n"] == .integer(Int64(index))
+            }
+        }
+        for try await ok in group { #expect(ok) }
+    }
+}
+
+@Test func socketFile_hasMode0660() async throws {
+    let harness = try await Harness()
+    #expect(try FileSystem.status(of: harness.path).mode == 0o660)
+}
+
+@Test func call_withoutAnswer_timesOutAsUnavailable() async throws {
+    let harness = try await Harness(timeout: .milliseconds(200))
+    let started = ContinuousClock.now
+    let result = await harness.client.call("never")
+    guard case .failure(let error) = result else {
+        Issue.record("expected a timeout")
+        return
+    }
+    #expect(error.code == "unavailable")
+    #expect(ContinuousClock.now - started < .seconds(2))
+    // The connection is still usable afterwards.
+    guard case .success = await harness.client.call("echo") else {
+        Issue.record("echo after timeout failed")
+        return
+    }
+}
+
+@Test func serverDown_failsFast_andClientRecoversWhenItReturns() async throws {
+    let harness = try await Harness()
+    guard case .success = await harness.client.call("echo") else {
+        Issue.record("first echo failed")
+        return
+    }
+    await harness.server.shutdown(gracePeriod: .milliseconds(50))
+    let started = ContinuousClock.now
+    for _ in 0..<3 {
+        guard case .failure(let error) = await harness.client.call("echo") else {
+            Issue.record("expected unavailable while down")
+            return
+        }
+        #expect(error.code == "unavailable")
+    }
+    #expect(ContinuousClock.now - started < .seconds(1))
+    try await harness.restartServer()
+    var recovered = false
+    for _ in 0..<50 where !recovered {
+        if case .success = await harness.client.call("echo") { recovered = true } else { try await Task.sleep(for: .milliseconds(20)) }
+    }
+    #expect(recovered)
+}
+
+@Test func unknownOperation_isAnsweredAndTheConnectionKept() async throws {
+    let harness = try await Harness()
+    guard case .success(let response) = await harness.client.call("nope"), case .failure(let payload) = response.outcome else {
+        Issue.record("expected an error response")
+        return
+    }
+    #expect(payload.code == "op.unknown")
+    guard case .success = await harness.client.call("echo") else {
+        Issue.record("connection should stay usable")
+        return
+    }
+}
+
+@Test func peerPolicy_admitsOwnUserListedUsersAndGroupsOnly() {
+    let policy = PeerPolicy(allowedUserIDs: [1001], allowedGroupIDs: [2002])
+    #expect(policy.admits(PeerCredentials(processID: 1, userID: 500, groupID: 500), ownUserID: 500))
+    #expect(policy.admits(PeerCredentials(processID: 1, userID: 1001, groupID: 9), ownUserID: 500))
+    #expect(policy.admits(PeerCredentials(processID: 1, userID: 9, groupID: 2002), ownUserID: 500))
+    #expect(!policy.admits(PeerCredentials(processID: 1, userID: 9, groupID: 9), ownUserID: 500))
+}
+
+@Test func shutdown_finishesInFlightRequestsFirst() async throws {
+    let harness = try await Harness()
+    async let slow = harness.client.call("slow", args: ["n": 1])
+    try await Task.sleep(for: .milliseconds(50))
+    await harness.server.shutdown(gracePeriod: .seconds(2))
+    guard case .success(let response) = await slow, case .success(let fields) = response.outcome else {
+        Issue.record("in-flight request should complete")
+        return
+    }
+    #expect(fields["n"] == 1)
+}

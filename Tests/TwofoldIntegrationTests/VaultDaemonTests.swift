@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+import TwofoldOTP
+import TwofoldWire
+
+/// Starts the real `secret-vault` binary on a temporary socket and folder.
+final class VaultFixture: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let keyPath: String
+    var daemon: Daemon
+    var socketPath: String { directory.path + "/vault.sock" }
+    var dataPath: String { directory.path + "/data" }
+
+    init(extraArguments: [String] = []) throws {
+        directory = try TemporaryDirectory()
+        keyPath = try writeMasterKey(in: directory.path)
+        daemon = try Self.start(directory.path, keyPath: keyPath, extra: extraArguments)
+    }
+
+    static func start(_ directory: String, keyPath: String, extra: [String] = [], prefix: [String] = []) throws -> Daemon {
+        try Daemon(
+            "secret-vault",
+            arguments: [
+                "--socket", directory + "/vault.sock", "--data-dir", directory + "/data", "--master-key-file", keyPath,
+                "--sms-socket", directory + "/sms.sock", "--sms-timeout", "500ms",
+            ] + extra,
+            socketPath: directory + "/vault.sock", logPath: directory + "/vault-\(UUID().uuidString.prefix(4)).log",
+            prefix: prefix)
+    }
+
+    func restartAfterKill9() throws {
+        daemon.kill9()
+        daemon = try Self.start(directory.path, keyPath: keyPath)
+    }
+}
+
+private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
+    let now = Int64(Date().timeIntervalSince1970)
+    return TOTP.code(secret: try Base32.decode(secret), unixTime: now + offsetSteps * 30, parameters: OTPParameters())
+}
+
+@Suite(.serialized) struct VaultDaemonTests {
+    @Test func enrollVerifyReplayLockout_surviveKill9() throws {
+        let vault = try VaultFixture()
+        var client = try TestClient(path: vault.socketPath)
+        let begin = try #require(client.result("enroll.begin", ["user": "alice", "account_name": "alice@example.com"]).fields)
+        let secret = try #require(begin["secret"]?.stringValue)
+        let enrollment = try #require(begin["enrollment_id"]?.stringValue)
+        #expect(begin["uri"]?.stringValue?.hasPrefix("otpauth://totp/Twofold:alice%40example.com?secret=") == true)
+        #expect(begin["qr_svg"]?.stringValue?.contains("role=\"img\"") == true)
+
+        // The code that confirms cannot then log in; the next step's code can.
+        let confirmCode = try code(secret)
+        let confirmed = try #require(
+            client.result("enroll.confirm", ["user": "alice", "enrollment_id": .string(enrollment), "code": .string(confirmCode)]).fields)
+        #expect(confirmed["outcome"]?.stringValue == "confirmed")
+        #expect(client.result("totp.verify", ["user": "alice", "code": .string(confirmCode)]).fields?["outcome"]?.stringValue == "replayed")
+        let next = try code(secret, offsetSteps: 1)
+        #expect(client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue == "accepted")
+        #expect(client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue == "replayed")
+
+        // Six wrong codes: the sixth locks for 30 s.
+        var last: [String: JSONValue]?
+        for _ in 0..<6 { last = client.result("totp.verify", ["user": "alice", "code": "000000"]).fields }
+        #expect(last?["outcome"]?.stringValue == "invalid" || last?["outcome"]?.stringValue == "locked")
+        #expect(client.result("status", ["user": "alice"]).fields?["locked"]?.boolValue == true)
+
+        try vault.restartAfterKill9()
+        client = try TestClient(path: vault.socketPath)
+        let status = try #require(client.result("status", ["user": "alice"]).fields)
+        #expect(status["enrolled"]?.boolValue == true)
+        #expect(status["locked"]?.boolValue == true)
+        let afterRestart = client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue
+        #expect(afterRestart == "locked" || afterRestart == "replayed")
+        #expect(vault.daemon.terminate() == 0)
+    }
+
+    @Test func malformedInput_getsDocumentedAnswers_whileAnotherClientIsServed() throws {
+        let vault = try VaultFixture()
+        let other = try TestClient(path: vault.socketPath)
+        #expect(other.result("health").fields?["status"]?.stringValue == "ok")
+
+        // Errors that keep the connection: each answered, then a valid request still works.
+        let keep = try RawConnection(path: vault.socketPath)
+        let cases: [([UInt8], String)] = [
+            (RawConnection.frame([0x7B, 0xFF, 0x7D]), "json.invalid_utf8"),
+            (RawConnection.frame("[1,2]"), "request.not_object"),
+            (RawConnection.frame("{\"v\":1,\"id\":1,"), "json.malformed"),
+            (RawConnection.frame("{\"v\":1,\"id\":\"x\",\"op\":5}"), "request.invalid"),
+            (RawConnection.frame("{\"v\":1,\"id\":2,\"op\":\"status\",\"args\":{\"user\":42}}"), "request.invalid"),
+            (RawConnection.frame("{\"v\":1,\"id\":3,\"op\":\"status\",\"args\":{\"user\":\"bad user!\"}}"), "user.invalid"),
+            (RawConnection.frame("{\"v\":1,\"id\":4,\"op\":\"no.such.op\"}"), "op.unknown"),
+            (RawConnection.frame("{\"v\":2,\"id\":5,\"op\":\"health\"}"), "version.unsupported"),
+        ]
+        for (bytes, expected) in cases {
+            try keep.send(bytes)
+            let answer = try #require(try keep.receiveFrame())
+            #expect((answer["error"] as? [String: Any])?["code"] as? String == expected)
+            #expect(other.result("health").fields != nil)
+        }
+        try keep.send(RawConnection.frame("{\"v\":1,\"id\":9,\"op\":\"health\"}"))
+        #expect(try keep.receiveFrame()?["ok"] as? Bool == true)
+
+        // Framing errors: answered, then only that connection is closed.
+        for (bytes, expected) in [([UInt8](repeating: 0, count: 4), "frame.empty"), ([0x7F, 0xFF, 0xFF, 0xFF], "frame.too_large")] {
+            let broken = try RawConnection(path: vault.socketPath)
+            try broken.send(bytes)
+            let answer = try #require(try broken.receiveFrame())
+            #expect((answer["error"] as? [String: Any])?["code"] as? String == expected)
+            #expect(try broken.isClosedByPeer())
+            #expect(other.result("health").fields != nil)
+        }
+        // A truncated frame, then the client goes away: nothing breaks.
+        let truncated = try RawConnection(path: vault.socketPath)
+        try truncated.send([0, 0, 0, 50] + Array("{\"v\":1".utf8))
+        truncated.socket.close()
+        #expect(other.result("health").fields?["status"]?.stringValue == "ok")
+        #expect(vault.daemon.terminate() == 0)
+    }
+
+    @Test func dataFolder_holdsNoSeedOrRecoveryCodeInTheClear() throws {
+        let vault = try VaultFixture()
+        let client = try TestClient(path: vault.socketPath)
+        var secrets: [String] = []
+        for index in 0..<5 {
+            let begin = try #require(client.result("enroll.begin", ["user": .string("u\(index)"), "account_name": "a"]).fields)
+            let secret = try #require(begin["secret"]?.stringValue)
+            secrets.append(secret)
+            _ = client.result("enroll.confirm", ["user": .string("u\(index)"), "code": .string(try code(secret))])
+        }
+        #expect(vault.daemon.terminate() == 0)
+        var files: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: vault.dataPath)
+        while let name = enumerator?.nextObject() as? String { files.append(vault.dataPath + "/" + name) }
+        var scanned = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            scanned += data.count
+            let bytes = [UInt8](data)
+            for secret in secrets {
+                #expect(!contains(bytes, Array(secret.utf8)), "Base32 seed found in \(file)")
+                #expect(!contains(bytes, try Base32.decode(secret)), "raw seed found in \(file)")
+            }
+        }
+        #expect(scanned > 0)
+    }
+
+    /// Runs the vault as `nobody` and connects as this (root) process, which it must refuse.
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+            "needs root and setpriv to run the vault as another user (CI runs as root)"))
+    func peerWithUnlistedUid_isRefused() throws {
+        let directory = try TemporaryDirectory()
+        let keyPath = try writeMasterKey(in: directory.path)
+        chown(directory.path, 65534, 65534)
+        chown(keyPath, 65534, 65534)
+        let daemon = try VaultFixture.start(
+            directory.path, keyPath: keyPath, prefix: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        defer { _ = daemon.terminate() }
+        let raw = try RawConnection(path: directory.path + "/vault.sock")
+        let answer = try #require(try raw.receiveFrame())
+        #expect((answer["error"] as? [String: Any])?["code"] as? String == "peer.forbidden")
+        #expect(try raw.isClosedByPeer())
+    }
+
+    @Test func badMasterKeyFile_stopsStartWithOneLine() throws {
+        let directory = try TemporaryDirectory()
+        let keyPath = try writeMasterKey(in: directory.path)
+        chmod(keyPath, 0o644)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuiltProduct.path("secret-vault"))
+        process.arguments = ["--socket", directory.path + "/v.sock", "--data-dir", directory.path + "/d", "--master-key-file", keyPath]
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 78)
+        #expect(message.contains("readable by group or others"))
+        #expect(message.split(separator: "\n").count == 1)
+    }
+
+    @Test func recovery_whenSMSWorkerIsDown_answersUnavailablePromptly() throws {
+        let vault = try VaultFixture()
+        let client = try TestClient(path: vault.socketPath)
+        _ = client.result("phone.set", ["user": "bob", "phone": "+1 415 555 2671"])
+        let started = Date()
+        #expect(client.result("recovery.start", ["user": "bob"]).error == "sms.unavailable")
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(vault.daemon.terminate() == 0)
+    }
+}
+
+private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+    for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+        if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+    }
+    return false
+}
