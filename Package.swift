@@ -41,7 +41,10 @@ let package = Package(
                 "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
             ]),
 
+        .target(name: "TwofoldCLI", dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto"]),
+
         // MARK: Executables (thin mains).
+        .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
 
         // MARK: Tests.

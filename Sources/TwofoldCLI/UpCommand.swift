@@ -1,0 +1,262 @@
+import Foundation
+import TwofoldCrypto
+import TwofoldProcess
+import TwofoldSystem
+
+/// `twofold up`: the development launcher. Starts `sms-sender`, `secret-vault` and `auth-gateway`
+/// as separate processes with their own sockets under one data folder (reused across runs, or a
+/// temporary one with `--fresh`), generates the vault's master key on first run (mode 0600), shows
+/// where everything is, and prints each new SMS from the outbox so recovery can be tried without a
+/// phone. Ctrl-C stops all three; if one dies, it says which and why and stops the others.
+public enum UpCommand {
+    public static let parser = CommandLineParser(
+        command: "twofold up",
+        summary: "Start the whole system locally.",
+        options: [
+            .value("data", placeholder: "dir", environment: "TWOFOLD_DATA", default: "./data", help: "Data folder (reused across runs)."),
+            .flag("fresh", help: "Use a new temporary data folder instead."),
+            .value("listen", placeholder: "host:port", default: "127.0.0.1:8080", help: "Where the gateway listens."),
+        ])
+
+    public static func run(_ arguments: [String]) -> Int32 {
+        let options: ParsedOptions
+        do {
+            switch try parser.parse(arguments, environment: ProcessInfo.processInfo.environment) {
+            case .help(let text):
+                print(text, terminator: "")
+                return 0
+            case .run(let parsed): options = parsed
+            }
+        } catch {
+            FileHandle.standardError.write(Data("twofold up: \(error.message)\n".utf8))
+            return error.exitStatus
+        }
+        do {
+            let launcher = try Launcher(options: options)
+            return launcher.run()
+        } catch {
+            FileHandle.standardError.write(Data("twofold up: \(error)\n".utf8))
+            return 1
+        }
+    }
+}
+
+/// The running set of children; lives on the main thread.
+final class Launcher: @unchecked Sendable {
+    struct Child {
+        let name: String
+        let process: Process
+        let logPath: String
+    }
+
+    let data: String
+    let listen: String
+    let binDirectory: String
+    var children: [Child] = []
+    let events = DispatchSemaphore(value: 0)
+    let lock = NSLock()
+    var stopping = false
+    var failure: String?
+
+    init(options: ParsedOptions) throws {
+        if options.flag("fresh") {
+            data = NSTemporaryDirectory() + "twofold-\(UUID().uuidString.prefix(8))"
+        } else {
+            data = URL(fileURLWithPath: options.string("data") ?? "./data").standardizedFileURL.path
+        }
+        listen = options.string("listen") ?? "127.0.0.1:8080"
+        binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        for folder in ["", "/run", "/logs", "/sms", "/vault", "/gateway"] {
+            try FileManager.default.createDirectory(
+                atPath: data + folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    func run() -> Int32 {
+        do {
+            try SignalHandler.block(Signal.handledSignals)
+        } catch {
+            say("cannot block signals: \(error)")
+            return 1
+        }
+        SignalHandler.ignoreBrokenPipe()
+        let keyPath = data + "/master-key"
+        do {
+            if !FileManager.default.fileExists(atPath: keyPath) {
+                guard FileManager.default.createFile(
+                    atPath: keyPath, contents: Data(SecureRandom.bytes(count: 32)), attributes: [.posixPermissions: 0o600])
+                else { throw LauncherError("cannot write \(keyPath)") }
+                say("generated a new vault master key: \(keyPath) (mode 0600)")
+            }
+            let sms = data + "/run/sms.sock"
+            let vault = data + "/run/vault.sock"
+            try start("sms-sender", ["--socket", sms, "--data-dir", data + "/sms"])
+            try start(
+                "secret-vault",
+                ["--socket", vault, "--data-dir", data + "/vault", "--master-key-file", keyPath, "--sms-socket", sms])
+            if FileManager.default.isExecutableFile(atPath: binDirectory + "/auth-gateway") {
+                try start("auth-gateway", ["--listen", listen, "--vault-socket", vault])
+            } else {
+                say("auth-gateway is not built yet; the vault and the SMS worker are running")
+            }
+        } catch {
+            say("\(error)")
+            stopAll()
+            return 1
+        }
+        printSummary()
+        let loop: EventLoop
+        let signals: SignalHandler
+        do {
+            loop = try EventLoop(name: "launcher")
+            try loop.start()
+            signals = try Self.await {
+                try await loop.submit {
+                    try SignalHandler(on: loop, signals: Signal.handledSignals) { [self] signal in
+                        guard signal != .hangup else { return }
+                        say("stopping (\(signal))…")
+                        events.signal()
+                    }
+                }
+            }
+        } catch {
+            say("cannot watch signals: \(error)")
+            stopAll()
+            return 1
+        }
+        let tail = OutboxTail(path: data + "/sms/outbox.jsonl")
+        while events.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            for message in tail.newMessages() { say("SMS to \(message.to): \(message.text)") }
+        }
+        signals.cancel()
+        stopAll()
+        loop.shutdownGracefully()
+        if let failure {
+            say(failure)
+            return 1
+        }
+        say("stopped")
+        return 0
+    }
+
+    private func start(_ name: String, _ arguments: [String]) throws {
+        let binary = binDirectory + "/" + name
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw LauncherError("\(binary) is not built") }
+        let logPath = data + "/logs/\(name).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        let startOffset = log.offsetInFile
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardError = log
+        process.standardOutput = log
+        process.terminationHandler = { [self] process in childExited(name, process, logPath) }
+        say("starting \(name)…")
+        try process.run()
+        lock.withLock { children.append(Child(name: name, process: process, logPath: logPath)) }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            let fresh = text.utf8.count > Int(startOffset) ? String(text.utf8.dropFirst(Int(startOffset)))! : ""
+            if fresh.contains("\"msg\":\"ready\"") { return }
+            if !process.isRunning { throw LauncherError("\(name) exited during start:\n" + lastLines(logPath)) }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw LauncherError("\(name) did not become ready within 20 s:\n" + lastLines(logPath))
+    }
+
+    private func childExited(_ name: String, _ process: Process, _ logPath: String) {
+        let unexpected = lock.withLock { () -> Bool in
+            guard !stopping, failure == nil else { return false }
+            failure = "\(name) exited unexpectedly (status \(process.terminationStatus)); its last log lines:\n"
+                + lastLines(logPath)
+            return true
+        }
+        if unexpected { events.signal() }
+    }
+
+    private func stopAll() {
+        let running = lock.withLock { () -> [Child] in
+            stopping = true
+            return children.reversed()
+        }
+        for child in running where child.process.isRunning {
+            kill(child.process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(10)
+            while child.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    private func printSummary() {
+        let gateway = FileManager.default.isExecutableFile(atPath: binDirectory + "/auth-gateway")
+        var lines = ["", "Twofold is running.", ""]
+        if gateway { lines.append("  Open:          http://\(listen)/") }
+        lines += [
+            "  Data folder:   \(data)",
+            "  Vault socket:  \(data)/run/vault.sock",
+            "  SMS outbox:    \(data)/sms/outbox.jsonl (new messages are shown below)",
+            "  Logs:          \(data)/logs/",
+            "",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private func lastLines(_ path: String, count: Int = 12) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(count).map { "    " + $0 }.joined(separator: "\n")
+    }
+
+    func say(_ text: String) {
+        FileHandle.standardOutput.write(Data("twofold: \(text)\n".utf8))
+    }
+
+    static func await<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = Box<Result<T, any Error>>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.value = .success(try await body()) } catch { box.value = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.value!.get()
+    }
+
+    final class Box<T>: @unchecked Sendable { var value: T? }
+}
+
+struct LauncherError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Follows the sms-sender's outbox file and returns messages appended since the last look.
+final class OutboxTail {
+    struct Message: Decodable {
+        let to: String
+        let text: String
+    }
+
+    let path: String
+    private var offset: UInt64
+
+    init(path: String) {
+        self.path = path
+        offset = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64) ?? 0
+    }
+
+    func newMessages() -> [Message] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        handle.seek(toFileOffset: offset)
+        let data = handle.readDataToEndOfFile()
+        guard let lastNewline = data.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+        let complete = data[data.startIndex...lastNewline]
+        offset += UInt64(complete.count)
+        return complete.split(separator: UInt8(ascii: "\n")).compactMap { try? JSONDecoder().decode(Message.self, from: Data($0)) }
+    }
+}
