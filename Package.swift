@@ -45,6 +45,9 @@ let package = Package(
 
         // MARK: Executables (thin mains).
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
+        // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
+        .executableTarget(
+            name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
 
         // MARK: Tests.
