@@ -20,6 +20,9 @@ final class WireServerConnection: @unchecked Sendable {
     /// No more requests will be read (peer closed, framing broken, or shutdown).
     private var readClosed = false
     private var closed = false
+    /// A flush is queued for the end of this loop turn, so responses finished in the same turn
+    /// (a group commit completes many at once) leave in one `send`.
+    private var flushScheduled = false
 
     private static let readChunk = 64 * 1024
     private static let maxQueuedOutput = 4 * 1024 * 1024
@@ -122,7 +125,12 @@ final class WireServerConnection: @unchecked Sendable {
             output.append(contentsOf: next)
             nextToSend += 1
         }
-        flush()
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        server.loop.execute { [self] in
+            flushScheduled = false
+            flush()
+        }
     }
 
     private func flush() {

@@ -32,7 +32,7 @@ enum VaultBench {
             print("| in flight | raw echo (round trips/s) | vault verify (round trips/s) | ratio | accepted | p50 µs (vault) | p99 µs (vault) |")
             print("|---|---|---|---|---|---|---|")
             var pools: [[String: [UInt8]]] = []
-            for (index, users) in [(0, 12_000), (1, 40_000)] {
+            for (index, users) in [(0, 12_000), (1, 60_000)] {
                 pools.append(try enroll(count: users, prefix: "p\(index)-", socket: directory + "/vault.sock"))
             }
             for (index, inFlight) in [1, 32].enumerated() {
