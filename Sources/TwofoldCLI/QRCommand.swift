@@ -52,7 +52,8 @@ public enum QRCommand {
             text = options.positionals.joined(separator: " ")
         }
         let renderOptions = QRRenderOptions(
-            level: level, title: options.string("title") ?? "QR code", pngScale: scale, terminalInverted: options.flag("invert"))
+            level: level, title: options.string("title") ?? "QR code", pngScale: scale,
+            terminalInverted: options.flag("invert"))
         let bytes: [UInt8]
         do {
             bytes = try QRCode.render(text, as: format, options: renderOptions)

@@ -13,7 +13,9 @@ public enum UpCommand {
         command: "twofold up",
         summary: "Start the whole system locally.",
         options: [
-            .value("data", placeholder: "dir", environment: "TWOFOLD_DATA", default: "./data", help: "Data folder (reused across runs)."),
+            .value(
+                "data", placeholder: "dir", environment: "TWOFOLD_DATA", default: "./data",
+                help: "Data folder (reused across runs)."),
             .flag("fresh", help: "Use a new temporary data folder instead."),
             .value("listen", placeholder: "host:port", default: "127.0.0.1:8080", help: "Where the gateway listens."),
         ])
@@ -65,7 +67,8 @@ final class Launcher: @unchecked Sendable {
             data = URL(fileURLWithPath: options.string("data") ?? "./data").standardizedFileURL.path
         }
         listen = options.string("listen") ?? "127.0.0.1:8080"
-        binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        binDirectory =
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         for folder in ["", "/run", "/logs", "/sms", "/vault", "/gateway"] {
             try FileManager.default.createDirectory(
                 atPath: data + folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -83,8 +86,10 @@ final class Launcher: @unchecked Sendable {
         let keyPath = data + "/master-key"
         do {
             if !FileManager.default.fileExists(atPath: keyPath) {
-                guard FileManager.default.createFile(
-                    atPath: keyPath, contents: Data(SecureRandom.bytes(count: 32)), attributes: [.posixPermissions: 0o600])
+                guard
+                    FileManager.default.createFile(
+                        atPath: keyPath, contents: Data(SecureRandom.bytes(count: 32)),
+                        attributes: [.posixPermissions: 0o600])
                 else { throw LauncherError("cannot write \(keyPath)") }
                 say("generated a new vault master key: \(keyPath) (mode 0600)")
             }
@@ -141,7 +146,9 @@ final class Launcher: @unchecked Sendable {
 
     private func start(_ name: String, _ arguments: [String]) throws {
         let binary = binDirectory + "/" + name
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw LauncherError("\(binary) is not built") }
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw LauncherError("\(binary) is not built")
+        }
         let logPath = data + "/logs/\(name).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -170,7 +177,8 @@ final class Launcher: @unchecked Sendable {
     private func childExited(_ name: String, _ process: Process, _ logPath: String) {
         let unexpected = lock.withLock { () -> Bool in
             guard !stopping, failure == nil else { return false }
-            failure = "\(name) exited unexpectedly (status \(process.terminationStatus)); its last log lines:\n"
+            failure =
+                "\(name) exited unexpectedly (status \(process.terminationStatus)); its last log lines:\n"
                 + lastLines(logPath)
             return true
         }
@@ -257,6 +265,8 @@ final class OutboxTail {
         guard let lastNewline = data.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
         let complete = data[data.startIndex...lastNewline]
         offset += UInt64(complete.count)
-        return complete.split(separator: UInt8(ascii: "\n")).compactMap { try? JSONDecoder().decode(Message.self, from: Data($0)) }
+        return complete.split(separator: UInt8(ascii: "\n")).compactMap {
+            try? JSONDecoder().decode(Message.self, from: Data($0))
+        }
     }
 }

@@ -110,7 +110,8 @@ public enum AESGCM {
             var outLength: Int32 = 0
             let status = input.withUnsafeBufferPointer { inBytes in
                 output.withUnsafeMutableBufferPointer { outBytes in
-                    EVP_CipherUpdate(pointer, outBytes.baseAddress, &outLength, inBytes.baseAddress, Int32(inBytes.count))
+                    EVP_CipherUpdate(
+                        pointer, outBytes.baseAddress, &outLength, inBytes.baseAddress, Int32(inBytes.count))
                 }
             }
             guard status == 1, Int(outLength) == input.count else { throw .openssl("EVP_CipherUpdate") }
@@ -120,7 +121,9 @@ public enum AESGCM {
         func finish() throws(CryptoError) {
             var scratch = [UInt8](repeating: 0, count: 16)
             var outLength: Int32 = 0
-            let status = scratch.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(pointer, $0.baseAddress, &outLength) }
+            let status = scratch.withUnsafeMutableBufferPointer {
+                EVP_CipherFinal_ex(pointer, $0.baseAddress, &outLength)
+            }
             guard status == 1 else { throw .openssl("EVP_CipherFinal_ex") }
         }
     }

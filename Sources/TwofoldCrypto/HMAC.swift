@@ -36,7 +36,8 @@ public enum HMAC {
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { empty in
                     CLibCrypto.HMAC(
                         algorithm.evpDigest, keyBytes.baseAddress ?? UnsafeRawPointer(empty.baseAddress!),
-                        Int32(keyBytes.count), (data.baseAddress ?? UnsafeRawPointer(empty.baseAddress!)).assumingMemoryBound(to: UInt8.self),
+                        Int32(keyBytes.count),
+                        (data.baseAddress ?? UnsafeRawPointer(empty.baseAddress!)).assumingMemoryBound(to: UInt8.self),
                         data.count, out.baseAddress, &length) != nil
                 }
             }

@@ -35,7 +35,9 @@ public enum KDF {
     public static func pbkdf2SHA256(
         password: some ContiguousBytes, salt: some ContiguousBytes, iterations: Int, length: Int
     ) throws(CryptoError) -> SecretBytes {
-        guard (1...Int(Int32.max)).contains(iterations) else { throw .invalidParameter("PBKDF2 needs 1 or more iterations") }
+        guard (1...Int(Int32.max)).contains(iterations) else {
+            throw .invalidParameter("PBKDF2 needs 1 or more iterations")
+        }
         guard (1...1024).contains(length) else { throw .invalidLength("PBKDF2 output must be 1–1024 bytes") }
         var output = [UInt8](repeating: 0, count: length)
         defer { output.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }

@@ -29,7 +29,11 @@ extension WireClient {
     ) {
         if let retryAt = state.withLock({ $0.retryAt }), ContinuousClock.now < retryAt {
             let wait = retryAt - ContinuousClock.now
-            completion(.failure(.unavailable(retryAfterMs: Int(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000) + 1)))
+            completion(
+                .failure(
+                    .unavailable(
+                        retryAfterMs: Int(
+                            wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000) + 1)))
             return
         }
         if state.withLock({ $0.socket == nil }) {
@@ -70,7 +74,9 @@ extension WireClient {
 
     private func connect() throws(SystemError) {
         let (socket, isConnected) = try Socket.connect(to: .unix(path: configuration.path))
-        let registration = try loop.register(socket.descriptor, interest: isConnected ? .readable : [.readable, .writable]) {
+        let registration = try loop.register(
+            socket.descriptor, interest: isConnected ? .readable : [.readable, .writable]
+        ) {
             [self] events in self.handle(events)
         }
         state.withLock {

@@ -94,7 +94,9 @@ final class WireServerConnection: @unchecked Sendable {
         let sequence = take()
         switch server.reader.read(frame.payload) {
         case .failure(let rejection):
-            complete(sequence: sequence, bytes: rejection.response.framed(maxFrameLength: server.configuration.maxFrameLength))
+            complete(
+                sequence: sequence,
+                bytes: rejection.response.framed(maxFrameLength: server.configuration.maxFrameLength))
         case .success(let request):
             inFlight += 1
             let loop = server.loop

@@ -13,7 +13,8 @@ public enum HOTP {
     }
 
     /// The 31-bit dynamic-truncation value (RFC 4226 §5.3), before the modulo.
-    public static func truncatedValue(secret: some ContiguousBytes, counter: UInt64, algorithm: HashAlgorithm) -> UInt32 {
+    public static func truncatedValue(secret: some ContiguousBytes, counter: UInt64, algorithm: HashAlgorithm) -> UInt32
+    {
         var message = [UInt8](repeating: 0, count: 8)
         for index in 0..<8 { message[index] = UInt8(truncatingIfNeeded: counter >> UInt64(56 - 8 * index)) }
         let mac = HMAC.authenticationCode(for: message, key: secret, algorithm: algorithm).bytes
@@ -26,6 +27,8 @@ public enum HOTP {
 /// RFC 6238 TOTP: HOTP over the time step.
 public enum TOTP {
     public static func code(secret: some ContiguousBytes, unixTime: Int64, parameters: OTPParameters) -> String {
-        HOTP.code(secret: secret, counter: TimeStep(unixTime: unixTime, period: parameters.period).value, parameters: parameters)
+        HOTP.code(
+            secret: secret, counter: TimeStep(unixTime: unixTime, period: parameters.period).value,
+            parameters: parameters)
     }
 }

@@ -63,7 +63,9 @@ public struct OTPAuthURI: Sendable, Equatable {
             labelIssuer = String(label[..<colon])
             account = String(label[label.index(after: colon)...].drop(while: { $0 == " " }))
         }
-        guard !account.isEmpty, !account.contains(":") else { throw .invalidLabel("the account name is empty or has ':'") }
+        guard !account.isEmpty, !account.contains(":") else {
+            throw .invalidLabel("the account name is empty or has ':'")
+        }
 
         var query: [String: String] = [:]
         for pair in queryPart.split(separator: "&", omittingEmptySubsequences: true) {
@@ -92,7 +94,9 @@ public struct OTPAuthURI: Sendable, Equatable {
         }
         var digits = 6
         if let text = query["digits"] {
-            guard let value = Int(text), (6...8).contains(value) else { throw .unsupportedParameter("digits must be 6, 7 or 8") }
+            guard let value = Int(text), (6...8).contains(value) else {
+                throw .unsupportedParameter("digits must be 6, 7 or 8")
+            }
             digits = value
         }
         var period = 30

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import TwofoldCrypto
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Unix time in seconds; injected so window and replay rules are tested with a manual clock.
 public protocol TimeSource: Sendable {

@@ -86,14 +86,15 @@ public struct CommandLineParser: Sendable {
         var usage = "Usage: \(command) [options]"
         if let positionals, !positionals.isEmpty { usage += " " + positionals.joined(separator: " ") }
         var lines = [usage, "", summary, "", "Options:"]
-        let rendered = options.map { spec -> (String, String) in
-            var left = "  --\(spec.name)"
-            if case .value(let placeholder) = spec.kind { left += " <\(placeholder)>" }
-            var right = spec.help
-            if let value = spec.defaultValue { right += " (default: \(value))" }
-            if let variable = spec.environment { right += " [env: \(variable)]" }
-            return (left, right)
-        } + [("  -h, --help", "Show this help and exit.")]
+        let rendered =
+            options.map { spec -> (String, String) in
+                var left = "  --\(spec.name)"
+                if case .value(let placeholder) = spec.kind { left += " <\(placeholder)>" }
+                var right = spec.help
+                if let value = spec.defaultValue { right += " (default: \(value))" }
+                if let variable = spec.environment { right += " [env: \(variable)]" }
+                return (left, right)
+            } + [("  -h, --help", "Show this help and exit.")]
         let width = rendered.map(\.0.count).max() ?? 0
         for (left, right) in rendered {
             lines.append(left + String(repeating: " ", count: width - left.count + 2) + right)

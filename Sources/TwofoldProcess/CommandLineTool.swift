@@ -7,7 +7,9 @@ public enum CommandLineTool {
     /// error prints `"<command>: <message>"` to stderr and exits with `EX_USAGE`.
     public static func parseOrExit(_ parser: CommandLineParser) -> ParsedOptions {
         do {
-            switch try parser.parse(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment) {
+            switch try parser.parse(
+                Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+            {
             case .help(let text):
                 FileHandle.standardOutput.write(Data(text.utf8))
                 Foundation.exit(0)

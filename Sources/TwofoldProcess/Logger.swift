@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Structured logging as JSON lines on stderr: `{"time":…,"level":…,"logger":…,"msg":…,…}`.
 ///

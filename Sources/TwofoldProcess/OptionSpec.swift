@@ -15,7 +15,9 @@ public struct OptionSpec: Sendable {
     public let defaultValue: String?
     public let help: String
 
-    public init(_ name: String, _ kind: Kind, environment: String? = nil, default defaultValue: String? = nil, help: String) {
+    public init(
+        _ name: String, _ kind: Kind, environment: String? = nil, default defaultValue: String? = nil, help: String
+    ) {
         precondition(!name.hasPrefix("-"), "option names are given without dashes")
         self.name = name
         self.kind = kind

@@ -50,8 +50,7 @@ public struct ProcessError: Error, CustomStringConvertible, Sendable {
     ) -> Self {
         Self(.unusableDirectory, "data folder '\(path)' is unusable: \(reason)", file: file, line: line)
     }
-    public static func unusableFile(_ path: String, reason: String, file: String = #fileID, line: Int = #line) -> Self
-    {
+    public static func unusableFile(_ path: String, reason: String, file: String = #fileID, line: Int = #line) -> Self {
         Self(.unusableFile, "file '\(path)' is unusable: \(reason)", file: file, line: line)
     }
 }

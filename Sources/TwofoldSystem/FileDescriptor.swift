@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// An owned file descriptor, closed exactly once: by `close()` or, failing that, when the last
 /// reference goes away. Using it after `close()` is a programmer error and traps.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension FileSystem {
@@ -10,7 +10,9 @@ extension FileSystem {
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16_384)
         let status = getgrnam_r(name, &group, &buffer, buffer.count, &result)
-        guard status == 0, result != nil else { throw SystemError(call: "getgrnam_r(\(name))", errno: status == 0 ? ENOENT : status) }
+        guard status == 0, result != nil else {
+            throw SystemError(call: "getgrnam_r(\(name))", errno: status == 0 ? ENOENT : status)
+        }
         return group.gr_gid
     }
 
@@ -21,7 +23,9 @@ extension FileSystem {
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16_384)
         let status = getpwnam_r(name, &user, &buffer, buffer.count, &result)
-        guard status == 0, result != nil else { throw SystemError(call: "getpwnam_r(\(name))", errno: status == 0 ? ENOENT : status) }
+        guard status == 0, result != nil else {
+            throw SystemError(call: "getpwnam_r(\(name))", errno: status == 0 ? ENOENT : status)
+        }
         return user.pw_uid
     }
 
@@ -31,7 +35,9 @@ extension FileSystem {
     }
 
     /// Permission bits, owner and group of `path` (following symlinks).
-    public static func status(of path: String) throws(SystemError) -> (mode: UInt32, userID: UInt32, groupID: UInt32, size: Int64) {
+    public static func status(of path: String) throws(SystemError) -> (
+        mode: UInt32, userID: UInt32, groupID: UInt32, size: Int64
+    ) {
         var info = stat()
         try syscall("stat") { stat(path, &info) }
         return (UInt32(info.st_mode) & 0o7777, info.st_uid, info.st_gid, Int64(info.st_size))

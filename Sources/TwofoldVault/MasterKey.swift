@@ -13,16 +13,20 @@ public enum MasterKey {
         guard status.mode & 0o077 == 0 else {
             throw VaultError(
                 .internalError,
-                "the master key file '\(path)' is readable by group or others (mode \(String(status.mode, radix: 8))); chmod 600 it")
+                "the master key file '\(path)' is readable by group or others (mode \(String(status.mode, radix: 8))); chmod 600 it"
+            )
         }
         guard status.size == 32 else {
-            throw VaultError(.internalError, "the master key file '\(path)' must hold exactly 32 bytes (it holds \(status.size))")
+            throw VaultError(
+                .internalError, "the master key file '\(path)' must hold exactly 32 bytes (it holds \(status.size))")
         }
         do {
             let descriptor = try FileSystem.open(path, options: .readOnly)
             defer { descriptor.close() }
             let key = try descriptor.read(count: 32, at: 0)
-            guard key.count == 32 else { throw VaultError(.internalError, "the master key file '\(path)' was cut short") }
+            guard key.count == 32 else {
+                throw VaultError(.internalError, "the master key file '\(path)' was cut short")
+            }
             return key
         } catch let error as VaultError {
             throw error

@@ -11,7 +11,8 @@ extension Vault {
     public func status(user: UserID) throws(VaultError) -> VaultUserStatus {
         try read(user) { record, now throws(VaultError) in
             let number = record.phone.flatMap { try? PhoneNumber(parsing: $0) }
-            let pendingLive = record.pending.map { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now } ?? false
+            let pendingLive =
+                record.pending.map { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now } ?? false
             let lock = lockout(record, now: now)
             return VaultUserStatus(
                 enrolled: record.active != nil, pending: pendingLive, phoneMasked: number?.masked,
@@ -33,18 +34,24 @@ extension Vault {
             completion(.failure(VaultError(.reasonRequired, "A reset needs an actor and a reason.")))
             return
         }
-        update(user, { record, _ throws(VaultError) -> String? in
-            record.active = nil
-            record.pending = nil
-            record.superseded = []
-            record.lastAcceptedStep = nil
-            record.consecutiveFailures = 0
-            record.lockedUntilMillis = 0
-            return record.phone
-        }) { result in
+        update(
+            user,
+            { record, _ throws(VaultError) -> String? in
+                record.active = nil
+                record.pending = nil
+                record.superseded = []
+                record.lastAcceptedStep = nil
+                record.consecutiveFailures = 0
+                record.lockedUntilMillis = 0
+                return record.phone
+            }
+        ) { result in
             self.audit.record("reset", user: user, actor: actor, reason: reason, outcome: result.auditOutcome)
             if case .success(let phone?) = result {
-                self.notify(phone, "The multi-factor authentication of your \(self.policy.issuer) account was reset. If this was not you, contact your representative now.")
+                self.notify(
+                    phone,
+                    "The multi-factor authentication of your \(self.policy.issuer) account was reset. If this was not you, contact your representative now."
+                )
             }
             completion(result.map { _ in () })
         }

@@ -11,20 +11,24 @@ extension Vault {
         }
         let secret = crypto.randomBytes(20)
         let id = crypto.randomBytes(16)
-        update(user, { record, now throws(VaultError) -> EnrollmentStart in
-            record.superseded.removeAll { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis <= now }
-            if let old = record.pending, old.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now {
-                record.superseded.append(old)
-                if record.superseded.count > 3 { record.superseded.removeFirst(record.superseded.count - 3) }
+        update(
+            user,
+            { record, now throws(VaultError) -> EnrollmentStart in
+                record.superseded.removeAll { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis <= now }
+                if let old = record.pending, old.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now {
+                    record.superseded.append(old)
+                    if record.superseded.count > 3 { record.superseded.removeFirst(record.superseded.count - 3) }
+                }
+                let seed = VaultUserRecord.Seed(
+                    secret: secret, algorithm: VaultCrypto.sha1, digits: 6, period: 30, createdAtMillis: now)
+                record.pending = .init(id: id, seed: seed)
+                let uri = crypto.otpauthURI(issuer: policy.issuer, accountName: accountName, seed: seed)
+                return EnrollmentStart(
+                    enrollmentID: Hex.encode(id), secretBase32: crypto.base32(secret), uri: uri,
+                    qrSVG: crypto.qrSVG(uri),
+                    expiresAtMillis: now + policy.enrollmentLifetimeMillis)
             }
-            let seed = VaultUserRecord.Seed(
-                secret: secret, algorithm: VaultCrypto.sha1, digits: 6, period: 30, createdAtMillis: now)
-            record.pending = .init(id: id, seed: seed)
-            let uri = crypto.otpauthURI(issuer: policy.issuer, accountName: accountName, seed: seed)
-            return EnrollmentStart(
-                enrollmentID: Hex.encode(id), secretBase32: crypto.base32(secret), uri: uri, qrSVG: crypto.qrSVG(uri),
-                expiresAtMillis: now + policy.enrollmentLifetimeMillis)
-        }) { result in
+        ) { result in
             self.audit.record("enroll.begin", user: user, outcome: result.auditOutcome)
             completion(result)
         }
@@ -36,34 +40,39 @@ extension Vault {
         user: UserID, enrollmentID: String?, code: String,
         completion: @escaping @Sendable (Result<ConfirmOutcome, VaultError>) -> Void
     ) {
-        update(user, { record, now throws(VaultError) -> ConfirmOutcome in
-            if let locked = lockout(record, now: now) { return .locked(retryAfterMillis: locked.retryAfterMillis) }
-            record.superseded.removeAll { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis <= now }
-            guard let pending = record.pending else {
+        update(
+            user,
+            { record, now throws(VaultError) -> ConfirmOutcome in
+                if let locked = lockout(record, now: now) { return .locked(retryAfterMillis: locked.retryAfterMillis) }
+                record.superseded.removeAll { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis <= now }
+                guard let pending = record.pending else {
+                    if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
+                    throw VaultError(.notPending, "There is no authenticator setup in progress; start the setup again.")
+                }
+                if let enrollmentID, enrollmentID != Hex.encode(pending.id) {
+                    if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
+                    throw VaultError(.notPending, "That setup was replaced by a newer one; scan the new QR code.")
+                }
+                guard pending.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now else {
+                    record.pending = nil
+                    throw VaultError(.enrollmentExpired, "The setup expired after 10 minutes; start it again.")
+                }
+                if let step = crypto.matchStep(
+                    code: code, seed: pending.seed, steps: window(now: now, seed: pending.seed))
+                {
+                    record.active = pending.seed
+                    record.pending = nil
+                    record.superseded = []
+                    record.lastAcceptedStep = step
+                    record.consecutiveFailures = 0
+                    record.lockedUntilMillis = 0
+                    return .confirmed(step: step)
+                }
                 if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
-                throw VaultError(.notPending, "There is no authenticator setup in progress; start the setup again.")
+                let retry = recordFailure(&record, now: now)
+                return .invalid(retryAfterMillis: retry)
             }
-            if let enrollmentID, enrollmentID != Hex.encode(pending.id) {
-                if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
-                throw VaultError(.notPending, "That setup was replaced by a newer one; scan the new QR code.")
-            }
-            guard pending.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now else {
-                record.pending = nil
-                throw VaultError(.enrollmentExpired, "The setup expired after 10 minutes; start it again.")
-            }
-            if let step = crypto.matchStep(code: code, seed: pending.seed, steps: window(now: now, seed: pending.seed)) {
-                record.active = pending.seed
-                record.pending = nil
-                record.superseded = []
-                record.lastAcceptedStep = step
-                record.consecutiveFailures = 0
-                record.lockedUntilMillis = 0
-                return .confirmed(step: step)
-            }
-            if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
-            let retry = recordFailure(&record, now: now)
-            return .invalid(retryAfterMillis: retry)
-        }) { result in
+        ) { result in
             self.audit.record("enroll.confirm", user: user, outcome: result.auditOutcome { $0.name })
             completion(result)
         }

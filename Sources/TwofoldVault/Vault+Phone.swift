@@ -25,15 +25,18 @@ extension Vault {
             return
         }
         let availability = policy.smsRecovery.availability(for: number)
-        update(user, { record, now throws(VaultError) -> PhoneStatus in
-            if let existing = record.phone, existing != number.e164, record.active != nil {
-                try authorise(&record, code: code, now: now)
+        update(
+            user,
+            { record, now throws(VaultError) -> PhoneStatus in
+                if let existing = record.phone, existing != number.e164, record.active != nil {
+                    try authorise(&record, code: code, now: now)
+                }
+                record.phone = number.e164
+                return PhoneStatus(
+                    masked: number.masked, country: number.country.code, countryName: number.country.name,
+                    smsRecovery: availability.code)
             }
-            record.phone = number.e164
-            return PhoneStatus(
-                masked: number.masked, country: number.country.code, countryName: number.country.name,
-                smsRecovery: availability.code)
-        }) { result in
+        ) { result in
             self.audit.record("phone.set", user: user, outcome: result.auditOutcome)
             completion(result)
         }
@@ -43,12 +46,15 @@ extension Vault {
     public func clearPhone(
         user: UserID, code: String?, completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
     ) {
-        update(user, { record, now throws(VaultError) in
-            guard record.phone != nil else { return }
-            if record.active != nil { try authorise(&record, code: code, now: now) }
-            record.phone = nil
-            record.recovery = nil
-        }) { result in
+        update(
+            user,
+            { record, now throws(VaultError) in
+                guard record.phone != nil else { return }
+                if record.active != nil { try authorise(&record, code: code, now: now) }
+                record.phone = nil
+                record.recovery = nil
+            }
+        ) { result in
             self.audit.record("phone.clear", user: user, outcome: result.auditOutcome)
             completion(result)
         }

@@ -16,39 +16,45 @@ extension Vault {
         let code = crypto.randomDigits(6)
         let mac = crypto.recoveryMAC(user: user, code: code)
         let messageID = Hex.encode(crypto.randomBytes(12))
-        updateWithContext(user, { record, context throws(VaultError) -> (RecoveryStart, SMSMessage) in
-            let now = context.now
-            guard let phone = record.phone, let number = try? PhoneNumber(parsing: phone) else {
-                throw VaultError(.noPhone, "No phone number is on file for SMS recovery.")
+        updateWithContext(
+            user,
+            { record, context throws(VaultError) -> (RecoveryStart, SMSMessage) in
+                let now = context.now
+                guard let phone = record.phone, let number = try? PhoneNumber(parsing: phone) else {
+                    throw VaultError(.noPhone, "No phone number is on file for SMS recovery.")
+                }
+                let availability = policy.smsRecovery.availability(for: number)
+                guard availability.isAvailable else {
+                    throw VaultError(
+                        .unsupportedCountry,
+                        "Recovery codes cannot be sent by SMS to phone numbers from \(number.country.name).",
+                        detail: availability.code)
+                }
+                let windowStart = now - policy.recoveryQuotaWindowMillis
+                record.recoverySends.removeAll { $0 <= windowStart }
+                if let last = record.recoverySends.last, now - last < policy.recoveryResendCooldownMillis {
+                    throw VaultError(
+                        .cooldown, "A code was sent a moment ago; wait before asking for another.",
+                        retryAfterMillis: last + policy.recoveryResendCooldownMillis - now)
+                }
+                if record.recoverySends.count >= policy.recoverySendsPerUser, let first = record.recoverySends.first {
+                    throw VaultError(
+                        .quota, "Too many recovery codes were sent; try again later or contact your representative.",
+                        retryAfterMillis: first + policy.recoveryQuotaWindowMillis - now)
+                }
+                try reserveNumberSend(number, context: &context)
+                record.recoverySends.append(now)
+                record.recovery = .init(
+                    mac: mac, expiresAtMillis: now + policy.recoveryCodeLifetimeMillis,
+                    attemptsLeft: policy.recoveryAttempts)
+                let text =
+                    "\(policy.issuer) recovery code: \(code). It expires in 10 minutes. If you did not ask for it, ignore this message."
+                return (
+                    RecoveryStart(phoneMasked: number.masked, expiresAtMillis: now + policy.recoveryCodeLifetimeMillis),
+                    SMSMessage(id: messageID, to: number.e164, text: text)
+                )
             }
-            let availability = policy.smsRecovery.availability(for: number)
-            guard availability.isAvailable else {
-                throw VaultError(
-                    .unsupportedCountry, "Recovery codes cannot be sent by SMS to phone numbers from \(number.country.name).",
-                    detail: availability.code)
-            }
-            let windowStart = now - policy.recoveryQuotaWindowMillis
-            record.recoverySends.removeAll { $0 <= windowStart }
-            if let last = record.recoverySends.last, now - last < policy.recoveryResendCooldownMillis {
-                throw VaultError(
-                    .cooldown, "A code was sent a moment ago; wait before asking for another.",
-                    retryAfterMillis: last + policy.recoveryResendCooldownMillis - now)
-            }
-            if record.recoverySends.count >= policy.recoverySendsPerUser, let first = record.recoverySends.first {
-                throw VaultError(
-                    .quota, "Too many recovery codes were sent; try again later or contact your representative.",
-                    retryAfterMillis: first + policy.recoveryQuotaWindowMillis - now)
-            }
-            try reserveNumberSend(number, context: &context)
-            record.recoverySends.append(now)
-            record.recovery = .init(
-                mac: mac, expiresAtMillis: now + policy.recoveryCodeLifetimeMillis, attemptsLeft: policy.recoveryAttempts)
-            let text = "\(policy.issuer) recovery code: \(code). It expires in 10 minutes. If you did not ask for it, ignore this message."
-            return (
-                RecoveryStart(phoneMasked: number.masked, expiresAtMillis: now + policy.recoveryCodeLifetimeMillis),
-                SMSMessage(id: messageID, to: number.e164, text: text)
-            )
-        }) { result in
+        ) { result in
             switch result {
             case .failure(let error):
                 self.audit.record("recovery.start", user: user, outcome: error.code.rawValue)
@@ -60,11 +66,15 @@ extension Vault {
                         completion(.success(start))
                     } else {
                         // The code never reached the user: burn it and give the send back to the quota.
-                        self.update(user, { record, _ throws(VaultError) in
-                            if record.recovery?.mac == mac { record.recovery = nil }
-                            if !record.recoverySends.isEmpty { record.recoverySends.removeLast() }
-                        }) { _ in
-                            self.audit.record("recovery.start", user: user, outcome: VaultError.Code.smsUnavailable.rawValue)
+                        self.update(
+                            user,
+                            { record, _ throws(VaultError) in
+                                if record.recovery?.mac == mac { record.recovery = nil }
+                                if !record.recoverySends.isEmpty { record.recoverySends.removeLast() }
+                            }
+                        ) { _ in
+                            self.audit.record(
+                                "recovery.start", user: user, outcome: VaultError.Code.smsUnavailable.rawValue)
                             completion(
                                 .failure(
                                     VaultError(
@@ -84,27 +94,36 @@ extension Vault {
         user: UserID, code: String, completion: @escaping @Sendable (Result<RecoveryOutcome, VaultError>) -> Void
     ) {
         let mac = crypto.recoveryMAC(user: user, code: code)
-        update(user, { record, now throws(VaultError) -> (RecoveryOutcome, String?) in
-            guard let recovery = record.recovery, recovery.expiresAtMillis > now, recovery.attemptsLeft > 0 else {
+        update(
+            user,
+            { record, now throws(VaultError) -> (RecoveryOutcome, String?) in
+                guard let recovery = record.recovery, recovery.expiresAtMillis > now, recovery.attemptsLeft > 0 else {
+                    record.recovery = nil
+                    return (.expired, nil)
+                }
+                guard code.utf8.count == 6, crypto.constantTimeEquals(recovery.mac, mac) else {
+                    let left = recovery.attemptsLeft - 1
+                    record.recovery =
+                        left == 0
+                        ? nil
+                        : .init(
+                            mac: recovery.mac, expiresAtMillis: recovery.expiresAtMillis, attemptsLeft: left)
+                    return (.invalid(attemptsLeft: left), nil)
+                }
                 record.recovery = nil
-                return (.expired, nil)
+                record.consecutiveFailures = 0
+                record.lockedUntilMillis = 0
+                return (.accepted, record.phone)
             }
-            guard code.utf8.count == 6, crypto.constantTimeEquals(recovery.mac, mac) else {
-                let left = recovery.attemptsLeft - 1
-                record.recovery = left == 0 ? nil : .init(
-                    mac: recovery.mac, expiresAtMillis: recovery.expiresAtMillis, attemptsLeft: left)
-                return (.invalid(attemptsLeft: left), nil)
-            }
-            record.recovery = nil
-            record.consecutiveFailures = 0
-            record.lockedUntilMillis = 0
-            return (.accepted, record.phone)
-        }) { result in
+        ) { result in
             switch result {
             case .success(let (outcome, phone)):
                 self.audit.record("recovery.verify", user: user, outcome: outcome.name)
                 if outcome == .accepted, let phone {
-                    self.notify(phone, "Your \(self.policy.issuer) account was recovered by SMS. If this was not you, contact your representative now.")
+                    self.notify(
+                        phone,
+                        "Your \(self.policy.issuer) account was recovered by SMS. If this was not you, contact your representative now."
+                    )
                 }
                 completion(.success(outcome))
             case .failure(let error):

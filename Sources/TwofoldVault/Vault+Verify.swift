@@ -5,9 +5,12 @@ extension Vault {
     public func verify(
         user: UserID, code: String, completion: @escaping @Sendable (Result<VerifyOutcome, VaultError>) -> Void
     ) {
-        update(user, { record, now throws(VaultError) -> VerifyOutcome in
-            verifyCode(&record, code: code, now: now)
-        }) { result in
+        update(
+            user,
+            { record, now throws(VaultError) -> VerifyOutcome in
+                verifyCode(&record, code: code, now: now)
+            }
+        ) { result in
             self.count("totp.verify", result.auditOutcome { $0.name })
             self.audit.record("totp.verify", user: user, outcome: result.auditOutcome { $0.name })
             completion(result)

@@ -80,7 +80,8 @@ public final class Vault: Sendable {
         _ body: (inout VaultUserRecord, Int64) throws(VaultError) -> R,
         completion: @escaping @Sendable (Result<R, VaultError>) -> Void
     ) {
-        updateWithContext(user, { record, context throws(VaultError) in try body(&record, context.now) }, completion: completion)
+        updateWithContext(
+            user, { record, context throws(VaultError) in try body(&record, context.now) }, completion: completion)
     }
 
     /// `update` for operations that also change records other than the user's (the per-number SMS
@@ -114,7 +115,8 @@ public final class Vault: Sendable {
                     state.users[user] = nil
                     entries.append(VaultLogEntry(kind: .userDeleted, key: user.rawValue, sealed: []))
                 } else {
-                    let sealed = crypto.seal(copy.encoded(), associatedData: VaultLogEntry.associatedData(.user, user.rawValue))
+                    let sealed = crypto.seal(
+                        copy.encoded(), associatedData: VaultLogEntry.associatedData(.user, user.rawValue))
                     state.users[user] = sealed
                     entries.append(VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed))
                 }

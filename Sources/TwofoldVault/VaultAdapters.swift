@@ -37,7 +37,9 @@ public final class WireSMSDispatcher: SMSDispatcher {
     public var isReachable: Bool { reachable.withLock { $0 } }
 
     public func send(_ message: SMSMessage, completion: @escaping @Sendable (Bool) -> Void) {
-        let args: [String: JSONValue] = ["id": .string(message.id), "to": .string(message.to), "text": .string(message.text)]
+        let args: [String: JSONValue] = [
+            "id": .string(message.id), "to": .string(message.to), "text": .string(message.text),
+        ]
         client.call("sms.send", args: args) { [self] result in
             let delivered: Bool
             switch result {

@@ -12,18 +12,32 @@ public enum VaultDaemon {
         command: "secret-vault",
         summary: "Twofold secret vault: stores TOTP seeds sealed, verifies codes, sends SMS recovery codes.",
         options: [
-            .value("socket", placeholder: "path", environment: "TWOFOLD_VAULT_SOCKET", help: "Unix socket to serve the gateway on (required)."),
+            .value(
+                "socket", placeholder: "path", environment: "TWOFOLD_VAULT_SOCKET",
+                help: "Unix socket to serve the gateway on (required)."),
             .value("socket-group", placeholder: "group", help: "Group to give the socket to (members may connect)."),
-            .value("allow-users", placeholder: "u1,u2", help: "Users (names or uids) allowed to connect, besides the vault's own."),
+            .value(
+                "allow-users", placeholder: "u1,u2",
+                help: "Users (names or uids) allowed to connect, besides the vault's own."),
             .value("allow-groups", placeholder: "g1,g2", help: "Primary groups (names or gids) allowed to connect."),
-            .value("data-dir", placeholder: "path", environment: "TWOFOLD_VAULT_DATA_DIR", help: "Folder for the sealed store and the audit log (required)."),
-            .value("master-key-file", placeholder: "path", environment: "TWOFOLD_VAULT_MASTER_KEY_FILE",
+            .value(
+                "data-dir", placeholder: "path", environment: "TWOFOLD_VAULT_DATA_DIR",
+                help: "Folder for the sealed store and the audit log (required)."),
+            .value(
+                "master-key-file", placeholder: "path", environment: "TWOFOLD_VAULT_MASTER_KEY_FILE",
                 help: "32-byte master key, mode 0600 (default: $CREDENTIALS_DIRECTORY/master-key)."),
-            .value("sms-socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "The sms-sender's socket."),
-            .value("sms-timeout", placeholder: "duration", default: "2s", help: "How long a send may take before answering sms.unavailable."),
+            .value(
+                "sms-socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "The sms-sender's socket."),
+            .value(
+                "sms-timeout", placeholder: "duration", default: "2s",
+                help: "How long a send may take before answering sms.unavailable."),
             .value("issuer", placeholder: "name", default: "Twofold", help: "Issuer shown in authenticator apps."),
-            .value("sms-blocked-countries", placeholder: "CC,CC", help: "ISO country codes SMS recovery refuses (default: the help article's 13)."),
-            .value("log-level", placeholder: "level", environment: "TWOFOLD_LOG_LEVEL", default: "info", help: "trace, debug, info, notice, warning or error."),
+            .value(
+                "sms-blocked-countries", placeholder: "CC,CC",
+                help: "ISO country codes SMS recovery refuses (default: the help article's 13)."),
+            .value(
+                "log-level", placeholder: "level", environment: "TWOFOLD_LOG_LEVEL", default: "info",
+                help: "trace, debug, info, notice, warning or error."),
         ])
 
     public static func run(_ options: ParsedOptions) -> Never {
@@ -52,11 +66,14 @@ public enum VaultDaemon {
             if !blocked.isEmpty { policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: Set(blocked)) }
 
             let opened = try RecordStore.open(directory: dataDirectory + "/store")
-            if !opened.recovery.isClean { logger.warning("store recovered", ["report": .string(opened.recovery.description)]) }
+            if !opened.recovery.isClean {
+                logger.warning("store recovered", ["report": .string(opened.recovery.description)])
+            }
             let loop = try EventLoop(name: "vault")
             let smsClient = WireClient(
                 configuration: {
-                    var configuration = WireClient.Configuration(path: options.string("sms-socket") ?? "/run/twofold-sms/sms.sock")
+                    var configuration = WireClient.Configuration(
+                        path: options.string("sms-socket") ?? "/run/twofold-sms/sms.sock")
                     configuration.timeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
                     return configuration
                 }(), loop: loop)
@@ -70,14 +87,23 @@ public enum VaultDaemon {
             if opened.records.count > 1000, opened.records.count > 2 * vault.userCount {
                 _ = try opened.store.compact(snapshot: vault.snapshot())
             }
-            logger.info("store opened", ["records": .integer(opened.records.count), "users": .integer(vault.userCount)])
+            logger.info(
+                "store opened", ["records": .integer(opened.records.count), "users": .integer(vault.userCount)])
 
             var serverConfiguration = WireServer.Configuration(path: socketPath)
-            serverConfiguration.group = try options.string("socket-group").map { name throws(SystemError) in try FileSystem.groupID(named: name) }
+            serverConfiguration.group = try options.string("socket-group").map { name throws(SystemError) in
+                try FileSystem.groupID(named: name)
+            }
             serverConfiguration.peers = PeerPolicy(
-                allowedUserIDs: Set(try options.list("allow-users").map { name throws(SystemError) in try FileSystem.userID(named: name) }),
-                allowedGroupIDs: Set(try options.list("allow-groups").map { name throws(SystemError) in try FileSystem.groupID(named: name) }))
-            let server = WireServer(configuration: serverConfiguration, service: VaultService(vault: vault), loop: loop, logger: logger)
+                allowedUserIDs: Set(
+                    try options.list("allow-users").map { name throws(SystemError) in try FileSystem.userID(named: name)
+                    }),
+                allowedGroupIDs: Set(
+                    try options.list("allow-groups").map { name throws(SystemError) in
+                        try FileSystem.groupID(named: name)
+                    }))
+            let server = WireServer(
+                configuration: serverConfiguration, service: VaultService(vault: vault), loop: loop, logger: logger)
 
             let done = DispatchSemaphore(value: 0)
             try loop.start()
@@ -115,7 +141,9 @@ public enum VaultDaemon {
 
     static func masterKeyPath(_ options: ParsedOptions) throws(ProcessError) -> String {
         if let path = options.string("master-key-file"), !path.isEmpty, !path.contains("${") { return path }
-        if let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"] { return directory + "/master-key" }
+        if let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"] {
+            return directory + "/master-key"
+        }
         throw .missingValue("master-key-file")
     }
 }

@@ -55,7 +55,9 @@ public struct VaultService: WireService {
         let actor: String
     }
 
-    public func handle(_ request: WireRequest, peer: PeerCredentials, respond: @escaping @Sendable (WireResponse) -> Void) {
+    public func handle(
+        _ request: WireRequest, peer: PeerCredentials, respond: @escaping @Sendable (WireResponse) -> Void
+    ) {
         let id = request.id
         @Sendable func reply(_ result: Result<[String: JSONValue], VaultError>) {
             switch result {
@@ -67,7 +69,11 @@ public struct VaultService: WireService {
             switch request.operation {
             case "health":
                 let health = vault.health()
-                reply(.success(["status": .string("ok"), "users": .integer(Int64(health.users)), "sms_reachable": .bool(health.smsReachable)]))
+                reply(
+                    .success([
+                        "status": .string("ok"), "users": .integer(Int64(health.users)),
+                        "sms_reachable": .bool(health.smsReachable),
+                    ]))
             case "stats":
                 let stats = vault.stats()
                 reply(
@@ -79,26 +85,30 @@ public struct VaultService: WireService {
             case "enroll.begin":
                 let args = try decode(request, BeginArgs.self)
                 vault.beginEnrollment(user: try user(args.user), accountName: args.accountName) { result in
-                    reply(result.map { start in
-                        [
-                            "enrollment_id": .string(start.enrollmentID), "secret": .string(start.secretBase32),
-                            "uri": .string(start.uri), "qr_svg": .string(start.qrSVG),
-                            "expires_at": .integer(start.expiresAtMillis),
-                        ]
-                    })
+                    reply(
+                        result.map { start in
+                            [
+                                "enrollment_id": .string(start.enrollmentID), "secret": .string(start.secretBase32),
+                                "uri": .string(start.uri), "qr_svg": .string(start.qrSVG),
+                                "expires_at": .integer(start.expiresAtMillis),
+                            ]
+                        })
                 }
             case "enroll.confirm":
                 let args = try decode(request, ConfirmArgs.self)
-                vault.confirmEnrollment(user: try user(args.user), enrollmentID: args.enrollmentID, code: args.code) { result in
-                    reply(result.map { outcome in
-                        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
-                        switch outcome {
-                        case .confirmed(let step): fields["step"] = .integer(Int64(step))
-                        case .invalid(let wait), .locked(let wait): if let wait { fields["retry_after_ms"] = .integer(wait) }
-                        case .staleSetup: break
-                        }
-                        return fields
-                    })
+                vault.confirmEnrollment(user: try user(args.user), enrollmentID: args.enrollmentID, code: args.code) {
+                    result in
+                    reply(
+                        result.map { outcome in
+                            var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+                            switch outcome {
+                            case .confirmed(let step): fields["step"] = .integer(Int64(step))
+                            case .invalid(let wait), .locked(let wait):
+                                if let wait { fields["retry_after_ms"] = .integer(wait) }
+                            case .staleSetup: break
+                            }
+                            return fields
+                        })
                 }
             case "totp.verify":
                 let args = try decode(request, CodeArgs.self)
@@ -125,12 +135,14 @@ public struct VaultService: WireService {
             case "phone.set":
                 let args = try decode(request, PhoneArgs.self)
                 vault.setPhone(user: try user(args.user), phone: args.phone, code: args.code) { result in
-                    reply(result.map { status in
-                        [
-                            "phone_masked": .string(status.masked), "country": .string(status.country),
-                            "country_name": .string(status.countryName), "sms_recovery": .string(status.smsRecovery),
-                        ]
-                    })
+                    reply(
+                        result.map { status in
+                            [
+                                "phone_masked": .string(status.masked), "country": .string(status.country),
+                                "country_name": .string(status.countryName),
+                                "sms_recovery": .string(status.smsRecovery),
+                            ]
+                        })
                 }
             case "phone.clear":
                 let args = try decode(request, OptionalCodeArgs.self)
@@ -138,18 +150,20 @@ public struct VaultService: WireService {
             case "recovery.start":
                 let args = try decode(request, UserArgs.self)
                 vault.startRecovery(user: try user(args.user)) { result in
-                    reply(result.map { start in
-                        ["phone_masked": .string(start.phoneMasked), "expires_at": .integer(start.expiresAtMillis)]
-                    })
+                    reply(
+                        result.map { start in
+                            ["phone_masked": .string(start.phoneMasked), "expires_at": .integer(start.expiresAtMillis)]
+                        })
                 }
             case "recovery.verify":
                 let args = try decode(request, CodeArgs.self)
                 vault.verifyRecovery(user: try user(args.user), code: args.code) { result in
-                    reply(result.map { outcome in
-                        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
-                        if case .invalid(let left) = outcome { fields["attempts_left"] = .integer(Int64(left)) }
-                        return fields
-                    })
+                    reply(
+                        result.map { outcome in
+                            var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+                            if case .invalid(let left) = outcome { fields["attempts_left"] = .integer(Int64(left)) }
+                            return fields
+                        })
                 }
             case "user.delete":
                 let args = try decode(request, DeleteArgs.self)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A deliberately plain blocking Unix-socket client and echo server, written straight on Glibc:
 /// the baseline must not share code with the system under test, or it would not measure the limit.
@@ -17,7 +18,9 @@ final class RawSocketClient {
             for (index, byte) in path.utf8.enumerated() where index < raw.count - 1 { raw[index] = byte }
         }
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard status == 0 else { throw BenchError("connect \(path): \(String(cString: strerror(errno)))") }
     }
@@ -59,7 +62,8 @@ final class RawSocketClient {
 
     static func frame(_ payload: [UInt8]) -> [UInt8] {
         let length = UInt32(payload.count)
-        return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + payload
+        return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            + payload
     }
 }
 
@@ -74,7 +78,9 @@ enum RawEchoServer {
             for (index, byte) in path.utf8.enumerated() where index < raw.count - 1 { raw[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, listen(listener, 64) == 0 else { throw BenchError("echo server cannot listen") }
         Thread.detachNewThread {
@@ -88,7 +94,9 @@ enum RawEchoServer {
                         if count <= 0 { break }
                         var offset = 0
                         while offset < count {
-                            let written = chunk[offset..<count].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                            let written = chunk[offset..<count].withUnsafeBytes {
+                                write(client, $0.baseAddress, $0.count)
+                            }
                             if written <= 0 { break }
                             offset += written
                         }

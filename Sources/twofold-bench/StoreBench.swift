@@ -39,7 +39,9 @@ enum StoreBench {
             let after = store.stats
             let appends = Double(total.load(ordering: .relaxed))
             let fsyncs = Double(after.fsyncs - before.fsyncs)
-            row(String(appenders), formatted(appends / elapsed), formatted(fsyncs / elapsed), formatted(appends / max(fsyncs, 1), decimals: 1))
+            row(
+                String(appenders), formatted(appends / elapsed), formatted(fsyncs / elapsed),
+                formatted(appends / max(fsyncs, 1), decimals: 1))
             store.close()
         }
     }

@@ -12,7 +12,8 @@ enum VaultBench {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let keyPath = directory + "/key"
-        _ = FileManager.default.createFile(atPath: keyPath, contents: Data(SecureRandom.bytes(count: 32)), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: keyPath, contents: Data(SecureRandom.bytes(count: 32)), attributes: [.posixPermissions: 0o600])
         let vault = Process()
         vault.executableURL = URL(fileURLWithPath: vaultBinary)
         vault.arguments = [
@@ -29,7 +30,9 @@ enum VaultBench {
             try RawEchoServer.start(path: directory + "/echo.sock")
 
             let sample = verifyFrame(user: "bench-u00000", code: "123456", id: 1)
-            print("| in flight | raw echo (round trips/s) | vault verify (round trips/s) | ratio | accepted | p50 µs (vault) | p99 µs (vault) |")
+            print(
+                "| in flight | raw echo (round trips/s) | vault verify (round trips/s) | ratio | accepted | p50 µs (vault) | p99 µs (vault) |"
+            )
             print("|---|---|---|---|---|---|---|")
             var pools: [[String: [UInt8]]] = []
             for (index, users) in [(0, 12_000), (1, 60_000)] {
@@ -43,11 +46,13 @@ enum VaultBench {
                 let verify = try drive(socket: directory + "/vault.sock", inFlight: inFlight) { id in
                     let (user, seed, stepOffset) = cursor.next()
                     let code = TOTP.code(
-                        secret: seed, unixTime: Int64(Date().timeIntervalSince1970) + 30 * stepOffset, parameters: OTPParameters())
+                        secret: seed, unixTime: Int64(Date().timeIntervalSince1970) + 30 * stepOffset,
+                        parameters: OTPParameters())
                     return (RawSocketClient.frame(verifyFrame(user: user, code: code, id: id)), user)
                 }
                 row(
-                    String(inFlight), formatted(echo.rate), formatted(verify.rate), formatted(verify.rate / echo.rate, decimals: 2),
+                    String(inFlight), formatted(echo.rate), formatted(verify.rate),
+                    formatted(verify.rate / echo.rate, decimals: 2),
                     "\(verify.accepted)/\(verify.count)", formatted(verify.p50), formatted(verify.p99))
             }
         } catch {
@@ -129,20 +134,28 @@ enum VaultBench {
             var frames: [UInt8] = []
             for offset in 0..<batch {
                 let user = "bench-\(prefix)\(index + offset)"
-                frames += RawSocketClient.frame(Array("{\"v\":1,\"id\":\(offset),\"op\":\"enroll.begin\",\"args\":{\"user\":\"\(user)\",\"account_name\":\"\(user)\"}}".utf8))
+                frames += RawSocketClient.frame(
+                    Array(
+                        "{\"v\":1,\"id\":\(offset),\"op\":\"enroll.begin\",\"args\":{\"user\":\"\(user)\",\"account_name\":\"\(user)\"}}"
+                            .utf8))
             }
             client.send(frames)
             var confirms: [UInt8] = []
             for offset in 0..<batch {
                 let response = try JSONSerialization.jsonObject(with: Data(client.receiveFrame())) as? [String: Any]
-                guard let result = response?["result"] as? [String: Any], let secret = result["secret"] as? String else {
+                guard let result = response?["result"] as? [String: Any], let secret = result["secret"] as? String
+                else {
                     throw BenchError("enroll.begin failed: \(String(describing: response))")
                 }
                 let user = "bench-\(prefix)\(index + offset)"
                 let seed = try Base32.decode(secret)
                 seeds[user] = seed
-                let code = TOTP.code(secret: seed, unixTime: Int64(Date().timeIntervalSince1970) - 30, parameters: OTPParameters())
-                confirms += RawSocketClient.frame(Array("{\"v\":1,\"id\":\(offset),\"op\":\"enroll.confirm\",\"args\":{\"user\":\"\(user)\",\"code\":\"\(code)\"}}".utf8))
+                let code = TOTP.code(
+                    secret: seed, unixTime: Int64(Date().timeIntervalSince1970) - 30, parameters: OTPParameters())
+                confirms += RawSocketClient.frame(
+                    Array(
+                        "{\"v\":1,\"id\":\(offset),\"op\":\"enroll.confirm\",\"args\":{\"user\":\"\(user)\",\"code\":\"\(code)\"}}"
+                            .utf8))
             }
             client.send(confirms)
             for _ in 0..<batch { _ = client.receiveFrame() }

@@ -25,7 +25,11 @@ import Testing
     for index in box.combined.indices {
         var tampered = box.combined
         tampered[index] ^= 0x01
-        cases.append(("byte \(index)", { try AESGCM.open(try AESGCM.SealedBox(combined: tampered), key: key, authenticating: aad) }))
+        cases.append(
+            (
+                "byte \(index)",
+                { try AESGCM.open(try AESGCM.SealedBox(combined: tampered), key: key, authenticating: aad) }
+            ))
     }
     cases.append(("other aad", { try AESGCM.open(box, key: key, authenticating: Array("user:mallory".utf8)) }))
     cases.append(("no aad", { try AESGCM.open(box, key: key) }))

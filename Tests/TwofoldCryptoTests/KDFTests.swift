@@ -15,11 +15,15 @@ import Testing
 }
 
 @Test func scrypt_withASVSParameters_succeedsBecauseMaxmemIsExplicit() throws {
-    let key = try KDF.scrypt(password: Array("correct horse".utf8), salt: Array(repeating: 1, count: 16), n: 1 << 17, r: 8, p: 1, length: 32)
+    let key = try KDF.scrypt(
+        password: Array("correct horse".utf8), salt: Array(repeating: 1, count: 16), n: 1 << 17, r: 8, p: 1, length: 32)
     #expect(key.count == 32)
 }
 
-@Test(arguments: [(UInt64(0), UInt32(8), UInt32(1), 32), (3, 8, 1, 32), (1, 8, 1, 32), (16, 0, 1, 32), (16, 8, 0, 32), (16, 8, 1, 0), (1 << 40, 8, 1, 32)])
+@Test(arguments: [
+    (UInt64(0), UInt32(8), UInt32(1), 32), (3, 8, 1, 32), (1, 8, 1, 32), (16, 0, 1, 32), (16, 8, 0, 32), (16, 8, 1, 0),
+    (1 << 40, 8, 1, 32),
+])
 func scrypt_withInvalidParameters_throws(n: UInt64, r: UInt32, p: UInt32, length: Int) {
     #expect(throws: CryptoError.self) { try KDF.scrypt(password: [1], salt: [2], n: n, r: r, p: p, length: length) }
 }

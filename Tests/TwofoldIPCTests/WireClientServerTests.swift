@@ -31,7 +31,8 @@ final class Harness: @unchecked Sendable {
     var server: WireServer
     let client: WireClient
 
-    init(timeout: Duration = .seconds(2), policy: PeerPolicy = PeerPolicy()) async throws {
+    // Generous by default: the full suite runs many tests at once on 2 cores.
+    init(timeout: Duration = .seconds(15), policy: PeerPolicy = PeerPolicy()) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         serverLoop = try EventLoop(name: "server")
         clientLoop = try EventLoop(name: "client")
@@ -73,7 +74,9 @@ final class Harness: @unchecked Sendable {
             group.addTask {
                 let op = index % 3 == 0 ? "slow" : "echo"
                 let result = await harness.client.call(op, args: ["n": .integer(Int64(index))])
-                guard case .success(let response) = result, case .success(let fields) = response.outcome else { return false }
+                guard case .success(let response) = result, case .success(let fields) = response.outcome else {
+                    return false
+                }
                 return fields["n"] == .integer(Int64(index))
             }
         }
@@ -122,14 +125,19 @@ final class Harness: @unchecked Sendable {
     try await harness.restartServer()
     var recovered = false
     for _ in 0..<50 where !recovered {
-        if case .success = await harness.client.call("echo") { recovered = true } else { try await Task.sleep(for: .milliseconds(20)) }
+        if case .success = await harness.client.call("echo") {
+            recovered = true
+        } else {
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
     #expect(recovered)
 }
 
 @Test func unknownOperation_isAnsweredAndTheConnectionKept() async throws {
     let harness = try await Harness()
-    guard case .success(let response) = await harness.client.call("nope"), case .failure(let payload) = response.outcome else {
+    guard case .success(let response) = await harness.client.call("nope"), case .failure(let payload) = response.outcome
+    else {
         Issue.record("expected an error response")
         return
     }

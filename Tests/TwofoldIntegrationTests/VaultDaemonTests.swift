@@ -17,7 +17,9 @@ final class VaultFixture: @unchecked Sendable {
         daemon = try Self.start(directory.path, keyPath: keyPath, extra: extraArguments)
     }
 
-    static func start(_ directory: String, keyPath: String, extra: [String] = [], prefix: [String] = []) throws -> Daemon {
+    static func start(_ directory: String, keyPath: String, extra: [String] = [], prefix: [String] = []) throws
+        -> Daemon
+    {
         try Daemon(
             "secret-vault",
             arguments: [
@@ -43,7 +45,8 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
     @Test func enrollVerifyReplayLockout_surviveKill9() throws {
         let vault = try VaultFixture()
         var client = try TestClient(path: vault.socketPath)
-        let begin = try #require(client.result("enroll.begin", ["user": "alice", "account_name": "alice@example.com"]).fields)
+        let begin = try #require(
+            client.result("enroll.begin", ["user": "alice", "account_name": "alice@example.com"]).fields)
         let secret = try #require(begin["secret"]?.stringValue)
         let enrollment = try #require(begin["enrollment_id"]?.stringValue)
         #expect(begin["uri"]?.stringValue?.hasPrefix("otpauth://totp/Twofold:alice%40example.com?secret=") == true)
@@ -52,12 +55,20 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         // The code that confirms cannot then log in; the next step's code can.
         let confirmCode = try code(secret)
         let confirmed = try #require(
-            client.result("enroll.confirm", ["user": "alice", "enrollment_id": .string(enrollment), "code": .string(confirmCode)]).fields)
+            client.result(
+                "enroll.confirm", ["user": "alice", "enrollment_id": .string(enrollment), "code": .string(confirmCode)]
+            ).fields)
         #expect(confirmed["outcome"]?.stringValue == "confirmed")
-        #expect(client.result("totp.verify", ["user": "alice", "code": .string(confirmCode)]).fields?["outcome"]?.stringValue == "replayed")
+        #expect(
+            client.result("totp.verify", ["user": "alice", "code": .string(confirmCode)]).fields?["outcome"]?
+                .stringValue == "replayed")
         let next = try code(secret, offsetSteps: 1)
-        #expect(client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue == "accepted")
-        #expect(client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue == "replayed")
+        #expect(
+            client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue
+                == "accepted")
+        #expect(
+            client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue
+                == "replayed")
 
         // Six wrong codes: the sixth locks for 30 s.
         var last: [String: JSONValue]?
@@ -70,7 +81,8 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         let status = try #require(client.result("status", ["user": "alice"]).fields)
         #expect(status["enrolled"]?.boolValue == true)
         #expect(status["locked"]?.boolValue == true)
-        let afterRestart = client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?.stringValue
+        let afterRestart = client.result("totp.verify", ["user": "alice", "code": .string(next)]).fields?["outcome"]?
+            .stringValue
         #expect(afterRestart == "locked" || afterRestart == "replayed")
         #expect(vault.daemon.terminate() == 0)
     }
@@ -88,7 +100,10 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
             (RawConnection.frame("{\"v\":1,\"id\":1,"), "json.malformed"),
             (RawConnection.frame("{\"v\":1,\"id\":\"x\",\"op\":5}"), "request.invalid"),
             (RawConnection.frame("{\"v\":1,\"id\":2,\"op\":\"status\",\"args\":{\"user\":42}}"), "request.invalid"),
-            (RawConnection.frame("{\"v\":1,\"id\":3,\"op\":\"status\",\"args\":{\"user\":\"bad user!\"}}"), "user.invalid"),
+            (
+                RawConnection.frame("{\"v\":1,\"id\":3,\"op\":\"status\",\"args\":{\"user\":\"bad user!\"}}"),
+                "user.invalid"
+            ),
             (RawConnection.frame("{\"v\":1,\"id\":4,\"op\":\"no.such.op\"}"), "op.unknown"),
             (RawConnection.frame("{\"v\":2,\"id\":5,\"op\":\"health\"}"), "version.unsupported"),
         ]
@@ -102,7 +117,9 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         #expect(try keep.receiveFrame()?["ok"] as? Bool == true)
 
         // Framing errors: answered, then only that connection is closed.
-        for (bytes, expected) in [([UInt8](repeating: 0, count: 4), "frame.empty"), ([0x7F, 0xFF, 0xFF, 0xFF], "frame.too_large")] {
+        for (bytes, expected) in [
+            ([UInt8](repeating: 0, count: 4), "frame.empty"), ([0x7F, 0xFF, 0xFF, 0xFF], "frame.too_large"),
+        ] {
             let broken = try RawConnection(path: vault.socketPath)
             try broken.send(bytes)
             let answer = try #require(try broken.receiveFrame())
@@ -123,7 +140,8 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         let client = try TestClient(path: vault.socketPath)
         var secrets: [String] = []
         for index in 0..<5 {
-            let begin = try #require(client.result("enroll.begin", ["user": .string("u\(index)"), "account_name": "a"]).fields)
+            let begin = try #require(
+                client.result("enroll.begin", ["user": .string("u\(index)"), "account_name": "a"]).fields)
             let secret = try #require(begin["secret"]?.stringValue)
             secrets.append(secret)
             _ = client.result("enroll.confirm", ["user": .string("u\(index)"), "code": .string(try code(secret))])
@@ -156,7 +174,8 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         chown(directory.path, 65534, 65534)
         chown(keyPath, 65534, 65534)
         let daemon = try VaultFixture.start(
-            directory.path, keyPath: keyPath, prefix: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+            directory.path, keyPath: keyPath,
+            prefix: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
         defer { _ = daemon.terminate() }
         let raw = try RawConnection(path: directory.path + "/vault.sock")
         let answer = try #require(try raw.receiveFrame())
@@ -170,7 +189,9 @@ private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         chmod(keyPath, 0o644)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProduct.path("secret-vault"))
-        process.arguments = ["--socket", directory.path + "/v.sock", "--data-dir", directory.path + "/d", "--master-key-file", keyPath]
+        process.arguments = [
+            "--socket", directory.path + "/v.sock", "--data-dir", directory.path + "/d", "--master-key-file", keyPath,
+        ]
         let pipe = Pipe()
         process.standardError = pipe
         try process.run()

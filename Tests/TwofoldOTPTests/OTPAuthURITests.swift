@@ -10,7 +10,7 @@ private let seed = Array("12345678901234567890".utf8)
     #expect(
         uri == "otpauth://totp/Twofold:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
             + "&issuer=Twofold&algorithm=SHA1&digits=6&period=30")
-    #expect(!uri.contains("="+"=") && !uri.hasSuffix("="))
+    #expect(!uri.contains("=" + "=") && !uri.hasSuffix("="))
 }
 
 @Test func build_percentEncodesIssuerAndAccount() {
@@ -30,7 +30,8 @@ func roundTrip_preservesEveryField(issuer: String, account: String, parameters: 
 }
 
 @Test func parse_acceptsLiteralOrEncodedColonAndLowercaseAlgorithm() throws {
-    let uri = try OTPAuthURI(parsing: "otpauth://totp/ACME%3A%20john?secret=gezdgnbvgy3tqojqgezdgnbvgy3tqojq&algorithm=sha256")
+    let uri = try OTPAuthURI(
+        parsing: "otpauth://totp/ACME%3A%20john?secret=gezdgnbvgy3tqojqgezdgnbvgy3tqojq&algorithm=sha256")
     #expect(uri.issuer == "ACME" && uri.accountName == "john" && uri.parameters.algorithm == .sha256)
 }
 

@@ -16,7 +16,9 @@ func loadVectors(_ name: String) throws -> [String: Any] {
     #expect(vectors.count == 10)
     for vector in vectors {
         let counter = UInt64(vector["counter"] as! Int)
-        #expect(HOTP.truncatedValue(secret: secret, counter: counter, algorithm: .sha1) == UInt32(vector["truncated"] as! Int))
+        #expect(
+            HOTP.truncatedValue(secret: secret, counter: counter, algorithm: .sha1)
+                == UInt32(vector["truncated"] as! Int))
         #expect(HOTP.code(secret: secret, counter: counter, parameters: OTPParameters()) == vector["hotp"] as! String)
     }
 }

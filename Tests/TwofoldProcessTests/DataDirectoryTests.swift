@@ -18,7 +18,8 @@ import Testing
     #expect {
         try DataDirectory.prepare(path)
     } throws: { error in
-        (error as? ProcessError)?.stableCode == "config.unusable_directory" && (error as? ProcessError)?.exitStatus == 78
+        (error as? ProcessError)?.stableCode == "config.unusable_directory"
+            && (error as? ProcessError)?.exitStatus == 78
     }
 }
 

@@ -26,7 +26,8 @@ import TwofoldOTP
 
 @Test func confirm_withValidCode_activatesAndThatCodeCannotLogIn() throws {
     let harness = VaultHarness()
-    let start = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }.get()
+    let start = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }
+        .get()
     let secret = try Base32.decode(start.secretBase32)
     let code = totp(secret, at: harness.clock.nowMillis())
     let confirmed = try harness.sync {
@@ -43,8 +44,10 @@ import TwofoldOTP
 
 @Test func confirm_withCodeFromAnOlderScan_saysStaleSetup() throws {
     let harness = VaultHarness()
-    let first = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }.get()
-    let second = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }.get()
+    let first = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }
+        .get()
+    let second = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }
+        .get()
     #expect(first.secretBase32 != second.secretBase32)
     let oldCode = totp(try Base32.decode(first.secretBase32), at: harness.clock.nowMillis())
     let outcome = try harness.sync {
@@ -65,20 +68,26 @@ import TwofoldOTP
 
 @Test func confirm_afterTenMinutes_isExpired() throws {
     let harness = VaultHarness()
-    let start = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }.get()
+    let start = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }
+        .get()
     harness.clock.advance(seconds: 601)
     let code = totp(try Base32.decode(start.secretBase32), at: harness.clock.nowMillis())
     let result = harness.sync {
         harness.vault.confirmEnrollment(user: .test(), enrollmentID: start.enrollmentID, code: code, completion: $0)
     }
-    if case .failure(let error) = result { #expect(error.code == .enrollmentExpired) } else { Issue.record("expected expiry") }
+    if case .failure(let error) = result {
+        #expect(error.code == .enrollmentExpired)
+    } else {
+        Issue.record("expected expiry")
+    }
 }
 
 @Test func reEnrollment_replacesActiveSeedOnlyWhenConfirmed() throws {
     let harness = VaultHarness()
     let oldSecret = try harness.enroll(.test())
     harness.clock.advance(seconds: 60)
-    let start = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }.get()
+    let start = try harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }
+        .get()
     // Before confirming, the old authenticator still logs in.
     let old = try harness.sync {
         harness.vault.verify(user: .test(), code: totp(oldSecret, at: harness.clock.nowMillis()), completion: $0)

@@ -13,7 +13,10 @@ private func codeFromSMS(_ harness: VaultHarness) throws -> String {
     let status = try harness.sync {
         harness.vault.setPhone(user: .test(), phone: "+44 (0)20 7946 0958", code: nil, completion: $0)
     }.get()
-    #expect(status == PhoneStatus(masked: "+44 ••••••••58", country: "GB", countryName: "United Kingdom", smsRecovery: "available"))
+    #expect(
+        status
+            == PhoneStatus(
+                masked: "+44 ••••••••58", country: "GB", countryName: "United Kingdom", smsRecovery: "available"))
 }
 
 @Test func setPhone_fromAListedCountry_isKeptButMarkedUnavailable() throws {
@@ -27,7 +30,9 @@ private func codeFromSMS(_ harness: VaultHarness) throws -> String {
 
 @Test func setPhone_withoutCountryCode_isRejectedWithReason() {
     let harness = VaultHarness()
-    let result = harness.sync { harness.vault.setPhone(user: .test(), phone: "415 555 2671", code: nil, completion: $0) }
+    let result = harness.sync {
+        harness.vault.setPhone(user: .test(), phone: "415 555 2671", code: nil, completion: $0)
+    }
     guard case .failure(let error) = result else {
         Issue.record("expected failure")
         return
@@ -38,12 +43,17 @@ private func codeFromSMS(_ harness: VaultHarness) throws -> String {
 
 @Test func changingPhone_ofEnrolledUser_needsAValidCodeAndCountsFailures() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     let secret = try harness.enroll(.test())
     harness.clock.advance(seconds: 30)
-    let noCode = harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 0000", code: nil, completion: $0) }
+    let noCode = harness.sync {
+        harness.vault.setPhone(user: .test(), phone: "+1 415 555 0000", code: nil, completion: $0)
+    }
     if case .failure(let error) = noCode { #expect(error.code == .codeRequired) } else { Issue.record("needs code") }
-    let wrong = harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 0000", code: "000000", completion: $0) }
+    let wrong = harness.sync {
+        harness.vault.setPhone(user: .test(), phone: "+1 415 555 0000", code: "000000", completion: $0)
+    }
     if case .failure(let error) = wrong {
         #expect(error.code == .codeRejected)
         #expect(error.detail == "invalid")
@@ -71,13 +81,18 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
     let harness = VaultHarness()
     _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: phone, code: nil, completion: $0) }.get()
     let result = harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }
-    if case .failure(let error) = result { #expect(error.code == .unsupportedCountry) } else { Issue.record("expected refusal") }
+    if case .failure(let error) = result {
+        #expect(error.code == .unsupportedCountry)
+    } else {
+        Issue.record("expected refusal")
+    }
     #expect(harness.sms.messages.withLock { $0.isEmpty })
 }
 
 @Test func recovery_sendsSixDigitCodeThatWorksOnceAndLiftsLockout() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.enroll(.test())
     for _ in 0..<6 { _ = harness.sync { harness.vault.verify(user: .test(), code: "000000", completion: $0) } }
     #expect(try harness.vault.status(user: .test()).locked)
@@ -88,16 +103,19 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
     let code = try codeFromSMS(harness)
     #expect(code.count == 6)
 
-    #expect(try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .accepted)
+    #expect(
+        try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .accepted)
     #expect(try harness.vault.status(user: .test()).locked == false)
-    #expect(try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .expired)
+    #expect(
+        try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .expired)
     // The phone on file is told about the recovery.
     #expect(harness.sms.last?.text.contains("recovered") == true)
 }
 
 @Test func recovery_codeStoredOnlyAsMAC() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get()
     let code = Array(try codeFromSMS(harness).utf8)
     let all = harness.persistence.records.withLock { $0 }.flatMap { $0 }
@@ -107,28 +125,36 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
 
 @Test func recovery_wrongCodes_burnTheCodeAfterFiveAttempts() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get()
     let code = try codeFromSMS(harness)
     let wrong = code == "000000" ? "111111" : "000000"
     var lefts: [RecoveryOutcome] = []
-    for _ in 0..<5 { lefts.append(try harness.sync { harness.vault.verifyRecovery(user: .test(), code: wrong, completion: $0) }.get()) }
+    for _ in 0..<5 {
+        lefts.append(
+            try harness.sync { harness.vault.verifyRecovery(user: .test(), code: wrong, completion: $0) }.get())
+    }
     #expect(lefts == [4, 3, 2, 1, 0].map { RecoveryOutcome.invalid(attemptsLeft: $0) })
-    #expect(try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .expired)
+    #expect(
+        try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .expired)
 }
 
 @Test func recovery_codeExpiresAfterTenMinutes() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get()
     let code = try codeFromSMS(harness)
     harness.clock.advance(seconds: 600)
-    #expect(try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .expired)
+    #expect(
+        try harness.sync { harness.vault.verifyRecovery(user: .test(), code: code, completion: $0) }.get() == .expired)
 }
 
 @Test func recovery_cooldownThenPerUserQuota() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get()
     let again = harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }
     guard case .failure(let cooldown) = again else {
@@ -150,7 +176,8 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
     let harness = VaultHarness()
     for index in 0..<6 {
         let user = UserID.test("u-\(index)")
-        _ = try harness.sync { harness.vault.setPhone(user: user, phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+        _ = try harness.sync { harness.vault.setPhone(user: user, phone: "+1 415 555 2671", code: nil, completion: $0) }
+            .get()
         let result = harness.sync { harness.vault.startRecovery(user: user, completion: $0) }
         if index < 5 {
             #expect(throws: Never.self) { try result.get() }
@@ -164,21 +191,33 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
 
 @Test func recovery_whenSMSWorkerIsDown_answersUnavailableAndGivesTheSendBack() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     harness.sms.down.withLock { $0 = true }
     let result = harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }
-    if case .failure(let error) = result { #expect(error.code == .smsUnavailable) } else { Issue.record("expected unavailable") }
+    if case .failure(let error) = result {
+        #expect(error.code == .smsUnavailable)
+    } else {
+        Issue.record("expected unavailable")
+    }
     harness.sms.down.withLock { $0 = false }
     // No cool-down was charged for the send that never happened.
-    #expect(throws: Never.self) { try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get() }
+    #expect(throws: Never.self) {
+        try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get()
+    }
 }
 
 @Test func reset_requiresActorAndReason_andNotifiesThePhone() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.enroll(.test())
     let missing = harness.sync { harness.vault.reset(user: .test(), actor: "op", reason: "  ", completion: $0) }
-    if case .failure(let error) = missing { #expect(error.code == .reasonRequired) } else { Issue.record("reason required") }
+    if case .failure(let error) = missing {
+        #expect(error.code == .reasonRequired)
+    } else {
+        Issue.record("reason required")
+    }
     _ = try harness.sync { harness.vault.reset(user: .test(), actor: "op", reason: "lost phone", completion: $0) }.get()
     #expect(try harness.vault.status(user: .test()).enrolled == false)
     #expect(harness.sms.last?.text.contains("reset") == true)
@@ -188,7 +227,8 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
 
 @Test func auditLog_neverContainsCodesOrPhoneNumbers() throws {
     let harness = VaultHarness()
-    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }.get()
+    _ = try harness.sync { harness.vault.setPhone(user: .test(), phone: "+1 415 555 2671", code: nil, completion: $0) }
+        .get()
     _ = try harness.enroll(.test())
     _ = try harness.sync { harness.vault.startRecovery(user: .test(), completion: $0) }.get()
     let code = try codeFromSMS(harness)

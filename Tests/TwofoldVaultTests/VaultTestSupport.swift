@@ -72,7 +72,9 @@ struct VaultHarness {
     }
 
     /// Runs a completion-style operation and waits for its completion.
-    func sync<R: Sendable>(_ body: (@escaping @Sendable (Result<R, VaultError>) -> Void) -> Void) -> Result<R, VaultError> {
+    func sync<R: Sendable>(_ body: (@escaping @Sendable (Result<R, VaultError>) -> Void) -> Void) -> Result<
+        R, VaultError
+    > {
         let box = Mutex<Result<R, VaultError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         body { result in
@@ -85,7 +87,8 @@ struct VaultHarness {
 
     /// Enrolls and confirms `user`, returning the seed so tests can compute codes.
     func enroll(_ user: UserID) throws -> [UInt8] {
-        let start = try sync { vault.beginEnrollment(user: user, accountName: "\(user)@example.com", completion: $0) }.get()
+        let start = try sync { vault.beginEnrollment(user: user, accountName: "\(user)@example.com", completion: $0) }
+            .get()
         let secret = try Base32.decode(start.secretBase32)
         let code = totp(secret, at: clock.nowMillis())
         let outcome = try sync {

@@ -43,7 +43,8 @@ import Testing
 
 @Test func verify_withoutEnrollment_saysNotEnrolled() throws {
     let harness = VaultHarness()
-    #expect(try harness.sync { harness.vault.verify(user: .test(), code: "123456", completion: $0) }.get() == .notEnrolled)
+    #expect(
+        try harness.sync { harness.vault.verify(user: .test(), code: "123456", completion: $0) }.get() == .notEnrolled)
 }
 
 @Test(arguments: ["", "12345", "1234567", "12345a", "١٢٣٤٥٦", " 123456"])
@@ -99,7 +100,9 @@ func verify_withMalformedCode_isInvalid(code: String) throws {
     }
     harness.clock.advance(seconds: 3600)
     let code = totp(secret, at: harness.clock.nowMillis())
-    #expect(try harness.sync { harness.vault.verify(user: .test(), code: code, completion: $0) }.get() == .locked(retryAfterMillis: nil))
+    #expect(
+        try harness.sync { harness.vault.verify(user: .test(), code: code, completion: $0) }.get()
+            == .locked(retryAfterMillis: nil))
     _ = try harness.sync { harness.vault.reset(user: .test(), actor: "op", reason: "locked out", completion: $0) }.get()
     #expect(try harness.vault.status(user: .test()).locked == false)
 }
@@ -127,7 +130,11 @@ func verify_withMalformedCode_isInvalid(code: String) throws {
     let result = harness.sync {
         harness.vault.verify(user: .test(), code: totp(secret, at: harness.clock.nowMillis()), completion: $0)
     }
-    if case .failure(let error) = result { #expect(error.code == .internalError) } else { Issue.record("expected failure") }
+    if case .failure(let error) = result {
+        #expect(error.code == .internalError)
+    } else {
+        Issue.record("expected failure")
+    }
 }
 
 @Test func sealedRecords_holdNoSeedInTheClear() throws {
@@ -150,7 +157,8 @@ func verify_withMalformedCode_isInvalid(code: String) throws {
 
 func containsSubsequence(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     guard needle.count <= haystack.count else { return false }
-    for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+    for start in 0...(haystack.count - needle.count)
+    where haystack[start..<(start + needle.count)].elementsEqual(needle) {
         return true
     }
     return false
