@@ -37,6 +37,8 @@ let package = Package(
         .target(
             name: "TwofoldVault",
             dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess"]),
+        .target(name: "TwofoldSMS", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
+        .executableTarget(name: "sms-sender", dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldProcess", "TwofoldSystem"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
@@ -52,6 +54,9 @@ let package = Package(
         .testTarget(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
+        .testTarget(
+            name: "TwofoldSMSTests",
+            dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem"]),
     ],
     swiftLanguageModes: [.v6]
 )
