@@ -31,6 +31,11 @@ public final class Outbox: Sendable {
     public struct Recovery: Sendable, Equatable {
         public let messageCount: Int
         public let droppedBytes: Int64
+
+        public init(messageCount: Int, droppedBytes: Int64) {
+            self.messageCount = messageCount
+            self.droppedBytes = droppedBytes
+        }
     }
 
     public let path: String
