@@ -14,8 +14,8 @@ let options = CommandLineTool.parseOrExit(SMSDaemon.commandLine)
 let configuration: SMSDaemon.Configuration
 let level: Logger.Level
 do {
-    level = try SMSDaemon.logLevel(from: options)
     configuration = try SMSDaemon.Configuration(options: options)
+    level = try SMSDaemon.logLevel(from: options)
 } catch {
     CommandLineTool.exit(command: "sms-sender", error)
 }
