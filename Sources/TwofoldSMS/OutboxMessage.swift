@@ -24,7 +24,8 @@ public struct OutboxMessage: Sendable, Hashable, CustomStringConvertible {
         -> OutboxMessage
     {
         guard idLengths.contains(id.utf8.count), id.utf8.allSatisfy(isIDByte) else {
-            throw .invalid(field: fieldPrefix + "id", problem: "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' or '-'")
+            throw .invalid(
+                field: fieldPrefix + "id", problem: "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' or '-'")
         }
         let digits = to.utf8.dropFirst()
         guard to.utf8.first == UInt8(ascii: "+"), phoneDigitCounts.contains(digits.count),

@@ -8,13 +8,22 @@ extension SMSDaemon {
         command: "sms-sender",
         summary: "Twofold SMS sender: a stub SMS provider that appends messages to a durable outbox.",
         options: [
-            .value("socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "Unix socket to serve on (required)."),
+            .value(
+                "socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET",
+                help: "Unix socket to serve on (required)."),
             .value("socket-group", placeholder: "group", help: "Group to give the socket file to (mode 0660)."),
-            .value("allow-groups", placeholder: "g1,g2", help: "Groups whose processes may connect (besides our own user)."),
-            .value("allow-users", placeholder: "u1,u2", help: "Users whose processes may connect (besides our own user)."),
-            .value("data-dir", placeholder: "path", environment: "TWOFOLD_SMS_DATA_DIR", help: "Folder holding outbox.jsonl (required)."),
+            .value(
+                "allow-groups", placeholder: "g1,g2", help: "Groups whose processes may connect (besides our own user)."
+            ),
+            .value(
+                "allow-users", placeholder: "u1,u2", help: "Users whose processes may connect (besides our own user)."),
+            .value(
+                "data-dir", placeholder: "path", environment: "TWOFOLD_SMS_DATA_DIR",
+                help: "Folder holding outbox.jsonl (required)."),
             .flag("fail-provider", help: "Simulate a failing provider: refuse new messages with sms.provider_failed."),
-            .value("log-level", placeholder: "level", default: "info", help: "trace, debug, info, notice, warning or error."),
+            .value(
+                "log-level", placeholder: "level", default: "info",
+                help: "trace, debug, info, notice, warning or error."),
         ])
 
     /// The log level named by `--log-level`.

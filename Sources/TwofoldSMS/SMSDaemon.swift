@@ -46,8 +46,10 @@ public struct SMSDaemon: Sendable {
         let outbox = try Outbox(directory: configuration.dataDirectory, logger: logger)
         logger.info(
             "outbox opened",
-            ["path": .string(outbox.path), "messages": .integer(outbox.recovery.messageCount),
-             "bytes_dropped": .int(outbox.recovery.droppedBytes)])
+            [
+                "path": .string(outbox.path), "messages": .integer(outbox.recovery.messageCount),
+                "bytes_dropped": .int(outbox.recovery.droppedBytes),
+            ])
         let loop = try EventLoop(name: "sms-loop")
         try loop.start()
         defer {
@@ -94,7 +96,8 @@ public struct SMSDaemon: Sendable {
             let service = SMSService(
                 writer: writer, logger: logger, failProvider: daemon.configuration.failProvider,
                 onOutboxFailure: { error in
-                    logger.critical("outbox failed; shutting down so a restart can recover it", ["error": .string(error.message)])
+                    logger.critical(
+                        "outbox failed; shutting down so a restart can recover it", ["error": .string(error.message)])
                     context.reportFailure(error)
                 })
             var configuration = WireServer.Configuration(path: daemon.configuration.socketPath)
@@ -107,7 +110,10 @@ public struct SMSDaemon: Sendable {
             daemon.notifier.status("serving on \(daemon.configuration.socketPath)")
             logger.info(
                 "ready",
-                ["outbox_messages": .integer(writer.outbox.messageCount), "fail_provider": .bool(daemon.configuration.failProvider)])
+                [
+                    "outbox_messages": .integer(writer.outbox.messageCount),
+                    "fail_provider": .bool(daemon.configuration.failProvider),
+                ])
         }
 
         func shutdown(deadline: Deadline) async throws {

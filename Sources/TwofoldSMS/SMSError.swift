@@ -74,12 +74,15 @@ public struct SMSError: Error, Sendable, CustomStringConvertible {
 
     /// A syscall on the outbox failed.
     static func outboxIO(_ error: SystemError, _ what: String, file: String = #fileID, line: Int = #line) -> SMSError {
-        SMSError(.outboxIO, "\(what): \(error.call) failed: \(error.message)", systemError: error, file: file, line: line)
+        SMSError(
+            .outboxIO, "\(what): \(error.call) failed: \(error.message)", systemError: error, file: file, line: line)
     }
 
     /// An earlier write or sync failed, so durability can no longer be promised until a restart
     /// (which drops any torn tail).
     static func outboxFailed(file: String = #fileID, line: Int = #line) -> SMSError {
-        SMSError(.outboxFailed, "the outbox failed earlier and accepts no more writes; restart to recover", file: file, line: line)
+        SMSError(
+            .outboxFailed, "the outbox failed earlier and accepts no more writes; restart to recover", file: file,
+            line: line)
     }
 }

@@ -38,7 +38,9 @@ public final class SMSService: WireService {
         set { providerFailing.store(newValue, ordering: .relaxed) }
     }
 
-    public func handle(_ request: WireRequest, peer: PeerCredentials, respond: @escaping @Sendable (WireResponse) -> Void) {
+    public func handle(
+        _ request: WireRequest, peer: PeerCredentials, respond: @escaping @Sendable (WireResponse) -> Void
+    ) {
         switch request.operation {
         case "health":
             respond(health(id: request.id))
@@ -78,7 +80,8 @@ public final class SMSService: WireService {
             }
             message = try OutboxMessage.validated(id: arguments.id, to: arguments.to, text: arguments.text)
         } catch {
-            logger.notice("sms.send rejected", ["request": .string(request.id.description), "reason": .string(error.message)])
+            logger.notice(
+                "sms.send rejected", ["request": .string(request.id.description), "reason": .string(error.message)])
             respond(.failure(id: request.id, error.wirePayload))
             return
         }
@@ -91,12 +94,14 @@ public final class SMSService: WireService {
                 respond(
                     .success(
                         id: requestID,
-                        result: ["id": .string(message.id), "status": .string("queued"), "duplicate": .bool(duplicate)]))
+                        result: ["id": .string(message.id), "status": .string("queued"), "duplicate": .bool(duplicate)])
+                )
             case .failure(let error):
                 if error.code == "sms.provider_failed" {
                     logger.warning("sms refused by the simulated provider", ["message": .string(message.id)])
                 } else {
-                    logger.error("outbox write failed", ["message": .string(message.id), "error": .string(error.message)])
+                    logger.error(
+                        "outbox write failed", ["message": .string(message.id), "error": .string(error.message)])
                     onOutboxFailure(error)
                 }
                 respond(.failure(id: requestID, error.wirePayload))

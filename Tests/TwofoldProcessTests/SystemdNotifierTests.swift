@@ -17,7 +17,9 @@ private final class NotifyReceiver {
             for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard fd >= 0, result == 0 else { throw POSIXError(.EADDRINUSE) }
     }
@@ -61,7 +63,9 @@ private final class NotifyReceiver {
     }
 
     @Test func whenTheSocketIsGone_sendFailsQuietly() {
-        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": "/tmp/no-such-notify-\(UUID().uuidString.prefix(8)).sock"])
+        let notifier = SystemdNotifier(environment: [
+            "NOTIFY_SOCKET": "/tmp/no-such-notify-\(UUID().uuidString.prefix(8)).sock"
+        ])
         #expect(!notifier.send("READY=1"))
     }
 
@@ -76,6 +80,7 @@ private final class NotifyReceiver {
             "NOTIFY_SOCKET": "/run/x", "WATCHDOG_USEC": "30000000", "WATCHDOG_PID": String(getpid() + 1),
         ])
         #expect(other.watchdogInterval == nil)
-        #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "/run/x", "WATCHDOG_USEC": "zero"]).watchdogInterval == nil)
+        #expect(
+            SystemdNotifier(environment: ["NOTIFY_SOCKET": "/run/x", "WATCHDOG_USEC": "zero"]).watchdogInterval == nil)
     }
 }

@@ -9,7 +9,9 @@ import TwofoldSMS
 
     @Test(arguments: ["", String(repeating: "x", count: 65), "with space", "dot.ted", "slash/", "é", "a\n"])
     func validated_whenIDBreaksTheRules_isInvalidNamingArgsID(id: String) {
-        let error = #expect(throws: SMSError.self) { try OutboxMessage.validated(id: id, to: "+14155552671", text: "hi") }
+        let error = #expect(throws: SMSError.self) {
+            try OutboxMessage.validated(id: id, to: "+14155552671", text: "hi")
+        }
         #expect(error?.code == "sms.invalid")
         #expect(error?.message.hasPrefix("field 'args.id' ") == true)
     }
@@ -19,8 +21,10 @@ import TwofoldSMS
         #expect(try OutboxMessage.validated(id: "m", to: to, text: "hi").to == to)
     }
 
-    @Test(arguments: ["", "+", "14155552671", "+1234567", "+1234567890123456", "+0155552671", "+1415 555 2671", "+1415555267a",
-        "++14155552671", "+１４１５５５５２６７１"])
+    @Test(arguments: [
+        "", "+", "14155552671", "+1234567", "+1234567890123456", "+0155552671", "+1415 555 2671", "+1415555267a",
+        "++14155552671", "+１４１５５５５２６７１",
+    ])
     func validated_whenNumberIsNotE164_isInvalidNamingArgsTo(to: String) {
         let error = #expect(throws: SMSError.self) { try OutboxMessage.validated(id: "m", to: to, text: "hi") }
         #expect(error?.code == "sms.invalid")
@@ -36,7 +40,9 @@ import TwofoldSMS
 
     @Test(arguments: ["", String(repeating: "y", count: 481), String(repeating: "ü", count: 481)])
     func validated_whenTextLengthIsOutOfRange_isInvalidWithoutEchoingIt(text: String) {
-        let error = #expect(throws: SMSError.self) { try OutboxMessage.validated(id: "m", to: "+14155552671", text: text) }
+        let error = #expect(throws: SMSError.self) {
+            try OutboxMessage.validated(id: "m", to: "+14155552671", text: text)
+        }
         #expect(error?.code == "sms.invalid")
         #expect(error?.message == "field 'args.text' must be 1 to 480 characters")
     }

@@ -19,7 +19,9 @@ import TwofoldSMS
         formatter.timeZone = TimeZone(identifier: "UTC")
         var generator = SystemRandomNumberGenerator()
         var instants: [Int64] = [4_107_542_399_999, 4_107_542_400_000, 946_684_799_999, 951_868_799_999]
-        for _ in 0..<2000 { instants.append(Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator)) }
+        for _ in 0..<2000 {
+            instants.append(Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator))
+        }
         for millis in instants {
             let expected = formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
             #expect(RFC3339Timestamp.format(unixMillis: millis) == expected, "at \(millis) ms")

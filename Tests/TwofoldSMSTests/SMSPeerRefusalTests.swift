@@ -9,7 +9,9 @@ import TwofoldWire
 /// Peer checks on the SMS socket, in process: the server is told its "own" uid is another one, so
 /// the test's uid is a stranger unless a policy lists it.
 @Suite struct SMSPeerRefusalTests {
-    func serve(peers: PeerPolicy, ownUserID: UInt32, in folder: TemporaryFolder) async throws -> (WireServer, EventLoop, Outbox) {
+    func serve(peers: PeerPolicy, ownUserID: UInt32, in folder: TemporaryFolder) async throws -> (
+        WireServer, EventLoop, Outbox
+    ) {
         let loop = try EventLoop(name: "sms-peer-test")
         try loop.start()
         let outbox = try Outbox(directory: folder.path, logger: quietLogger())

@@ -127,7 +127,10 @@ import TwofoldWire
             ["--log-level", "loud"],
             environment: ["TWOFOLD_SMS_SOCKET": folder.path + "/s.sock", "TWOFOLD_SMS_DATA_DIR": folder.path + "/d"])
         #expect(run.status == 64)
-        #expect(run.stderr == "sms-sender: option '--log-level' expects one of trace, debug, info, notice, warning, error, critical\n")
+        #expect(
+            run.stderr
+                == "sms-sender: option '--log-level' expects one of trace, debug, info, notice, warning, error, critical\n"
+        )
         #expect(FileManager.default.fileExists(atPath: folder.path + "/d"))
     }
 }

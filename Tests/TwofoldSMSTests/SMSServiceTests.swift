@@ -69,7 +69,11 @@ import TwofoldWire
     @Test func send_concurrentRequestsWithOneID_writeOneLine() async throws {
         let fixture = try Fixture()
         let responses = await withTaskGroup(of: WireResponse.self) { group in
-            for index in 0..<20 { group.addTask { await call(fixture.service, "sms.send", sendArgs(id: "same"), id: .number(UInt64(index))) } }
+            for index in 0..<20 {
+                group.addTask {
+                    await call(fixture.service, "sms.send", sendArgs(id: "same"), id: .number(UInt64(index)))
+                }
+            }
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(responses.filter { $0.result?["duplicate"] == .bool(false) }.count == 1)

@@ -53,7 +53,9 @@ func call(_ service: SMSService, _ operation: String, _ args: [String: JSONValue
     }
 }
 
-func sendArgs(id: String = "m1", to: String = "+14155552671", text: String = "Your code is 123456") -> [String: JSONValue] {
+func sendArgs(id: String = "m1", to: String = "+14155552671", text: String = "Your code is 123456") -> [String:
+    JSONValue]
+{
     ["id": .string(id), "to": .string(to), "text": .string(text)]
 }
 

@@ -21,7 +21,9 @@ final class SenderProcess {
     /// `$SMS_SENDER`, or under the package's `.build/debug`.
     static func executable() throws -> URL {
         var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["SMS_SENDER"] { candidates.append(URL(fileURLWithPath: path)) }
+        if let path = ProcessInfo.processInfo.environment["SMS_SENDER"] {
+            candidates.append(URL(fileURLWithPath: path))
+        }
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("sms-sender"))
         let bundle = Bundle.main.bundleURL
@@ -58,7 +60,9 @@ final class SenderProcess {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     /// Starts the daemon and waits (up to 10 s) until its socket accepts connections.
