@@ -40,6 +40,7 @@ let package = Package(
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
                 "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
             ]),
+        .target(name: "TwofoldSMS", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
 
         .target(name: "TwofoldCLI", dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto"]),
 
@@ -49,6 +50,8 @@ let package = Package(
         .executableTarget(
             name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
+        .executableTarget(
+            name: "sms-sender", dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldProcess", "TwofoldSystem"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
@@ -66,10 +69,13 @@ let package = Package(
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
         .testTarget(
             name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
+        .testTarget(
+            name: "TwofoldSMSTests",
+            dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "sms-sender"]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",
-            dependencies: ["TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "secret-vault"]),
+            dependencies: ["TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "secret-vault", "sms-sender"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,9 @@ public final class WireServer: Sendable {
         /// Group to give the socket file to, so members can connect.
         public var group: UInt32?
         public var peers = PeerPolicy()
+        /// The uid `peers` always admits (see `PeerPolicy`): this process's own. Tests set another
+        /// value to exercise a refusal without a second user account.
+        public var ownUserID = SystemInfo.userID
         public var maxFrameLength = FrameDecoder.defaultMaxFrameLength
         public var maxConnections = 1024
         /// Requests in flight per connection before the server stops reading from it.
@@ -116,10 +119,8 @@ public final class WireServer: Sendable {
             socket.close()
             return
         }
-        guard configuration.peers.admits(peer) else {
-            logger.warning(
-                "peer refused",
-                ["uid": .integer(peer.userID), "gid": .integer(peer.groupID), "pid": .integer(peer.processID)])
+        guard configuration.peers.admits(peer, ownUserID: configuration.ownUserID) else {
+            logger.warning("peer refused", ["uid": .integer(peer.userID), "gid": .integer(peer.groupID), "pid": .integer(peer.processID)])
             let refusal = WireResponse.failure(
                 id: nil, WireErrorPayload(code: "peer.forbidden", message: "This process may not use this socket."))
             _ = try? socket.write(refusal.framed())

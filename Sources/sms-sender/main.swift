@@ -1,0 +1,30 @@
+import TwofoldProcess
+import TwofoldSMS
+import TwofoldSystem
+
+// Before any thread exists, so every thread inherits the mask and the signals reach the signalfds.
+do {
+    try SignalHandler.block(Signal.handledSignals)
+} catch {
+    CommandLineTool.fail(command: "sms-sender", "cannot block signals: \(error.message)")
+}
+SignalHandler.ignoreBrokenPipe()
+
+let options = CommandLineTool.parseOrExit(SMSDaemon.commandLine)
+let configuration: SMSDaemon.Configuration
+let level: Logger.Level
+do {
+    configuration = try SMSDaemon.Configuration(options: options)
+    level = try SMSDaemon.logLevel(from: options)
+} catch {
+    CommandLineTool.exit(command: "sms-sender", error)
+}
+
+let logger = Logger(label: "sms-sender", minimumLevel: level)
+do {
+    try SMSDaemon(configuration: configuration, logger: logger).runBlocking()
+} catch {
+    let message = (error as? SMSError)?.message ?? "\(error)"
+    logger.critical("stopped on an error", ["error": .string(message)])
+    CommandLineTool.fail(command: "sms-sender", message)
+}
