@@ -120,7 +120,9 @@ public final class WireServer: Sendable {
             return
         }
         guard configuration.peers.admits(peer, ownUserID: configuration.ownUserID) else {
-            logger.warning("peer refused", ["uid": .integer(peer.userID), "gid": .integer(peer.groupID), "pid": .integer(peer.processID)])
+            logger.warning(
+                "peer refused",
+                ["uid": .integer(peer.userID), "gid": .integer(peer.groupID), "pid": .integer(peer.processID)])
             let refusal = WireResponse.failure(
                 id: nil, WireErrorPayload(code: "peer.forbidden", message: "This process may not use this socket."))
             _ = try? socket.write(refusal.framed())

@@ -116,7 +116,7 @@ public enum VaultDaemon {
                 try await loop.submit {
                     try SignalHandler(on: loop, signals: Signal.handledSignals) { signal in
                         if signal == .hangup {
-                            logger.notice("reload requested: nothing to reload in the vault yet")
+                            logger.notice("reload requested: the vault has no reloadable settings yet")
                             return
                         }
                         logger.info("shutting down", ["signal": .string(signal.description)])
@@ -124,8 +124,13 @@ public enum VaultDaemon {
                     }
                 }
             }
+            let notifier = SystemdNotifier()
+            notifier.status("serving \(socketPath), \(vault.userCount) users")
+            notifier.ready()
+            if let interval = notifier.watchdogInterval { feedWatchdog(notifier, on: loop, every: interval) }
             logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
             done.wait()
+            notifier.stopping()
             _ = blockingAwait { await server.shutdown(gracePeriod: .seconds(5)) }
             signals.cancel()
             opened.store.close()
@@ -137,6 +142,12 @@ public enum VaultDaemon {
         } catch {
             CommandLineTool.fail(command: command, "\(error)")
         }
+    }
+
+    /// Pings systemd's watchdog from the event loop, so a wedged loop gets the vault restarted.
+    static func feedWatchdog(_ notifier: SystemdNotifier, on loop: EventLoop, every interval: Duration) {
+        notifier.watchdog()
+        _ = loop.scheduleTask(in: interval) { feedWatchdog(notifier, on: loop, every: interval) }
     }
 
     static func masterKeyPath(_ options: ParsedOptions) throws(ProcessError) -> String {

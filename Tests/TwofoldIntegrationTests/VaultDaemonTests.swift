@@ -36,7 +36,7 @@ final class VaultFixture: @unchecked Sendable {
     }
 }
 
-private func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
+func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
     let now = Int64(Date().timeIntervalSince1970)
     return TOTP.code(secret: try Base32.decode(secret), unixTime: now + offsetSteps * 30, parameters: OTPParameters())
 }
@@ -219,4 +219,62 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
     }
     return false
+}
+
+/// The vault and the real sms-sender together: SMS recovery end to end through the outbox.
+@Suite(.serialized) struct VaultWithSMSTests {
+    @Test func recovery_sendsACodeThroughTheOutbox_thatWorksOnce() throws {
+        let directory = try TemporaryDirectory()
+        let sms = try Daemon(
+            "sms-sender", arguments: ["--socket", directory.path + "/sms.sock", "--data-dir", directory.path + "/sms"],
+            socketPath: directory.path + "/sms.sock", logPath: directory.path + "/sms.log")
+        let keyPath = try writeMasterKey(in: directory.path)
+        let vault = try VaultFixture.start(directory.path, keyPath: keyPath)
+        let client = try TestClient(path: directory.path + "/vault.sock")
+
+        let begin = try #require(client.result("enroll.begin", ["user": "carol", "account_name": "carol"]).fields)
+        let secret = try #require(begin["secret"]?.stringValue)
+        _ = client.result("enroll.confirm", ["user": "carol", "code": .string(try code(secret))])
+        let phone = try #require(client.result("phone.set", ["user": "carol", "phone": "+44 20 7946 0958"]).fields)
+        #expect(phone["sms_recovery"]?.stringValue == "available")
+
+        let started = try #require(client.result("recovery.start", ["user": "carol"]).fields)
+        #expect(started["phone_masked"]?.stringValue == "+44 ••••••••58")
+        let outbox = try String(contentsOfFile: directory.path + "/sms/outbox.jsonl", encoding: .utf8)
+        let line = try #require(outbox.split(separator: "\n").last)
+        let message = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(message["to"] as? String == "+442079460958")
+        let text = try #require(message["text"] as? String)
+        let recoveryCode = try #require(text.split(separator: " ").first { $0.count == 7 && $0.hasSuffix(".") })
+            .dropLast()
+
+        let wrong = recoveryCode == "000000" ? "111111" : "000000"
+        #expect(
+            client.result("recovery.verify", ["user": "carol", "code": .string(wrong)]).fields?["attempts_left"]?
+                .intValue == 4)
+        #expect(
+            client.result("recovery.verify", ["user": "carol", "code": .string(String(recoveryCode))]).fields?[
+                "outcome"]?.stringValue == "accepted")
+        #expect(
+            client.result("recovery.verify", ["user": "carol", "code": .string(String(recoveryCode))]).fields?[
+                "outcome"]?.stringValue == "expired")
+        // The recovery notice went to the phone too, and the vault's files never held the code.
+        let after = try String(contentsOfFile: directory.path + "/sms/outbox.jsonl", encoding: .utf8)
+        #expect(after.contains("recovered by SMS"))
+        #expect(vault.terminate() == 0)
+        let vaultFiles = try FileManager.default.subpathsOfDirectory(atPath: directory.path + "/data")
+        for file in vaultFiles {
+            let data = FileManager.default.contents(atPath: directory.path + "/data/" + file) ?? Data()
+            #expect(!String(decoding: data, as: UTF8.self).contains(String(recoveryCode)) || data.count > 100_000)
+        }
+        // With the worker stopped, the vault answers promptly that SMS is unavailable.
+        #expect(sms.terminate() == 0)
+        let vault2 = try VaultFixture.start(directory.path, keyPath: keyPath)
+        defer { _ = vault2.terminate() }
+        let client2 = try TestClient(path: directory.path + "/vault.sock")
+        _ = client2.result("phone.set", ["user": "dave", "phone": "+1 415 555 2671"])
+        let start = Date()
+        #expect(client2.result("recovery.start", ["user": "dave"]).error == "sms.unavailable")
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
 }
