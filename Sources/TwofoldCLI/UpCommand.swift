@@ -177,9 +177,10 @@ final class Launcher: @unchecked Sendable {
     private func childExited(_ name: String, _ process: Process, _ logPath: String) {
         let unexpected = lock.withLock { () -> Bool in
             guard !stopping, failure == nil else { return false }
-            failure =
-                "\(name) exited unexpectedly (status \(process.terminationStatus)); its last log lines:\n"
-                + lastLines(logPath)
+            let how =
+                process.terminationReason == .uncaughtSignal
+                ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+            failure = "\(name) \(how) unexpectedly; its last log lines:\n" + lastLines(logPath)
             return true
         }
         if unexpected { events.signal() }
