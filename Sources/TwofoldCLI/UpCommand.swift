@@ -115,7 +115,7 @@ final class Launcher: @unchecked Sendable {
         do {
             loop = try EventLoop(name: "launcher")
             try loop.start()
-            signals = try Self.await {
+            signals = try blockingAwait {
                 try await loop.submit {
                     try SignalHandler(on: loop, signals: Signal.handledSignals) { [self] signal in
                         guard signal != .hangup else { return }
@@ -224,18 +224,6 @@ final class Launcher: @unchecked Sendable {
         FileHandle.standardOutput.write(Data("twofold: \(text)\n".utf8))
     }
 
-    static func await<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let box = Box<Result<T, any Error>>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { box.value = .success(try await body()) } catch { box.value = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try box.value!.get()
-    }
-
-    final class Box<T>: @unchecked Sendable { var value: T? }
 }
 
 struct LauncherError: Error, CustomStringConvertible {

@@ -107,12 +107,13 @@ public enum VaultDaemon {
 
             let done = DispatchSemaphore(value: 0)
             try loop.start()
-            let startResult = blockingAwait { try await server.start() }
-            if case .failure(let error) = startResult {
+            do {
+                try blockingAwait { try await server.start() }
+            } catch {
                 CommandLineTool.fail(command: command, "cannot listen on \(socketPath): \(error)")
             }
             sms.probe()
-            let signals = try blockingAwaitValue {
+            let signals = try blockingAwait {
                 try await loop.submit {
                     try SignalHandler(on: loop, signals: Signal.handledSignals) { signal in
                         if signal == .hangup {
@@ -131,7 +132,7 @@ public enum VaultDaemon {
             logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
             done.wait()
             notifier.stopping()
-            _ = blockingAwait { await server.shutdown(gracePeriod: .seconds(5)) }
+            try? blockingAwait { await server.shutdown(gracePeriod: .seconds(5)) }
             signals.cancel()
             opened.store.close()
             loop.shutdownGracefully()
@@ -157,35 +158,4 @@ public enum VaultDaemon {
         }
         throw .missingValue("master-key-file")
     }
-}
-
-/// Runs async work from synchronous `main` code and waits for it.
-func blockingAwait(_ body: @escaping @Sendable () async throws -> Void) -> Result<Void, any Error> {
-    let box = LockedBox<Result<Void, any Error>>(.success(()))
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { try await body() } catch { box.set(.failure(error)) }
-        done.signal()
-    }
-    done.wait()
-    return box.get()
-}
-
-func blockingAwaitValue<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = LockedBox<Result<T, any Error>?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
-        done.signal()
-    }
-    done.wait()
-    return try box.get()!.get()
-}
-
-final class LockedBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ value: T) { self.value = value }
-    func set(_ newValue: T) { lock.withLock { value = newValue } }
-    func get() -> T { lock.withLock { value } }
 }
