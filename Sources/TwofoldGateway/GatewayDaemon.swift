@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TwofoldHTTPServer
 import TwofoldIPC
 import TwofoldProcess
@@ -7,6 +9,23 @@ import TwofoldSystem
 /// them until SIGTERM/SIGINT. The vault may be absent: the gateway still starts and `/healthz`
 /// reports it down until it appears.
 public enum GatewayDaemon {
+    /// `run` for a synchronous `main`: blocks the calling thread until the gateway has stopped.
+    ///
+    /// A `main` with top-level `await` would start the concurrency runtime's threads before its
+    /// first line, and those would not block SIGTERM (which would then kill the process instead
+    /// of reaching the signalfd). So `main` blocks the signals first, then calls this.
+    public static func runBlocking(options: GatewayOptions, logger: Logger) -> Int32 {
+        let status = Mutex<Int32>(1)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let result = await run(options: options, logger: logger)
+            status.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return status.withLock { $0 }
+    }
+
     /// Returns the process exit status: 0 after a graceful shutdown, 1 if start-up or shutdown failed.
     /// The caller has blocked the shutdown signals before creating any thread.
     public static func run(options: GatewayOptions, logger: Logger) async -> Int32 {

@@ -32,8 +32,11 @@ public final class WorkerPool: Sendable {
         self.queueCapacity = queueCapacity
         self.name = name
         for index in 0..<threadCount {
-            let thread = Thread { [self] in runWorker() }
-            thread.name = "\(name)-\(index)"
+            let threadName = "\(name)-\(index)"
+            let thread = Thread { [self] in
+                Thread.current.name = threadName
+                runWorker()
+            }
             thread.start()
         }
     }

@@ -20,5 +20,5 @@ do {
     CommandLineTool.exit(command: "auth-gateway", error)
 }
 let logger = Logger(label: "auth-gateway", minimumLevel: options.logLevel)
-let status = await GatewayDaemon.run(options: options, logger: logger)
+let status = GatewayDaemon.runBlocking(options: options, logger: logger)
 exit(status)
