@@ -51,7 +51,8 @@ public final class GatewayApplication: HTTPHandler {
         case .found(let route, let parameters):
             let name = route.name
             route.handler(request, parameters) { response in
-                metrics.recordRequest(route: name, status: response.status.code, duration: clock.now() - request.receivedAt)
+                metrics.recordRequest(
+                    route: name, status: response.status.code, duration: clock.now() - request.receivedAt)
                 writer.respond(response)
             }
         case .notFound:

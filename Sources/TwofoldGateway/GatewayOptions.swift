@@ -41,7 +41,8 @@ public struct GatewayOptions: Sendable {
                 "max-connections", placeholder: "N", default: "4096",
                 help: "Open connections beyond which new ones get 503."),
             .value("header-timeout", placeholder: "DURATION", default: "10s", help: "Time to receive a request head."),
-            .value("body-timeout", placeholder: "DURATION", default: "10s", help: "Longest pause inside a request body."),
+            .value(
+                "body-timeout", placeholder: "DURATION", default: "10s", help: "Longest pause inside a request body."),
             .value("idle-timeout", placeholder: "DURATION", default: "60s", help: "Keep-alive idle time."),
             .value("write-timeout", placeholder: "DURATION", default: "10s", help: "Longest stall writing a response."),
             .value(

@@ -81,10 +81,11 @@ import TwofoldSystem
     }
 
     @Test func shutdownDeadline_forceClosesARequestThatDoesNotFinish() async throws {
-        let running = try await RunningServer(handler: ClosureHandler { _, writer in
-            // Held until the test ends: the handler "never" answers.
-            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(30)) { writer.respond(text("too late")) }
-        })
+        let running = try await RunningServer(
+            handler: ClosureHandler { _, writer in
+                // Held until the test ends: the handler "never" answers.
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(30)) { writer.respond(text("too late")) }
+            })
         let client = try running.client()
         try client.get("/stuck")
         #expect(eventually { running.server.openConnectionCount == 1 })

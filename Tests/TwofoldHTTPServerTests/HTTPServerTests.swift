@@ -30,12 +30,15 @@ import TwofoldSystem
             if delay == 0 {
                 writer.respond(text(path))
             } else {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { writer.respond(text(path)) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+                    writer.respond(text(path))
+                }
             }
         }
         let running = try await RunningServer(handler: handler)
         let client = try running.client()
-        try client.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\nGET /c HTTP/1.1\r\nHost: t\r\n\r\n")
+        try client.send(
+            "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\nGET /c HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse().text == "/a")
         #expect(try client.readResponse().text == "/b")
         #expect(try client.readResponse().text == "/c")
@@ -82,10 +85,14 @@ import TwofoldSystem
         ("request line", "GET /\(String(repeating: "a", count: 400)) HTTP/1.1\r\nHost: t\r\n\r\n", 414),
         (
             "header section",
-            "GET / HTTP/1.1\r\nHost: t\r\n" + (0..<20).map { "X-Filler-\($0): \(String(repeating: "v", count: 40))\r\n" }
+            "GET / HTTP/1.1\r\nHost: t\r\n"
+                + (0..<20).map { "X-Filler-\($0): \(String(repeating: "v", count: 40))\r\n" }
                 .joined() + "\r\n", 431
         ),
-        ("body", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + String(repeating: "b", count: 2000), 413),
+        (
+            "body", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + String(repeating: "b", count: 2000),
+            413
+        ),
     ]
 
     @Test(arguments: 0..<3)
@@ -195,7 +202,8 @@ import TwofoldSystem
         var configuration = HTTPServer.Configuration(address: running.address)
         configuration.accessLog = false
         let second = HTTPServer(
-            configuration: configuration, group: group, logger: .init(label: "t", sink: .memory()), handler: echoHandler)
+            configuration: configuration, group: group, logger: .init(label: "t", sink: .memory()), handler: echoHandler
+        )
         await #expect(throws: HTTPServerError.self) { try await second.start() }
         group.shutdownGracefully()
         await running.stop()

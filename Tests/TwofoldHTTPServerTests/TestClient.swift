@@ -71,7 +71,8 @@ final class TestClient {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         buffer.removeFirst(headEnd!)
-        let length = headRequest ? 0 : Int(headers.first { $0.name.lowercased() == "content-length" }?.value ?? "0") ?? 0
+        let length =
+            headRequest ? 0 : Int(headers.first { $0.name.lowercased() == "content-length" }?.value ?? "0") ?? 0
         while buffer.count < length { try fill(until: deadline) }
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)

@@ -42,7 +42,11 @@ import TwofoldHTTPServer
     @Test func shutdown_finishesQueuedWork_thenRefusesNewWork() throws {
         let pool = WorkerPool(threadCount: 1, queueCapacity: 8)
         let done = Atomic<Int>(0)
-        for _ in 0..<5 { try pool.submit { usleep(10_000); done.add(1, ordering: .relaxed) } }
+        for _ in 0..<5 {
+            try pool.submit {
+                usleep(10_000); done.add(1, ordering: .relaxed)
+            }
+        }
         pool.shutdown()
         #expect(done.load(ordering: .relaxed) == 5)
         #expect(throws: HTTPServerError.workerPoolStopped()) { try pool.submit {} }
