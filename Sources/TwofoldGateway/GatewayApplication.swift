@@ -1,0 +1,131 @@
+import Synchronization
+import TwofoldHTTP
+import TwofoldHTTPServer
+import TwofoldIPC
+import TwofoldSystem
+import TwofoldWire
+
+/// The gateway's HTTP handler: routes requests to `GatewayRoute`s and counts every answer in
+/// `metrics`. Later features add their routes through `init`'s `routes` hook.
+///
+/// Core routes: `GET /` (placeholder page), `GET /static/twofold.css`, `GET /healthz` (asks the
+/// vault), `GET /metrics` (Prometheus text), `GET /bench/hello` (fixed text for load tests).
+/// None of them uses the worker pool.
+public final class GatewayApplication: HTTPHandler {
+    public let metrics: GatewayMetrics
+    public let vault: WireClient
+    public let workerPool: WorkerPool
+    /// How long `/healthz` waits for the vault.
+    public let healthTimeout: Duration
+    private let router: Router<GatewayRoute>
+    private let gauges: Gauges
+
+    /// - Parameter routes: registers additional routes after the core ones.
+    public init(
+        vault: WireClient, workerPool: WorkerPool, metrics: GatewayMetrics = GatewayMetrics(),
+        healthTimeout: Duration = .milliseconds(500), routes: (inout Router<GatewayRoute>) -> Void = { _ in }
+    ) {
+        self.vault = vault
+        self.workerPool = workerPool
+        self.metrics = metrics
+        self.healthTimeout = healthTimeout
+        let gauges = Gauges(pool: workerPool)
+        self.gauges = gauges
+        var router = Router<GatewayRoute>()
+        Self.registerCoreRoutes(
+            into: &router, vault: vault, metrics: metrics, healthTimeout: healthTimeout, gauges: gauges)
+        routes(&router)
+        self.router = router
+    }
+
+    /// Lets `/metrics` report the server's open connections.
+    public func attach(_ server: HTTPServer) {
+        gauges.server.withLock { $0 = server }
+    }
+
+    public func handle(_ request: IncomingRequest, writer: ResponseWriter) {
+        let head = request.head
+        let clock = request.eventLoop.clock
+        let metrics = self.metrics
+        switch router.match(head.method, path: head.path) {
+        case .found(let route, let parameters):
+            let name = route.name
+            route.handler(request, parameters) { response in
+                metrics.recordRequest(
+                    route: name, status: response.status.code, duration: clock.now() - request.receivedAt)
+                writer.respond(response)
+            }
+        case .notFound:
+            answer(GatewayAssets.textResponse(.notFound, "Not found.\n"), to: request, writer: writer)
+        case .methodNotAllowed(let allowed):
+            var response = GatewayAssets.textResponse(.methodNotAllowed, "Method not allowed.\n")
+            response.headers.set("Allow", HTTPMethod.allowHeaderValue(allowed))
+            answer(response, to: request, writer: writer)
+        case .invalidPath(let error):
+            answer(HTTPResponse(error: error), to: request, writer: writer)
+        }
+    }
+
+    private func answer(_ response: HTTPResponse, to request: IncomingRequest, writer: ResponseWriter) {
+        let duration = request.eventLoop.clock.now() - request.receivedAt
+        metrics.recordRequest(route: "unmatched", status: response.status.code, duration: duration)
+        writer.respond(response)
+    }
+
+    // MARK: Core routes.
+
+    /// What `/metrics` reads at scrape time; the server is attached after construction.
+    private final class Gauges: Sendable {
+        let pool: WorkerPool
+        let server = Mutex<HTTPServer?>(nil)
+        init(pool: WorkerPool) { self.pool = pool }
+    }
+
+    private static func registerCoreRoutes(
+        into router: inout Router<GatewayRoute>, vault: WireClient, metrics: GatewayMetrics, healthTimeout: Duration,
+        gauges: Gauges
+    ) {
+        router.add(.get, "/", GatewayRoute(name: "/") { _, _, respond in respond(GatewayAssets.indexResponse) })
+        router.add(
+            .get, GatewayAssets.stylesheetPath,
+            GatewayRoute(name: GatewayAssets.stylesheetPath) { _, _, respond in
+                respond(GatewayAssets.stylesheetResponse)
+            })
+        router.add(
+            .get, "/bench/hello",
+            GatewayRoute(name: "/bench/hello") { _, _, respond in respond(GatewayAssets.helloResponse) })
+        router.add(
+            .get, "/healthz",
+            GatewayRoute(name: "/healthz") { request, _, respond in
+                let clock = request.eventLoop.clock
+                let started = clock.now()
+                vault.call("health", timeout: healthTimeout) { result in
+                    metrics.recordVaultRoundTrip(clock.now() - started)
+                    respond(healthResponse(vaultUp: isHealthy(result)))
+                }
+            })
+        router.add(
+            .get, "/metrics",
+            GatewayRoute(name: "/metrics") { _, _, respond in
+                let text = metrics.render(
+                    openConnections: gauges.server.withLock { $0?.openConnectionCount } ?? 0,
+                    workerQueueDepth: gauges.pool.queueDepth, workerBusy: gauges.pool.busyWorkers)
+                respond(
+                    HTTPResponse(
+                        status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                        body: Array(text.utf8)))
+            })
+    }
+
+    private static func isHealthy(_ result: Result<WireResponse, WireError>) -> Bool {
+        guard case .success(let response) = result, case .success = response.outcome else { return false }
+        return true
+    }
+
+    static func healthResponse(vaultUp: Bool) -> HTTPResponse {
+        let body = vaultUp ? #"{"status":"ok","vault":"up"}"# : #"{"status":"degraded","vault":"down"}"#
+        return HTTPResponse(
+            status: vaultUp ? .ok : .serviceUnavailable, headers: ["Content-Type": "application/json"],
+            body: Array((body + "\n").utf8))
+    }
+}

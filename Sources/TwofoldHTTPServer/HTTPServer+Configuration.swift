@@ -1,0 +1,48 @@
+import TwofoldHTTP
+import TwofoldSystem
+
+extension HTTPServer {
+    /// Everything that shapes the server's behaviour; the defaults suit the gateway.
+    public struct Configuration: Sendable {
+        /// TCP (`127.0.0.1:8080`, port 0 picks a free one) or a Unix path (`unix:/run/x.sock`).
+        public var address: SocketAddress = .ipv4(host: "127.0.0.1", port: 8080)
+        /// Mode of a Unix socket file.
+        public var unixSocketMode: UInt32 = 0o660
+        public var backlog: Int32 = 511
+        /// Request size limits, enforced by the parser (414, 431, 413).
+        public var limits = HTTPParserLimits()
+        /// Accepted Host values, or nil for any (see `HTTPRequestParser.allowedHosts`).
+        public var allowedHosts: [String]?
+        /// Open connections beyond which a new one is answered `503` and closed at once (rather
+        /// than left in the kernel backlog, where the client could not tell overload from a hang).
+        public var maxConnections = 4096
+        public var timeouts = Timeouts()
+        /// Added to every response that does not set the same field itself; nil adds none.
+        public var securityHeaders: SecurityHeaders? = SecurityHeaders()
+        /// Writes one JSON line per request through the server's logger (level `info`).
+        public var accessLog = true
+
+        public init(address: SocketAddress = .ipv4(host: "127.0.0.1", port: 8080)) {
+            self.address = address
+        }
+    }
+
+    /// Connection deadlines, all enforced with the connection loop's timers.
+    public struct Timeouts: Sendable {
+        /// From the first byte of a request until it is complete (its head, or for
+        /// `Expect: 100-continue` requests the head only): the slow-header (slowloris) limit.
+        /// Bodies are at most `maxBodySize`, so a legitimate client sends them well within it.
+        public var requestHead: Duration = .seconds(10)
+        /// Longest silence between two reads while a request is only partly received (slow body).
+        public var bodyRead: Duration = .seconds(10)
+        /// How long a keep-alive connection may wait for its next request.
+        public var idle: Duration = .seconds(60)
+        /// Longest time without write progress while output is queued (a client not reading).
+        public var write: Duration = .seconds(10)
+        /// After a final `Connection: close` response, how long unread input is drained before
+        /// closing, so the close does not turn into a reset that destroys the response.
+        public var linger: Duration = .seconds(2)
+
+        public init() {}
+    }
+}

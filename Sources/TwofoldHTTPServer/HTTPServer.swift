@@ -1,0 +1,188 @@
+import Synchronization
+import TwofoldHTTP
+import TwofoldProcess
+import TwofoldSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An event-driven HTTP/1.1 server on the project's own event loops.
+///
+/// One loop (the group's first) accepts; connections are handed round-robin to the group's loops
+/// and stay on theirs for life. Keep-alive, pipelining (answered in order), HTTP/1.0, `Expect:
+/// 100-continue`, the parser's size limits, per-connection timeouts and a connection cap; see
+/// `Configuration`. Over the cap a new connection gets a canned `503` with `Retry-After: 1` and
+/// is closed at once, so overload is visible to clients instead of hanging in the backlog.
+///
+/// Graceful shutdown (`shutdown(deadline:)`, or a `ServiceGroup`): stop accepting, close idle
+/// connections, let requests in flight finish with `Connection: close`, force-close whatever
+/// remains at the deadline, then return.
+public final class HTTPServer: Service, Sendable {
+    public let name = "http-server"
+    let core: HTTPServerCore
+    private let contexts: [LoopContext]
+    private let acceptLoop: EventLoop
+    private let cursor = Atomic<Int>(0)
+    private let listener = Mutex(ListenerState())
+
+    private struct ListenerState: @unchecked Sendable {
+        enum Phase { case idle, running, stopped }
+        var phase = Phase.idle
+        var socket: Socket?
+        var registration: EventLoop.Registration?
+        var localAddress: SocketAddress?
+    }
+
+    /// - Parameters:
+    ///   - group: the loops connections are spread over; its first loop also accepts.
+    ///   - logger: for the access log and server events.
+    public init(configuration: Configuration, group: EventLoopGroup, logger: Logger, handler: any HTTPHandler) {
+        let core = HTTPServerCore(configuration: configuration, handler: handler, logger: logger)
+        self.core = core
+        contexts = group.loops.map { LoopContext(loop: $0, server: core) }
+        acceptLoop = group.loops[0]
+    }
+
+    public var configuration: Configuration { core.configuration }
+
+    /// The bound address (with the real port when configured with port 0); nil before `start()`.
+    public var localAddress: SocketAddress? { listener.withLock { $0.localAddress } }
+
+    /// Connections currently open (including those being handed to their loop).
+    public var openConnectionCount: Int { core.openConnections }
+
+    /// Binds, listens and starts accepting. Throws `HTTPServerError.listenFailed` or `.alreadyStarted`.
+    public func start() async throws {
+        let configuration = core.configuration
+        let address = try await acceptLoop.submit { [self] () throws(HTTPServerError) -> SocketAddress in
+            try listener.withLock { state throws(HTTPServerError) in
+                guard state.phase == .idle else { throw .alreadyStarted() }
+            }
+            let socket: Socket
+            let registration: EventLoop.Registration
+            let bound: SocketAddress
+            do throws(SystemError) {
+                socket = try Socket.listen(
+                    on: configuration.address, backlog: configuration.backlog,
+                    unixMode: mode_t(configuration.unixSocketMode))
+                bound = (try? socket.localAddress()) ?? configuration.address
+                registration = try acceptLoop.register(socket.descriptor, interest: .readable) { [self] _ in
+                    acceptAll()
+                }
+            } catch {
+                throw .listenFailed(error)
+            }
+            listener.withLock {
+                $0.phase = .running
+                $0.socket = socket
+                $0.registration = registration
+                $0.localAddress = bound
+            }
+            return bound
+        }
+        core.logger.info("listening", ["address": .string(address.description), "loops": .integer(contexts.count)])
+    }
+
+    public func start(context: ServiceContext) async throws {
+        try await start()
+    }
+
+    /// Graceful shutdown, finishing by `deadline` (by the loops' clock). Idempotent.
+    public func shutdown(deadline: Deadline) async {
+        core.beginShutdown()
+        try? await acceptLoop.submit { [self] in stopAccepting() }
+        for context in contexts { context.loop.execute { context.drainAll() } }
+        let contexts = self.contexts
+        let forceClose = acceptLoop.scheduleTask(deadline: deadline) {
+            for context in contexts { context.loop.execute { context.closeAll() } }
+        }
+        await core.waitUntilNoConnections()
+        forceClose.cancel()
+        core.logger.info("stopped")
+    }
+
+    /// Graceful shutdown within `gracePeriod` from now.
+    public func shutdown(gracePeriod: Duration) async {
+        await shutdown(deadline: acceptLoop.clock.now() + gracePeriod)
+    }
+
+    // MARK: Accepting (accept loop only).
+
+    private func stopAccepting() {
+        let (socket, registration, wasRunning) = listener.withLock { state in
+            defer {
+                state.phase = .stopped
+                state.socket = nil
+                state.registration = nil
+            }
+            return (state.socket, state.registration, state.phase == .running)
+        }
+        if let registration { acceptLoop.deregister(registration) }
+        socket?.close()
+        if wasRunning, case .unix(let path) = core.configuration.address, !path.hasPrefix("@") {
+            _ = unlink(path)
+        }
+    }
+
+    private func acceptAll() {
+        guard let socket = listener.withLock({ $0.socket }) else { return }
+        // Bounded per wake-up so the accept loop's own connections are served too.
+        for _ in 0..<64 {
+            let accepted: IOResult<Socket>
+            do {
+                accepted = try socket.accept()
+            } catch {
+                pauseAccepting(after: error)
+                return
+            }
+            guard case .processed(let connection) = accepted else { return }
+            admit(connection)
+        }
+    }
+
+    /// Out of descriptors (or another accept failure): the pending connection stays queued and
+    /// level-triggered epoll would report it again at once, so stop watching for a moment.
+    private func pauseAccepting(after error: SystemError) {
+        core.logger.warning("accept failed", ["error": .string(error.message), "errno": .integer(error.errno)])
+        guard let registration = listener.withLock({ $0.registration }) else { return }
+        try? acceptLoop.setInterest([], for: registration)
+        acceptLoop.scheduleTask(in: .milliseconds(100)) { [self] in
+            guard let registration = listener.withLock({ $0.registration }) else { return }
+            try? acceptLoop.setInterest(.readable, for: registration)
+        }
+    }
+
+    private func admit(_ socket: Socket) {
+        guard !core.isShuttingDown else {
+            socket.close()
+            return
+        }
+        guard core.reserveConnection() else {
+            refuse(socket)
+            return
+        }
+        if case .unix = core.configuration.address {} else { try? socket.setNoDelay(true) }
+        let ticket = UInt(bitPattern: cursor.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let context = contexts[Int(ticket % UInt(contexts.count))]
+        if context.loop === acceptLoop {
+            context.adopt(socket)
+        } else {
+            context.loop.execute { context.adopt(socket) }
+        }
+    }
+
+    /// Over the connection cap: one best-effort write of a fixed 503, then close.
+    private func refuse(_ socket: Socket) {
+        var bytes: [UInt8] = []
+        HTTPResponse(
+            status: .serviceUnavailable,
+            headers: ["Content-Type": "text/plain; charset=utf-8", "Retry-After": "1"],
+            body: Array("Server busy, try again shortly.\n".utf8)
+        ).serialize(
+            into: &bytes, date: HTTPDate(secondsSince1970: SystemInfo.wallClockSeconds()).imfFixdate, keepAlive: false)
+        _ = try? socket.write(bytes)
+        socket.close()
+        core.logger.warning("connection refused: limit reached", ["limit": .integer(core.configuration.maxConnections)])
+    }
+}

@@ -1,0 +1,211 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import TwofoldHTTP
+import TwofoldHTTPServer
+import TwofoldSystem
+
+@Suite struct HTTPServerTests {
+    @Test func keepAlive_whenSeveralRequestsShareAConnection_answersEachAndStaysOpen() async throws {
+        let running = try await RunningServer()
+        let client = try running.client()
+        for index in 0..<3 {
+            try client.get("/item/\(index)")
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text == "GET /item/\(index) 0")
+            #expect(response.header("Connection") == nil)
+        }
+        #expect(running.server.openConnectionCount == 1)
+        await running.stop()
+    }
+
+    @Test func pipelining_whenThreeRequestsArriveInOneWrite_answersThemInRequestOrder() async throws {
+        // The first answer is the slowest and comes from another thread: order must still hold.
+        let delays: [String: Int] = ["/a": 150, "/b": 50, "/c": 0]
+        let handler = ClosureHandler { request, writer in
+            let path = request.head.path
+            let delay = delays[path] ?? 0
+            if delay == 0 {
+                writer.respond(text(path))
+            } else {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+                    writer.respond(text(path))
+                }
+            }
+        }
+        let running = try await RunningServer(handler: handler)
+        let client = try running.client()
+        try client.send(
+            "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\nGET /c HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().text == "/a")
+        #expect(try client.readResponse().text == "/b")
+        #expect(try client.readResponse().text == "/c")
+        await running.stop()
+    }
+
+    @Test func http10_withoutKeepAlive_isAnsweredWithConnectionCloseAndClosed() async throws {
+        let running = try await RunningServer()
+        let client = try running.client()
+        try client.send("GET /old HTTP/1.0\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("Connection") == "close")
+        #expect(client.waitForClose())
+        await running.stop()
+    }
+
+    @Test func http10_withKeepAlive_staysOpenForTheNextRequest() async throws {
+        let running = try await RunningServer()
+        let client = try running.client()
+        for _ in 0..<2 {
+            try client.send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.header("Connection") == "keep-alive")
+        }
+        await running.stop()
+    }
+
+    @Test func expectContinue_sendsTheInterimResponseBeforeTheBodyIsSent() async throws {
+        let running = try await RunningServer()
+        let client = try running.client()
+        try client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        let interim = try client.readResponse()
+        #expect(interim.status == 100)
+        try client.send("hello")
+        let final = try client.readResponse()
+        #expect(final.status == 200)
+        #expect(final.text == "POST /upload 5")
+        await running.stop()
+    }
+
+    static let limitCases: [(name: String, request: String, status: Int)] = [
+        ("request line", "GET /\(String(repeating: "a", count: 400)) HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+        (
+            "header section",
+            "GET / HTTP/1.1\r\nHost: t\r\n"
+                + (0..<20).map { "X-Filler-\($0): \(String(repeating: "v", count: 40))\r\n" }
+                .joined() + "\r\n", 431
+        ),
+        (
+            "body", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + String(repeating: "b", count: 2000),
+            413
+        ),
+    ]
+
+    @Test(arguments: 0..<3)
+    func limits_whenExceeded_areAnsweredWithTheirStatusAndTheConnectionIsClosed(caseIndex: Int) async throws {
+        let (name, request, status) = Self.limitCases[caseIndex]
+        let running = try await RunningServer { configuration in
+            configuration.limits = HTTPParserLimits(
+                maxRequestLineLength: 256, maxHeaderCount: 64, maxHeaderBytes: 512, maxBodySize: 1024)
+        }
+        let client = try running.client()
+        try client.send(request)
+        let response = try client.readResponse()
+        #expect(response.status == status, "\(name)")
+        #expect(response.header("Connection") == "close", "\(name)")
+        #expect(client.waitForClose(), "\(name)")
+        await running.stop()
+    }
+
+    @Test func malformedRequest_isAnswered400AndClosed() async throws {
+        let running = try await RunningServer()
+        let client = try running.client()
+        try client.send("GET /\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 400)
+        #expect(client.waitForClose())
+        await running.stop()
+    }
+
+    @Test func asyncHandler_answeringFromAnotherThread_isDeliveredOnTheConnection() async throws {
+        let answeredOffLoop = Atomic<Bool>(false)
+        let handler = ClosureHandler { request, writer in
+            let loop = request.eventLoop
+            DispatchQueue.global().async {
+                answeredOffLoop.store(!loop.inEventLoop, ordering: .relaxed)
+                writer.respond(text("later", status: .accepted))
+            }
+        }
+        let running = try await RunningServer(handler: handler)
+        let client = try running.client()
+        try client.get("/work")
+        let response = try client.readResponse()
+        #expect(response.status == 202)
+        #expect(response.text == "later")
+        let offLoop = answeredOffLoop.load(ordering: .relaxed)
+        #expect(offLoop)
+        await running.stop()
+    }
+
+    @Test func handlerThatNeverAnswers_getsA500WhenItsWriterIsReleased() async throws {
+        let running = try await RunningServer(handler: ClosureHandler { _, _ in })
+        let client = try running.client()
+        try client.get("/forgotten")
+        #expect(try client.readResponse().status == 500)
+        await running.stop()
+    }
+
+    @Test func securityHeaders_areAddedUnlessTheResponseSetsTheFieldItself() async throws {
+        let handler = ClosureHandler { _, writer in
+            var response = text("css")
+            response.headers.set("Cache-Control", "public, max-age=60")
+            writer.respond(response)
+        }
+        let running = try await RunningServer(handler: handler)
+        let client = try running.client()
+        try client.get("/")
+        let response = try client.readResponse()
+        let policy = try #require(response.header("Content-Security-Policy"))
+        #expect(policy.contains("frame-ancestors 'none'"))
+        #expect(!policy.contains("unsafe-inline"))
+        #expect(response.header("Referrer-Policy") == "no-referrer")
+        #expect(response.header("X-Content-Type-Options") == "nosniff")
+        #expect(response.header("Cache-Control") == "public, max-age=60")
+        #expect(response.header("Date")?.hasSuffix(" GMT") == true)
+        await running.stop()
+    }
+
+    @Test func accessLog_recordsMethodPathAndStatus_butNeverTheQueryOrCookies() async throws {
+        let running = try await RunningServer()
+        let client = try running.client()
+        try client.get("/login?token=sekrit-token", headers: ["Cookie: session=sekrit-cookie"])
+        _ = try client.readResponse()
+        await running.stop()
+        let lines = running.log.lines.filter { $0.contains("\"msg\":\"request\"") }
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        #expect(line.contains("\"method\":\"GET\""))
+        #expect(line.contains("\"path\":\"/login\""))
+        #expect(line.contains("\"status\":200"))
+        #expect(line.contains("\"duration_us\":"))
+        #expect(line.contains("\"remote\":\"127.0.0.1:"))
+        #expect(!line.contains("sekrit"))
+    }
+
+    @Test func unixSocket_servesRequestsAndRemovesItsFileOnShutdown() async throws {
+        let path = "/tmp/tf-http-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let running = try await RunningServer { $0.address = .unix(path: path) }
+        let client = try running.client()
+        try client.get("/over-unix")
+        #expect(try client.readResponse().text == "GET /over-unix 0")
+        await running.stop()
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func start_whenTheAddressIsTaken_throwsListenFailed() async throws {
+        let running = try await RunningServer()
+        let group = try EventLoopGroup(loopCount: 1)
+        var configuration = HTTPServer.Configuration(address: running.address)
+        configuration.accessLog = false
+        let second = HTTPServer(
+            configuration: configuration, group: group, logger: .init(label: "t", sink: .memory()), handler: echoHandler
+        )
+        await #expect(throws: HTTPServerError.self) { try await second.start() }
+        group.shutdownGracefully()
+        await running.stop()
+    }
+}
