@@ -34,9 +34,11 @@ public final class WorkerPool: Sendable {
         for index in 0..<threadCount {
             let threadName = "\(name)-\(index)"
             let thread = Thread { [self] in
+                // Set from inside as well: on Linux only the running thread can name itself.
                 Thread.current.name = threadName
                 runWorker()
             }
+            thread.name = threadName
             thread.start()
         }
     }

@@ -18,7 +18,8 @@ import TwofoldHTTPServer
         }
         #expect(ran.wait(timeout: .now() + 5) == .success)
         #expect(pool.busyWorkers == 1)
-        #expect(threadName.withLock { $0 }?.hasPrefix("test-pool-") == true)
+        let name = threadName.withLock { $0 }
+        #expect(name?.hasPrefix("test-pool-") == true, "ran on thread named \(name ?? "nil")")
         release.signal()
         #expect(eventually { pool.busyWorkers == 0 })
         pool.shutdown()

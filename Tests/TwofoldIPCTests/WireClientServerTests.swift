@@ -98,7 +98,8 @@ final class Harness: @unchecked Sendable {
         return
     }
     #expect(error.code == "unavailable")
-    #expect(ContinuousClock.now - started < .seconds(2))
+    // Well under the harness's 15 s default: the 200 ms timeout is what ended the call.
+    #expect(ContinuousClock.now - started < .seconds(10))
     // The connection is still usable afterwards.
     guard case .success = await harness.client.call("echo") else {
         Issue.record("echo after timeout failed")
