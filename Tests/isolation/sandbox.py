@@ -136,7 +136,7 @@ class Service:
         command = self.identity.setpriv()
         if self.unit.value("NoNewPrivileges") == "yes":
             command.append("--no-new-privs")
-        if "CapabilityBoundingSet" in self.unit._settings and not self.unit.values("CapabilityBoundingSet"):
+        if self.unit.is_set("CapabilityBoundingSet") and not self.unit.values("CapabilityBoundingSet"):
             command += ["--bounding-set=-all", "--inh-caps=-all"]
         umask = int(self.unit.value("UMask", "0022"), 8)
         log = open(self.log_path, "wb")
@@ -178,6 +178,8 @@ class Service:
 
     def stop(self):
         """SIGTERM, then SIGKILL after TimeoutStopSec=; returns the exit status (None if killed)."""
+        if self.notify:
+            self.notify.close()
         if self.process is None or self.process.poll() is not None:
             return None if self.process is None else self.process.returncode
         self.process.send_signal(signal.SIGTERM)
@@ -187,9 +189,6 @@ class Service:
             self.process.kill()
             self.process.wait()
             return None
-        finally:
-            if self.notify:
-                self.notify.close()
 
     def log_tail(self, lines=15):
         try:

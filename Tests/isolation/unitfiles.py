@@ -17,6 +17,10 @@ class Unit:
     def values(self, key):
         return list(self._settings.get(key, []))
 
+    def is_set(self, key):
+        """Whether the key appears at all (`CapabilityBoundingSet=` alone means "none")."""
+        return key in self._settings
+
     def value(self, key, default=None):
         found = self.values(key)
         return found[-1] if found else default
