@@ -139,6 +139,16 @@ class Checker:
         else:
             self.failures.append(f"{where}: {what}")
 
+    def parse(self, raw, where):
+        """The JSON object in `raw`, or None after recording why it is not one."""
+        try:
+            value = strict_loads(raw)
+        except ValueError as error:
+            self.expect(False, where, f"not strict JSON: {error}")
+            return None
+        self.expect(isinstance(value, dict), where, "not a JSON object")
+        return value if isinstance(value, dict) else None
+
     def errors(self, schema, instance):
         return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
                 for e in self.validators[schema].iter_errors(instance)]
@@ -147,7 +157,9 @@ class Checker:
     def check_envelope_goldens(self):
         for response_file in sorted((HERE / "golden").glob("*.response.hex")):
             raws = frames(load_hex(response_file))
-            responses = [strict_loads(f) for f in raws]
+            responses = [self.parse(f, f"{response_file.name}[{i}]") for i, f in enumerate(raws)]
+            if None in responses:
+                continue
             for index, (raw, response) in enumerate(zip(raws, responses)):
                 where = f"{response_file.name}[{index}]"
                 errs = self.errors("response.schema.json", response)
@@ -204,12 +216,16 @@ class Checker:
             response_file = request_file.with_name(request_file.name.replace(".request.", ".response."))
             raw_requests = frames(load_hex(request_file))
             self.expect(bool(raw_requests), request_file.name, "holds no complete frame")
-            requests_json = [strict_loads(r) for r in raw_requests]
+            requests_json = [self.parse(r, f"{request_file.name}[{i}]") for i, r in enumerate(raw_requests)]
+            if None in requests_json:
+                continue
             for index, (raw, request) in enumerate(zip(raw_requests, requests_json)):
                 self.expect(canonical_request(request) == raw, f"{request_file.name}[{index}]", "not in canonical form")
             if response_file.exists():
                 raw_responses = frames(load_hex(response_file))
-                responses = [strict_loads(r) for r in raw_responses]
+                responses = [self.parse(r, f"{response_file.name}[{i}]") for i, r in enumerate(raw_responses)]
+                if None in responses:
+                    continue
                 self.expect(len(responses) == len(requests_json), response_file.name,
                             f"{len(responses)} responses for {len(requests_json)} requests")
                 for index, (raw, response) in enumerate(zip(raw_responses, responses)):
