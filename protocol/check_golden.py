@@ -246,22 +246,21 @@ class Checker:
         self.expect(bool(blocks), doc, "no ```json example blocks")
         seen = set()
         for number, block in enumerate(blocks):
-            request = None
+            exchanges = []  # [where, request, response or None]
             for line_number, line in enumerate(l for l in block.splitlines() if l.strip()):
                 where = f"{doc} example {number + 1} line {line_number + 1}"
-                try:
-                    payload = strict_loads(line)
-                except ValueError as error:
-                    self.expect(False, where, f"not one JSON object per line: {error}")
+                payload = self.parse(line.encode(), where)
+                if payload is None:
                     continue
                 if "op" in payload:
-                    request = payload
                     seen.add(payload["op"])
-                    self.check_exchange(server, where, request, None)
-                elif request is None:
+                    exchanges.append([where, payload, None])
+                elif not exchanges or exchanges[-1][2] is not None:
                     self.expect(False, where, "a response with no request before it")
                 else:
-                    self.check_exchange(server, where, request, payload)
+                    exchanges[-1][2] = payload
+            for where, request, response in exchanges:
+                self.check_exchange(server, where, request, response)
         for op in OPERATIONS[server]:
             self.expect(op in seen, doc, f"no example for {op}")
             for kind in ("request", "response"):

@@ -21,7 +21,8 @@ import TwofoldSystem
         let requests = Set(names.filter { $0.hasSuffix(".request.hex") }.map { $0.dropLast(".request.hex".count) })
         let responses = Set(names.filter { $0.hasSuffix(".response.hex") }.map { $0.dropLast(".response.hex".count) })
         #expect(requests.count >= 12)
-        #expect(responses.isSubset(of: requests), "response files without a request: \(responses.subtracting(requests))")
+        #expect(
+            responses.isSubset(of: requests), "response files without a request: \(responses.subtracting(requests))")
     }
 
     @Test func goldenRequests_onAFreshVault_getTheGoldenResponseBytes() throws {
@@ -40,7 +41,8 @@ import TwofoldSystem
                 let expected = try Self.hexFile(responseName)
                 #expect(
                     answer == expected,
-                    "\(stem): expected\n\(Self.readable(expected))\ngot\n\(Self.readable(answer))\nvault log:\n\(vault.daemon.log)")
+                    "\(stem): expected\n\(Self.readable(expected))\ngot\n\(Self.readable(answer))\nvault log:\n\(vault.daemon.log)"
+                )
                 exact += 1
             } else {
                 try Self.checkAgainstSchema(answer, requests: request, stem: stem)
@@ -87,7 +89,9 @@ import TwofoldSystem
     @Test func halfClose_rightAfterTheRequests_stillGetsEveryAnswer() throws {
         let vault = try VaultFixture()
         let request = RawConnection.frame("{\"v\":1,\"id\":1,\"op\":\"health\",\"args\":{}}")
-        withKnownIssue("WireServerConnection closes on a half-close before answering buffered requests", isIntermittent: true) {
+        withKnownIssue(
+            "WireServerConnection closes on a half-close before answering buffered requests", isIntermittent: true
+        ) {
             for _ in 0..<5 {
                 let connection = try RawConnection(path: vault.socketPath)
                 defer { connection.socket.close() }
@@ -119,7 +123,8 @@ import TwofoldSystem
             let required = resultSchema["required"] as? [String] ?? []
             #expect(Set(result.keys) == Set(required), "\(stem): \(op) result keys \(result.keys.sorted())")
             for (key, value) in result {
-                let property = try resolve(try #require(properties[key] as? [String: Any], "\(stem): \(key) not in schema"))
+                let property = try resolve(
+                    try #require(properties[key] as? [String: Any], "\(stem): \(key) not in schema"))
                 try check(value, against: property, at: "\(stem): \(op).\(key)")
             }
         }
