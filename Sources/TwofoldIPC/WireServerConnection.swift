@@ -17,8 +17,10 @@ final class WireServerConnection: @unchecked Sendable {
     private var inFlight = 0
     private var output: [UInt8] = []
     private var outputOffset = 0
-    /// No more requests will be read (peer closed, framing broken, or shutdown).
-    private var readClosed = false
+    /// The peer sent end-of-stream (it may still read our answers: a half-close).
+    private var inputEnded = false
+    /// No further requests are taken (framing broken, or shutdown); buffered ones are dropped.
+    private var refusingRequests = false
     private var closed = false
     /// A flush is queued for the end of this loop turn, so responses finished in the same turn
     /// (a group commit completes many at once) leave in one `send`.
@@ -39,20 +41,30 @@ final class WireServerConnection: @unchecked Sendable {
 
     private func handle(_ events: IOEvents) {
         guard !closed else { return }
-        // Hang-up means the peer is gone both ways: nothing more can be read or delivered.
-        // (Level-triggered epoll would otherwise report it again on every turn.)
-        if events.contains(.hangup) || events.contains(.error) {
+        if events.contains(.error) {
             close()
             return
         }
         if events.contains(.writable) { flush() }
-        if events.contains(.readable) { readAvailable() }
+        if events.contains(.hangup) {
+            // The peer closed its side, perhaps only for writing (a half-close): take everything it
+            // sent, answer it, then close. A hang-up stays reported while the descriptor is
+            // watched, so stop watching it; answers are written directly as they complete.
+            readAvailable(untilEndOfStream: true)
+            if !closed, let registration {
+                server.loop.deregister(registration)
+                self.registration = nil
+            }
+            closeIfDone()
+            return
+        }
+        if events.contains(.readable) { readAvailable(untilEndOfStream: false) }
     }
 
-    private func readAvailable() {
-        guard !readClosed else { return }
+    private func readAvailable(untilEndOfStream: Bool) {
+        guard !inputEnded else { return }
         // Bounded work per wake-up keeps one busy client from starving the others.
-        for _ in 0..<4 {
+        for _ in 0..<(untilEndOfStream ? 1024 : 4) {
             let result: IOResult<[UInt8]>
             do {
                 result = try socket.read(upTo: Self.readChunk)
@@ -69,19 +81,19 @@ final class WireServerConnection: @unchecked Sendable {
             case .processed(let bytes):
                 decoder.feed(bytes)
                 drainFrames()
-                if readClosed || closed || isBackpressured { return }
+                if refusingRequests || closed || (isBackpressured && !untilEndOfStream) { return }
             }
         }
     }
 
     private func drainFrames() {
-        while !readClosed, !isBackpressured {
+        while !refusingRequests, !isBackpressured {
             let frame: Frame?
             do {
                 frame = try decoder.next()
             } catch {
                 // Broken framing: answer once, then close this connection only.
-                readClosed = true
+                refusingRequests = true
                 complete(sequence: take(), bytes: WireResponse.failure(id: nil, error).framed())
                 return
             }
@@ -147,6 +159,7 @@ final class WireServerConnection: @unchecked Sendable {
                 close()
                 return
             case .success(.wouldBlock):
+                if registration == nil { watchAgain() }
                 updateInterest()
                 return
             case .success(.processed(let written)):
@@ -155,19 +168,37 @@ final class WireServerConnection: @unchecked Sendable {
         }
         output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
         outputOffset = 0
-        if readClosed, nextToSend == nextSequence {
-            close()
-            return
-        }
+        // Requests held back by backpressure (or buffered when the input ended) go out now.
+        if !isBackpressured, !refusingRequests, decoder.bufferedByteCount > 0 { drainFrames() }
+        if closeIfDone() { return }
         updateInterest()
-        // Reads paused by backpressure resume here.
-        if !isBackpressured, !readClosed, decoder.bufferedByteCount > 0 { drainFrames() }
+    }
+
+    /// Closes once no more requests can come and every answer has been written.
+    @discardableResult
+    private func closeIfDone() -> Bool {
+        guard !closed else { return true }
+        // After end-of-stream, whatever complete frames are buffered are still requests; what is
+        // left after draining them is a partial frame that can never complete.
+        if inputEnded, !refusingRequests, !isBackpressured, decoder.bufferedByteCount > 0 { drainFrames() }
+        let moreRequestsPossible = !refusingRequests && (!inputEnded || isBackpressured)
+        guard !moreRequestsPossible, nextToSend == nextSequence, outputOffset == output.count else { return false }
+        close()
+        return true
+    }
+
+    /// Watches the descriptor again for writability (after a hang-up detached it).
+    private func watchAgain() {
+        registration = try? server.loop.register(socket.descriptor, interest: .writable) { [self] events in
+            if events.contains(.error) { close() } else if events.contains(.writable) { flush() }
+        }
+        if registration == nil { close() }
     }
 
     private func updateInterest() {
         guard let registration, !closed else { return }
         var interest: IOEvents = []
-        if !readClosed, !isBackpressured { interest.insert(.readable) }
+        if !inputEnded, !refusingRequests, !isBackpressured { interest.insert(.readable) }
         if outputOffset < output.count { interest.insert(.writable) }
         do {
             try server.loop.setInterest(interest, for: registration)
@@ -177,21 +208,16 @@ final class WireServerConnection: @unchecked Sendable {
     }
 
     private func peerFinished() {
-        readClosed = true
-        if (try? decoder.finish()) == nil {
-            // A partial frame at EOF: nothing to answer (the peer is gone).
-        }
-        if nextToSend == nextSequence, outputOffset == output.count {
-            close()
-        } else {
-            updateInterest()
-        }
+        inputEnded = true
+        // Complete frames already buffered are still answered; a partial one cannot be.
+        if closeIfDone() { return }
+        updateInterest()
     }
 
     /// For shutdown: stop reading new requests; close once what is in flight has been answered.
     func closeWhenIdle() {
-        readClosed = true
-        if nextToSend == nextSequence, outputOffset == output.count { close() } else { updateInterest() }
+        refusingRequests = true
+        if !closeIfDone() { updateInterest() }
     }
 
     func close() {

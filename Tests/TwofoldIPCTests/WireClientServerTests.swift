@@ -168,3 +168,32 @@ final class Harness: @unchecked Sendable {
     }
     #expect(fields["n"] == 1)
 }
+
+@Test func halfClose_afterPipelinedRequests_stillGetsEveryAnswer() async throws {
+    let harness = try await Harness()
+    let socket = try Socket.connect(to: .unix(path: harness.path), timeout: .seconds(2))
+    var frames: [UInt8] = []
+    for index in 0..<20 {
+        let op = index % 4 == 0 ? "slow" : "echo"
+        frames += try FrameEncoder.encode(
+            WireRequest(id: .number(UInt64(index)), operation: op, args: ["n": .integer(Int64(index))]).encoded())
+    }
+    var offset = 0
+    while offset < frames.count {
+        if case .processed(let written) = try socket.write(Array(frames[offset...])) { offset += written }
+    }
+    try socket.shutdown(.write)
+    var decoder = FrameDecoder()
+    var ids: [RequestID] = []
+    let deadline = ContinuousClock.now + .seconds(10)
+    reading: while ContinuousClock.now < deadline {
+        switch try socket.read(upTo: 65536) {
+        case .processed(let bytes) where bytes.isEmpty: break reading
+        case .processed(let bytes):
+            decoder.feed(bytes)
+            while let frame = try decoder.next() { ids.append(try WireResponse.decode(frame.payload).id!) }
+        case .wouldBlock: try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+    #expect(ids == (0..<20).map { RequestID.number(UInt64($0)) })
+}

@@ -89,16 +89,12 @@ import TwofoldSystem
     @Test func halfClose_rightAfterTheRequests_stillGetsEveryAnswer() throws {
         let vault = try VaultFixture()
         let request = RawConnection.frame("{\"v\":1,\"id\":1,\"op\":\"health\",\"args\":{}}")
-        withKnownIssue(
-            "WireServerConnection closes on a half-close before answering buffered requests", isIntermittent: true
-        ) {
-            for _ in 0..<5 {
-                let connection = try RawConnection(path: vault.socketPath)
-                defer { connection.socket.close() }
-                try connection.send(request)
-                try connection.socket.shutdown(.write)
-                #expect(try connection.receiveFrame()?["ok"] as? Bool == true)
-            }
+        for _ in 0..<5 {
+            let connection = try RawConnection(path: vault.socketPath)
+            defer { connection.socket.close() }
+            try connection.send(request)
+            try connection.socket.shutdown(.write)
+            #expect(try connection.receiveFrame()?["ok"] as? Bool == true)
         }
         #expect(vault.daemon.terminate() == 0)
     }
