@@ -58,7 +58,8 @@ extension Vault {
     }
 
     /// Forgets the user entirely. The record is removed from memory and a tombstone appended; the
-    /// sealed bytes disappear from disk at the next compaction (which the daemon runs right after).
+    /// sealed bytes leave the disk when the log is compacted, which the daemon does right after
+    /// (see `VaultService.afterDelete`).
     public func deleteUser(
         user: UserID, actor: String, completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
     ) {

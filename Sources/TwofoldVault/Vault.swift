@@ -53,19 +53,28 @@ public final class Vault: Sendable {
         }
     }
 
+    /// Runs `body` with a snapshot of every live record while no change can be decided or
+    /// appended (the state lock is held throughout), so a compaction built from it cannot lose a
+    /// record appended in between. Blocks every operation until `body` returns.
+    public func withExclusiveSnapshot<R>(_ body: ([[UInt8]]) throws -> R) rethrows -> R {
+        try state.withLock { state in try body(Self.records(of: state)) }
+    }
+
     /// Every live record, for compaction.
     public func snapshot() -> [[UInt8]] {
-        state.withLock { state in
-            var records: [[UInt8]] = []
-            records.reserveCapacity(state.users.count + state.numberSends.count)
-            for (user, sealed) in state.users {
-                records.append(VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed).encoded())
-            }
-            for (tag, sealed) in state.numberSends {
-                records.append(VaultLogEntry(kind: .numberSends, key: tag, sealed: sealed).encoded())
-            }
-            return records
+        state.withLock { Self.records(of: $0) }
+    }
+
+    private static func records(of state: State) -> [[UInt8]] {
+        var records: [[UInt8]] = []
+        records.reserveCapacity(state.users.count + state.numberSends.count)
+        for (user, sealed) in state.users {
+            records.append(VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed).encoded())
         }
+        for (tag, sealed) in state.numberSends {
+            records.append(VaultLogEntry(kind: .numberSends, key: tag, sealed: sealed).encoded())
+        }
+        return records
     }
 
     public var userCount: Int { state.withLock { $0.users.count } }

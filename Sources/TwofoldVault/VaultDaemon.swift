@@ -102,8 +102,20 @@ public enum VaultDaemon {
                     try options.list("allow-groups").map { name throws(SystemError) in
                         try FileSystem.groupID(named: name)
                     }))
-            let server = WireServer(
-                configuration: serverConfiguration, service: VaultService(vault: vault), loop: loop, logger: logger)
+            // After a delete, compact on the loop thread (never on the store's writer thread, whose
+            // completion reports the delete), holding the vault's lock so nothing is appended meanwhile.
+            let store = opened.store
+            let service = VaultService(vault: vault) {
+                loop.execute {
+                    do {
+                        try vault.withExclusiveSnapshot { records in _ = try store.compact(snapshot: records) }
+                        logger.info("store compacted after a user delete", ["users": .integer(vault.userCount)])
+                    } catch {
+                        logger.error("compaction after delete failed", ["error": .string("\(error)")])
+                    }
+                }
+            }
+            let server = WireServer(configuration: serverConfiguration, service: service, loop: loop, logger: logger)
 
             let done = DispatchSemaphore(value: 0)
             try loop.start()

@@ -6,8 +6,14 @@ import TwofoldWire
 /// encodes results. Holds no state of its own.
 public struct VaultService: WireService {
     let vault: Vault
+    /// Called after a user is deleted; the daemon compacts the store so the sealed record leaves
+    /// the disk (crypto-shredding: no copy remains for a future holder of the master key).
+    let afterDelete: (@Sendable () -> Void)?
 
-    public init(vault: Vault) { self.vault = vault }
+    public init(vault: Vault, afterDelete: (@Sendable () -> Void)? = nil) {
+        self.vault = vault
+        self.afterDelete = afterDelete
+    }
 
     public let operations: Set<String> = [
         "health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
@@ -167,7 +173,10 @@ public struct VaultService: WireService {
                 }
             case "user.delete":
                 let args = try decode(request, DeleteArgs.self)
-                vault.deleteUser(user: try user(args.user), actor: args.actor) { result in reply(result.map { [:] }) }
+                vault.deleteUser(user: try user(args.user), actor: args.actor) { [afterDelete] result in
+                    if case .success = result { afterDelete?() }
+                    reply(result.map { [:] })
+                }
             default:
                 respond(.failure(id: id, WireError.unknownOperation()))
             }

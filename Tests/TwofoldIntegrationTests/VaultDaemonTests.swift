@@ -163,6 +163,33 @@ func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         #expect(scanned > 0)
     }
 
+    @Test func deleteUser_removesEveryTraceFromTheStoreFiles() throws {
+        let vault = try VaultFixture()
+        let client = try TestClient(path: vault.socketPath)
+        for user in ["deleted-user-eve", "kept-user-frank"] {
+            let begin = try #require(
+                client.result("enroll.begin", ["user": .string(user), "account_name": "x"]).fields)
+            _ = client.result(
+                "enroll.confirm",
+                ["user": .string(user), "code": .string(try code(try #require(begin["secret"]?.stringValue)))])
+        }
+        #expect(client.result("user.delete", ["user": "deleted-user-eve", "actor": "test"]).fields != nil)
+        var storeBytes = Data()
+        for _ in 0..<100 {
+            storeBytes = Data()
+            for file in try FileManager.default.subpathsOfDirectory(atPath: vault.dataPath + "/store") {
+                storeBytes += FileManager.default.contents(atPath: vault.dataPath + "/store/" + file) ?? Data()
+            }
+            if !String(decoding: storeBytes, as: UTF8.self).contains("deleted-user-eve") { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let text = String(decoding: storeBytes, as: UTF8.self)
+        #expect(!text.contains("deleted-user-eve"))
+        #expect(text.contains("kept-user-frank"))
+        #expect(client.result("status", ["user": "kept-user-frank"]).fields?["enrolled"]?.boolValue == true)
+        #expect(vault.daemon.terminate() == 0)
+    }
+
     /// Runs the vault as `nobody` and connects as this (root) process, which it must refuse.
     @Test(
         .enabled(
