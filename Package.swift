@@ -89,7 +89,10 @@ let package = Package(
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",
-            dependencies: ["TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "secret-vault", "sms-sender"]),
+            dependencies: [
+                "TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "secret-vault", "sms-sender", "auth-gateway",
+                "twofold",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -179,7 +179,8 @@ final class Launcher: @unchecked Sendable {
             guard !stopping, failure == nil else { return false }
             let how =
                 process.terminationReason == .uncaughtSignal
-                ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+                ? "was killed by signal \(process.terminationStatus)"
+                : "exited with status \(process.terminationStatus)"
             failure = "\(name) \(how) unexpectedly; its last log lines:\n" + lastLines(logPath)
             return true
         }

@@ -51,7 +51,10 @@ public enum GatewayDaemon {
             configuration: configuration, group: group, logger: logger.withLabel("http"), handler: application)
         application.attach(server)
 
-        let services = ServiceGroup(services: [server], loop: group.loops[0], gracePeriod: options.shutdownGrace)
+        let readiness = ReadinessService(
+            status: "serving http on \(options.listen)", logger: logger, loop: group.loops[0])
+        let services = ServiceGroup(
+            services: [server, readiness], loop: group.loops[0], gracePeriod: options.shutdownGrace)
         do {
             try await services.run()
         } catch {

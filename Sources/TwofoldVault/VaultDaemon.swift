@@ -140,7 +140,9 @@ public enum VaultDaemon {
             let notifier = SystemdNotifier()
             notifier.status("serving \(socketPath), \(vault.userCount) users")
             notifier.ready()
-            if let interval = notifier.watchdogInterval { feedWatchdog(notifier, on: loop, every: interval) }
+            if let interval = notifier.watchdogInterval {
+                ReadinessService.feedWatchdog(notifier, on: loop, every: interval)
+            }
             logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
             done.wait()
             notifier.stopping()
@@ -155,12 +157,6 @@ public enum VaultDaemon {
         } catch {
             CommandLineTool.fail(command: command, "\(error)")
         }
-    }
-
-    /// Pings systemd's watchdog from the event loop, so a wedged loop gets the vault restarted.
-    static func feedWatchdog(_ notifier: SystemdNotifier, on loop: EventLoop, every interval: Duration) {
-        notifier.watchdog()
-        _ = loop.scheduleTask(in: interval) { feedWatchdog(notifier, on: loop, every: interval) }
     }
 
     static func masterKeyPath(_ options: ParsedOptions) throws(ProcessError) -> String {
