@@ -65,3 +65,32 @@ func httpGet(port: Int, path: String) throws -> String {
     }
     return String(decoding: response, as: UTF8.self)
 }
+
+/// Every flag a unit file passes must be one its daemon accepts: a unit with a flag the binary
+/// rejects would fail at every start (systemd-analyze verify cannot see this).
+@Test(arguments: [
+    ("twofold-vault.service", "secret-vault"), ("twofold-sms.service", "sms-sender"),
+    ("twofold-gateway.service", "auth-gateway"),
+])
+func unitFile_passesOnlyFlagsItsDaemonAccepts(unit: String, product: String) throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let text = try String(contentsOf: root.appendingPathComponent("deploy/systemd/\(unit)"), encoding: .utf8)
+    let joined = text.replacingOccurrences(of: "\\\n", with: " ")
+    let execStart = try #require(joined.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
+    let flags = execStart.split(separator: " ").filter { $0.hasPrefix("--") }.map(String.init)
+    #expect(!flags.isEmpty)
+    let help = Process()
+    help.executableURL = URL(fileURLWithPath: try BuiltProduct.path(product))
+    help.arguments = ["--help"]
+    let pipe = Pipe()
+    help.standardOutput = pipe
+    try help.run()
+    let usage = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    help.waitUntilExit()
+    for flag in flags {
+        #expect(
+            usage.contains("\(flag) ") || usage.contains("\(flag)\n"),
+            "\(unit) passes \(flag), which \(product) does not list")
+    }
+}
