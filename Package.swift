@@ -61,12 +61,16 @@ let package = Package(
         .executableTarget(
             name: "auth-gateway", dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
 
+        // Shared by the test targets that start the built executables.
+        .target(name: "TwofoldTestSupport"),
+
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem"]),
         .testTarget(
-            name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem"], exclude: ["Vectors"]),
+            name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem", "TwofoldTestSupport"],
+            exclude: ["Vectors"]),
         .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
         .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"], exclude: ["Vectors"]),
@@ -75,7 +79,7 @@ let package = Package(
             name: "TwofoldHTTPServerTests",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldGateway", "TwofoldHTTP", "TwofoldSystem", "TwofoldProcess", "TwofoldIPC",
-                "TwofoldWire",
+                "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(
@@ -85,13 +89,16 @@ let package = Package(
             name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .testTarget(
             name: "TwofoldSMSTests",
-            dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "sms-sender"]),
+            dependencies: [
+                "TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "TwofoldTestSupport",
+                "sms-sender",
+            ]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",
             dependencies: [
-                "TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "secret-vault", "sms-sender", "auth-gateway",
-                "twofold",
+                "TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "TwofoldTestSupport", "secret-vault",
+                "sms-sender", "auth-gateway", "twofold",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,24 +1,12 @@
 import Foundation
 import Testing
 import TwofoldSystem
+import TwofoldTestSupport
 
 /// Runs the built `auth-gateway` executable.
 @Suite(.serialized) struct AuthGatewayBinaryTests {
-    static func executable() throws -> URL {
-        var candidates: [URL] = []
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("auth-gateway"))
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.appendingPathComponent("auth-gateway"))
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("auth-gateway"))
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/auth-gateway"))
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw ClientError(description: "auth-gateway not found (run `swift build`)")
-        }
-        return found
-    }
+    /// The built `auth-gateway` (see `BuiltProduct`).
+    static func executable() throws -> URL { try BuiltProduct.url("auth-gateway") }
 
     static func launch(_ arguments: [String]) throws -> (Process, Pipe) {
         let process = Process()

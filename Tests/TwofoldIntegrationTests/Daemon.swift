@@ -1,32 +1,14 @@
 import Foundation
 import TwofoldIPC
 import TwofoldSystem
+import TwofoldTestSupport
 import TwofoldWire
 
-/// Finds a product built next to the test bundle (`.build/<triple>/debug/<name>`).
-enum BuiltProduct {
-    static func path(_ name: String) throws -> String {
-        var candidates: [URL] = []
-        if let bundle = CommandLine.arguments.first.map({ URL(fileURLWithPath: $0) }) {
-            candidates.append(bundle.deletingLastPathComponent().appendingPathComponent(name))
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/\(name)"))
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate.path
-        }
-        throw DaemonError.missingProduct(name, candidates.map(\.path))
-    }
-}
-
 enum DaemonError: Error, CustomStringConvertible {
-    case missingProduct(String, [String])
     case didNotStart(String, String)
 
     var description: String {
         switch self {
-        case .missingProduct(let name, let paths): "\(name) is not built (looked in \(paths)); run swift build first"
         case .didNotStart(let name, let log): "\(name) did not start:\n\(log)"
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TwofoldSystem
+import TwofoldTestSupport
 
 /// `twofold up` (the README's run command) brings the three daemons up, serves the gateway, and
 /// stops everything on Ctrl-C.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TwofoldOTP
+import TwofoldTestSupport
 import TwofoldWire
 
 /// Starts the real `secret-vault` binary on a temporary socket and folder.

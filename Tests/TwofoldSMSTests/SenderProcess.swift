@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TwofoldIPC
 import TwofoldSystem
+import TwofoldTestSupport
 import TwofoldWire
 
 /// The real `sms-sender` binary run as a child on a temporary socket and data folder, with a
@@ -17,28 +18,8 @@ final class SenderProcess {
         let done = DispatchSemaphore(value: 0)
     }
 
-    /// Finds the built `sms-sender` next to the test bundle (`.build/<config>/sms-sender`), or at
-    /// `$SMS_SENDER`, or under the package's `.build/debug`.
-    static func executable() throws -> URL {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["SMS_SENDER"] {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("sms-sender"))
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.appendingPathComponent("sms-sender"))
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("sms-sender"))
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/sms-sender"))
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw SetupError(
-                "sms-sender not found (build it with `swift build --build-tests`); looked at "
-                    + candidates.map(\.path).joined(separator: ", "))
-        }
-        return found
-    }
+    /// The built `sms-sender` (see `BuiltProduct`).
+    static func executable() throws -> URL { try BuiltProduct.url("sms-sender") }
 
     struct SetupError: Error, CustomStringConvertible {
         let description: String

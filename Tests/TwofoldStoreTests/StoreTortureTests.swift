@@ -2,37 +2,13 @@ import Foundation
 import Synchronization
 import Testing
 import TwofoldStore
+import TwofoldTestSupport
 
 /// Runs the real `store-torture` executable, kills it with SIGKILL mid-flight, and checks that
 /// every append it acknowledged (printed after `appendAndWait` returned) is on disk, intact.
 @Suite(.serialized) struct StoreTortureTests {
-    /// Finds the built `store-torture` next to this test binary (debug or release), or via the
-    /// `STORE_TORTURE` environment variable, or in `.build/debug` under the package root.
-    static func executable() throws -> URL {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["STORE_TORTURE"] {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("store-torture"))
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.appendingPathComponent("store-torture"))
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("store-torture"))
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/store-torture"))
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw TortureSetupError(
-                message: "store-torture not found (build it with `swift build`); looked at "
-                    + candidates.map(\.path).joined(separator: ", "))
-        }
-        return found
-    }
-
-    struct TortureSetupError: Error, CustomStringConvertible {
-        let message: String
-        var description: String { message }
-    }
+    /// The built `store-torture` (see `BuiltProduct`).
+    static func executable() throws -> URL { try BuiltProduct.url("store-torture") }
 
     /// Everything a child wrote to stdout (index 0) and stderr (index 1).
     final class Captured: Sendable {
