@@ -231,26 +231,18 @@ final class HTTPServerConnection: @unchecked Sendable {
     func flush() {
         guard !closed else { return }
         let pendingBefore = outputOffset < output.count
-        var progressed = false
-        while outputOffset < output.count {
-            let result = output.withUnsafeBytes { buffer in
-                Result { () throws(SystemError) -> IOResult<Int> in
-                    try socket.write(UnsafeRawBufferPointer(rebasing: buffer[outputOffset...]))
-                }
-            }
-            switch result {
-            case .failure:
-                close()
-                return
-            case .success(.wouldBlock):
-                if progressed || !pendingBefore { lastWriteProgressAt = loop.clock.now() }
-                updateInterest()
-                updateTimer()
-                return
-            case .success(.processed(let written)):
-                outputOffset += written
-                progressed = true
-            }
+        let offsetBefore = outputOffset
+        switch socket.drain(output, from: &outputOffset) {
+        case .failed:
+            close()
+            return
+        case .wouldBlock:
+            if outputOffset > offsetBefore || !pendingBefore { lastWriteProgressAt = loop.clock.now() }
+            updateInterest()
+            updateTimer()
+            return
+        case .drained:
+            break
         }
         if output.capacity > Self.maxQueuedOutput {
             output = []

@@ -148,23 +148,16 @@ final class WireServerConnection: @unchecked Sendable {
     }
 
     private func flush() {
-        while outputOffset < output.count {
-            let result = output.withUnsafeBytes { buffer in
-                Result { () throws(SystemError) -> IOResult<Int> in
-                    try socket.write(UnsafeRawBufferPointer(rebasing: buffer[outputOffset...]))
-                }
-            }
-            switch result {
-            case .failure:
-                close()
-                return
-            case .success(.wouldBlock):
-                if registration == nil { watchAgain() }
-                updateInterest()
-                return
-            case .success(.processed(let written)):
-                outputOffset += written
-            }
+        switch socket.drain(output, from: &outputOffset) {
+        case .failed:
+            close()
+            return
+        case .wouldBlock:
+            if registration == nil { watchAgain() }
+            updateInterest()
+            return
+        case .drained:
+            break
         }
         output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
         outputOffset = 0
