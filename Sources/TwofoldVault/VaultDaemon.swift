@@ -1,5 +1,6 @@
 import Foundation
 import TwofoldIPC
+import TwofoldOTP
 import TwofoldPhone
 import TwofoldProcess
 import TwofoldStore
@@ -62,6 +63,11 @@ public enum VaultDaemon {
             }
             var policy = VaultPolicy()
             policy.issuer = options.string("issuer") ?? "Twofold"
+            do {
+                try OTPAuthURI.validateLabelPart(policy.issuer)
+            } catch {
+                throw ProcessError.invalidValue("issuer", expected: "a non-empty name without ':'")
+            }
             let blocked = options.list("sms-blocked-countries")
             if !blocked.isEmpty { policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: Set(blocked)) }
 

@@ -230,6 +230,21 @@ func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         #expect(message.split(separator: "\n").count == 1)
     }
 
+    @Test func issuerWithAColon_isRefusedAtStart() throws {
+        let directory = try TemporaryDirectory()
+        let keyPath = try writeMasterKey(in: directory.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuiltProduct.path("secret-vault"))
+        process.arguments = [
+            "--socket", directory.path + "/v.sock", "--data-dir", directory.path + "/d", "--master-key-file", keyPath,
+            "--issuer", "Acme:Corp",
+        ]
+        process.standardError = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+    }
+
     @Test func recovery_whenSMSWorkerIsDown_answersUnavailablePromptly() throws {
         let vault = try VaultFixture()
         let client = try TestClient(path: vault.socketPath)
