@@ -53,6 +53,29 @@ public final class Vault: Sendable {
         }
     }
 
+    /// Re-seals every user record under the current master key (opening it with the current or the
+    /// previous one) and drops the per-number SMS counters, whose keys derive from the old master
+    /// key (those quotas start afresh). Returns how many records were re-sealed; records neither
+    /// key opens are kept as they are and counted in `unreadable`. The caller then compacts, so no
+    /// record sealed under the old key is left on disk.
+    public func resealAll() -> (resealed: Int, unreadable: Int) {
+        state.withLock { state in
+            var resealed = 0
+            var unreadable = 0
+            for (user, sealed) in state.users {
+                let associatedData = VaultLogEntry.associatedData(.user, user.rawValue)
+                guard let plaintext = crypto.open(sealed, associatedData: associatedData) else {
+                    unreadable += 1
+                    continue
+                }
+                state.users[user] = crypto.seal(plaintext, associatedData: associatedData)
+                resealed += 1
+            }
+            state.numberSends.removeAll()
+            return (resealed, unreadable)
+        }
+    }
+
     /// Runs `body` with a snapshot of every live record while no change can be decided or
     /// appended (the state lock is held throughout), so a compaction built from it cannot lose a
     /// record appended in between. Blocks every operation until `body` returns.

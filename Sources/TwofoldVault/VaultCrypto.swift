@@ -12,26 +12,44 @@ public struct VaultCrypto: Sendable {
     static let sha512: UInt8 = 3
 
     private let sealingKey: SymmetricKey
+    /// During a key rotation: the previous master key's sealing key, used only to open records
+    /// not yet re-sealed.
+    private let previousSealingKey: SymmetricKey?
     private let recoveryKey: SecretBytes
     private let numberKey: SecretBytes
 
-    /// - Parameter masterKey: exactly 32 bytes.
-    public init(masterKey: [UInt8]) throws(VaultError) {
+    /// - Parameters:
+    ///   - masterKey: exactly 32 bytes; everything is sealed with it.
+    ///   - previousMasterKey: during a rotation, the key the store was sealed with until now.
+    public init(masterKey: [UInt8], previousMasterKey: [UInt8]? = nil) throws(VaultError) {
+        sealingKey = try Self.sealingKey(from: masterKey)
+        previousSealingKey = try previousMasterKey.map { key throws(VaultError) in try Self.sealingKey(from: key) }
+        recoveryKey = try Self.derive(from: masterKey, "twofold.vault.v1/recovery-code")
+        numberKey = try Self.derive(from: masterKey, "twofold.vault.v1/phone-number-tag")
+    }
+
+    /// A subkey of `masterKey` for one purpose: HMAC-SHA256(master, label), so the master key
+    /// itself is used for nothing else.
+    private static func derive(from masterKey: [UInt8], _ label: String) throws(VaultError) -> SecretBytes {
         guard masterKey.count == 32 else {
             throw VaultError(.internalError, "The master key must be exactly 32 bytes.")
         }
-        let master = SecretBytes(masterKey)
-        func derive(_ label: String) -> SecretBytes {
-            SecretBytes(HMAC.authenticationCode(for: Array(label.utf8), key: master, algorithm: .sha256).bytes)
-        }
+        return SecretBytes(
+            HMAC.authenticationCode(for: Array(label.utf8), key: SecretBytes(masterKey), algorithm: .sha256).bytes)
+    }
+
+    private static func sealingKey(from masterKey: [UInt8]) throws(VaultError) -> SymmetricKey {
         do {
-            sealingKey = try SymmetricKey(derive("twofold.vault.v1/seal"))
+            return try SymmetricKey(try derive(from: masterKey, "twofold.vault.v1/seal"))
+        } catch let error as VaultError {
+            throw error
         } catch {
             throw VaultError(.internalError, "The sealing key could not be derived.")
         }
-        recoveryKey = derive("twofold.vault.v1/recovery-code")
-        numberKey = derive("twofold.vault.v1/phone-number-tag")
     }
+
+    /// Whether a previous key was given (a rotation is in progress).
+    var isRotating: Bool { previousSealingKey != nil }
 
     func seal(_ plaintext: [UInt8], associatedData: [UInt8]) -> [UInt8] {
         // Sealing with a valid 32-byte key and a fresh random nonce cannot fail short of a broken
@@ -44,10 +62,13 @@ public struct VaultCrypto: Sendable {
     }
 
     func open(_ sealed: [UInt8], associatedData: [UInt8]) -> [UInt8]? {
-        guard let box = try? AESGCM.SealedBox(combined: sealed),
-            let plaintext = try? AESGCM.open(box, key: sealingKey, authenticating: associatedData)
-        else { return nil }
-        return plaintext.withUnsafeBytes { Array($0) }
+        guard let box = try? AESGCM.SealedBox(combined: sealed) else { return nil }
+        for key in [sealingKey] + (previousSealingKey.map { [$0] } ?? []) {
+            if let plaintext = try? AESGCM.open(box, key: key, authenticating: associatedData) {
+                return plaintext.withUnsafeBytes { Array($0) }
+            }
+        }
+        return nil
     }
 
     func randomBytes(_ count: Int) -> [UInt8] { SecureRandom.bytes(count: count) }

@@ -28,6 +28,9 @@ public enum VaultDaemon {
                 "master-key-file", placeholder: "path", environment: "TWOFOLD_VAULT_MASTER_KEY_FILE",
                 help: "32-byte master key, mode 0600 (default: $CREDENTIALS_DIRECTORY/master-key)."),
             .value(
+                "previous-master-key-file", placeholder: "path",
+                help: "During a key rotation: the key the store is sealed with now; every record is re-sealed at start."),
+            .value(
                 "sms-socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "The sms-sender's socket."),
             .value(
                 "sms-timeout", placeholder: "duration", default: "2s",
@@ -61,6 +64,14 @@ public enum VaultDaemon {
             } catch {
                 CommandLineTool.fail(command: command, error.message, status: 78)
             }
+            var previousKey: [UInt8]?
+            if let previousPath = options.string("previous-master-key-file"), !previousPath.isEmpty {
+                do {
+                    previousKey = try MasterKey.load(path: previousPath)
+                } catch {
+                    CommandLineTool.fail(command: command, error.message, status: 78)
+                }
+            }
             var policy = VaultPolicy()
             policy.issuer = options.string("issuer") ?? "Twofold"
             do {
@@ -85,10 +96,20 @@ public enum VaultDaemon {
                 }(), loop: loop)
             let sms = WireSMSDispatcher(client: smsClient)
             let vault = Vault(
-                crypto: try VaultCrypto(masterKey: masterKey), persistence: StorePersistence(store: opened.store),
+                crypto: try VaultCrypto(masterKey: masterKey, previousMasterKey: previousKey),
+                persistence: StorePersistence(store: opened.store),
                 clock: SystemVaultClock(), sms: sms, policy: policy,
                 audit: VaultAudit(sink: try LogSink.appendingFile(dataDirectory + "/audit.jsonl")))
             for record in opened.records { try vault.replay(record.payload) }
+            if previousKey != nil {
+                // Key rotation: re-seal everything under the new key and compact, so nothing sealed
+                // under the old key stays on disk; afterwards the old key can be destroyed.
+                let (resealed, unreadable) = vault.resealAll()
+                _ = try vault.withExclusiveSnapshot { records in try opened.store.compact(snapshot: records) }
+                logger.notice(
+                    "re-sealed the store under the new master key; the previous key is no longer needed",
+                    ["records": .integer(resealed), "unreadable": .integer(unreadable)])
+            }
             // Keep the log proportional to live state: compact when it is mostly superseded records.
             if opened.records.count > 1000, opened.records.count > 2 * vault.userCount {
                 _ = try opened.store.compact(snapshot: vault.snapshot())

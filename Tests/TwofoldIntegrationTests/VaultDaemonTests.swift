@@ -230,6 +230,39 @@ func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         #expect(message.split(separator: "\n").count == 1)
     }
 
+    @Test func keyRotation_resealsEveryRecord_andTheOldKeyNoLongerOpensTheStore() throws {
+        let vault = try VaultFixture()
+        var client = try TestClient(path: vault.socketPath)
+        let begin = try #require(client.result("enroll.begin", ["user": "rot", "account_name": "rot"]).fields)
+        let secret = try #require(begin["secret"]?.stringValue)
+        _ = client.result("enroll.confirm", ["user": "rot", "code": .string(try code(secret, offsetSteps: -1))])
+        #expect(vault.daemon.terminate() == 0)
+
+        let oldKey = vault.keyPath
+        let newKeyDirectory = try TemporaryDirectory()
+        let newKey = try writeMasterKey(in: newKeyDirectory.path)
+        let rotating = try VaultFixture.start(
+            vault.directory.path, keyPath: newKey, extra: ["--previous-master-key-file", oldKey])
+        #expect(rotating.log.contains("re-sealed the store under the new master key"))
+        client = try TestClient(path: vault.socketPath)
+        #expect(client.result("status", ["user": "rot"]).fields?["enrolled"]?.boolValue == true)
+        #expect(rotating.terminate() == 0)
+
+        // With only the new key, the user's authenticator still works.
+        let afterwards = try VaultFixture.start(vault.directory.path, keyPath: newKey)
+        client = try TestClient(path: vault.socketPath)
+        #expect(
+            client.result("totp.verify", ["user": "rot", "code": .string(try code(secret))]).fields?["outcome"]?
+                .stringValue == "accepted")
+        #expect(afterwards.terminate() == 0)
+
+        // The old key alone opens nothing any more.
+        let stale = try VaultFixture.start(vault.directory.path, keyPath: oldKey)
+        client = try TestClient(path: vault.socketPath)
+        #expect(client.result("status", ["user": "rot"]).error == "internal")
+        #expect(stale.terminate() == 0)
+    }
+
     @Test func issuerWithAColon_isRefusedAtStart() throws {
         let directory = try TemporaryDirectory()
         let keyPath = try writeMasterKey(in: directory.path)
