@@ -29,7 +29,8 @@ public enum VaultDaemon {
                 help: "32-byte master key, mode 0600 (default: $CREDENTIALS_DIRECTORY/master-key)."),
             .value(
                 "previous-master-key-file", placeholder: "path",
-                help: "During a key rotation: the key the store is sealed with now; every record is re-sealed at start."),
+                help: "During a key rotation: the key the store is sealed with now; every record is re-sealed at start."
+            ),
             .value(
                 "sms-socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "The sms-sender's socket."),
             .value(
