@@ -59,7 +59,8 @@ let package = Package(
         .executableTarget(
             name: "sms-sender", dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldProcess", "TwofoldSystem"]),
         .executableTarget(
-            name: "auth-gateway", dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
+            name: "auth-gateway",
+            dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
 
         // Shared by the test targets that start the built executables.
         .target(name: "TwofoldTestSupport"),
