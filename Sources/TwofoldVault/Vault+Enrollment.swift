@@ -57,9 +57,8 @@ extension Vault {
                     record.pending = nil
                     throw VaultError(.enrollmentExpired, "The setup expired after 10 minutes; start it again.")
                 }
-                if let step = crypto.matchStep(
-                    code: code, seed: pending.seed, steps: window(now: now, seed: pending.seed))
-                {
+                if case .accepted(let accepted) = check(code, seed: pending.seed, now: now, lastAccepted: nil) {
+                    let step = accepted.value
                     record.active = pending.seed
                     record.pending = nil
                     record.superseded = []
@@ -81,7 +80,7 @@ extension Vault {
     private func matchesSuperseded(_ record: VaultUserRecord, code: String, now: Int64) -> Bool {
         record.superseded.contains { old in
             old.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now
-                && crypto.matchStep(code: code, seed: old.seed, steps: window(now: now, seed: old.seed)) != nil
+                && check(code, seed: old.seed, now: now, lastAccepted: nil) != .invalid
         }
     }
 }

@@ -1,3 +1,5 @@
+import TwofoldOTP
+
 extension Vault {
     /// Checks a code from the user's authenticator against the active seed: the current step and the
     /// policy's window either side, never a step at or below the last accepted one. The new last
@@ -21,21 +23,25 @@ extension Vault {
     func verifyCode(_ record: inout VaultUserRecord, code: String, now: Int64) -> VerifyOutcome {
         guard let seed = record.active else { return .notEnrolled }
         if let locked = lockout(record, now: now) { return .locked(retryAfterMillis: locked.retryAfterMillis) }
-        guard let step = crypto.matchStep(code: code, seed: seed, steps: window(now: now, seed: seed)) else {
+        switch check(code, seed: seed, now: now, lastAccepted: record.lastAcceptedStep) {
+        case .invalid:
             let retry = recordFailure(&record, now: now)
             return .invalid(failures: record.consecutiveFailures, retryAfterMillis: retry)
+        case .replayed:
+            return .replayed
+        case .accepted(let step):
+            record.lastAcceptedStep = step.value
+            record.consecutiveFailures = 0
+            record.lockedUntilMillis = 0
+            return .accepted(step: step.value)
         }
-        if let last = record.lastAcceptedStep, step <= last { return .replayed }
-        record.lastAcceptedStep = step
-        record.consecutiveFailures = 0
-        record.lockedUntilMillis = 0
-        return .accepted(step: step)
     }
 
-    /// The steps a code may come from at `now`.
-    func window(now: Int64, seed: VaultUserRecord.Seed) -> ClosedRange<UInt64> {
-        let current = UInt64(max(0, now) / 1000) / UInt64(max(1, seed.period))
-        return current - min(current, policy.stepsBehind)...current + policy.stepsAhead
+    /// `code` against `seed` at `now`, with the policy's window.
+    func check(_ code: String, seed: VaultUserRecord.Seed, now: Int64, lastAccepted: UInt64?) -> TOTPVerifier.Outcome {
+        crypto.verify(
+            code: code, seed: seed, nowMillis: now, lastAccepted: lastAccepted, stepsBehind: policy.stepsBehind,
+            stepsAhead: policy.stepsAhead)
     }
 
     /// Why codes may not be tried now, or nil when they may.

@@ -90,20 +90,22 @@ public struct VaultCrypto: Sendable {
 
     func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool { ConstantTime.equals(lhs, rhs) }
 
-    /// The step in `steps` whose code equals `code`, checking every step (no early exit) and
-    /// comparing in constant time. nil when none matches or `code` is malformed.
-    func matchStep(code: String, seed: VaultUserRecord.Seed, steps: ClosedRange<UInt64>) -> UInt64? {
-        let parameters = Self.parameters(of: seed)
-        guard code.utf8.count == parameters.digits, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-            return nil
-        }
-        let given = Array(code.utf8)
-        var matched: UInt64?
-        for step in steps {
-            let expected = Array(HOTP.code(secret: seed.secret, counter: step, parameters: parameters).utf8)
-            if ConstantTime.equals(expected, given), matched == nil { matched = step }
-        }
-        return matched
+    /// Checks `code` against `seed` at `nowMillis` with the OTP module's verifier (every window
+    /// step computed and compared in constant time; a step at or below `lastAccepted` is a replay).
+    func verify(
+        code: String, seed: VaultUserRecord.Seed, nowMillis: Int64, lastAccepted: UInt64?, stepsBehind: UInt64,
+        stepsAhead: UInt64
+    ) -> TOTPVerifier.Outcome {
+        let verifier = TOTPVerifier(
+            parameters: Self.parameters(of: seed), stepsBehind: stepsBehind, stepsAhead: stepsAhead,
+            clock: Instant(seconds: nowMillis / 1000))
+        return verifier.verify(code, secret: seed.secret, lastAccepted: lastAccepted.map(TimeStep.init))
+    }
+
+    /// The vault's clock reading, as the verifier's time source.
+    private struct Instant: TimeSource {
+        let seconds: Int64
+        func unixTime() -> Int64 { seconds }
     }
 
     func base32(_ bytes: [UInt8]) -> String { Base32.encode(bytes) }
