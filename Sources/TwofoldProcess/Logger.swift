@@ -1,7 +1,8 @@
 import Synchronization
+import TwofoldSystem
 
 #if canImport(Glibc)
-    import Glibc
+    import Glibc  // getenv
 #endif
 
 /// Structured logging as JSON lines on stderr: `{"time":…,"level":…,"logger":…,"msg":…,…}`.
@@ -106,24 +107,16 @@ public struct Logger: Sendable {
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-29T03:39:39.123Z`.
     static func timestamp() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(spec.tv_nsec / 1_000_000), 3))Z"
+        RFC3339Timestamp.format(unixMillis: Int64(SystemInfo.wallClockNanoseconds() / 1_000_000))
     }
 }
 
 /// Where log lines go. Each line is written with one `write` so concurrent lines never interleave.
 public final class LogSink: Sendable {
-    private enum Target { case fileDescriptor(Int32), memory }
+    private enum Target {
+        case descriptor(FileDescriptor)
+        case memory
+    }
     private let target: Target
     private let captured = Mutex<[String]>([])
     /// Whether lines carry a journald priority prefix.
@@ -134,15 +127,20 @@ public final class LogSink: Sendable {
         self.journald = journald
     }
 
-    /// stderr, with journald prefixes when running under systemd (`JOURNAL_STREAM` is set).
-    public static let standardError = LogSink(target: .fileDescriptor(2), journald: getenv("JOURNAL_STREAM") != nil)
+    /// stderr, with journald prefixes when running under systemd (`JOURNAL_STREAM` is set). The
+    /// sink lives as long as the process, so its descriptor is never closed.
+    public static let standardError = LogSink(
+        target: .descriptor(FileDescriptor(owning: 2)), journald: getenv("JOURNAL_STREAM") != nil)
 
     /// Appends to a file (created 0600), e.g. an audit log. Each line is one `write` on an
     /// `O_APPEND` descriptor, so lines from several threads never interleave.
     public static func appendingFile(_ path: String) throws(ProcessError) -> LogSink {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .unusableFile(path, reason: String(cString: strerror(errno))) }
-        return LogSink(target: .fileDescriptor(fd), journald: false)
+        do {
+            let descriptor = try FileSystem.open(path, options: [.writeOnly, .append, .create], permissions: 0o600)
+            return LogSink(target: .descriptor(descriptor), journald: false)
+        } catch {
+            throw .unusableFile(path, reason: error.message)
+        }
     }
 
     /// Keeps lines in memory; for tests that assert what was (and was not) logged.
@@ -154,19 +152,11 @@ public final class LogSink: Sendable {
         switch target {
         case .memory:
             captured.withLock { $0.append(line) }
-        case .fileDescriptor(let fd):
+        case .descriptor(let descriptor):
             var line = line
-            line.withUTF8 { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return  // stderr is gone: nothing better to do than drop the line
-                    }
-                    offset += written
-                }
-            }
+            // A log line that cannot be written (stderr closed, disk full) is dropped: there is
+            // nowhere better to report it.
+            line.withUTF8 { buffer in try? descriptor.writeAll(UnsafeRawBufferPointer(buffer)) }
         }
     }
 }

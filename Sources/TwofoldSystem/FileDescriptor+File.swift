@@ -7,6 +7,19 @@
 /// Regular-file I/O on an owned descriptor. Reads and writes loop until the whole buffer is
 /// transferred, because the kernel may legally return short counts.
 extension FileDescriptor {
+    /// Writes all of `bytes` at the current position (`write(2)`): for `O_APPEND` files, where each
+    /// call appends atomically, and for pipes such as stderr, which have no offsets.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer, file: String = #fileID, line: Int = #line) throws(SystemError)
+    {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            done += try syscall("write", file: file, line: line) {
+                Glibc.write(rawValue, base + done, bytes.count - done)
+            }
+        }
+    }
+
     /// Writes all of `bytes` at `offset` without moving the file position.
     public func write(
         _ bytes: UnsafeRawBufferPointer,
