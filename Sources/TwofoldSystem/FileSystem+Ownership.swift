@@ -43,3 +43,13 @@ extension FileSystem {
         return (UInt32(info.st_mode) & 0o7777, info.st_uid, info.st_gid, Int64(info.st_size))
     }
 }
+
+extension FileDescriptor {
+    /// Permission bits, owner, group and size of the open file (`fstat`): checks made on the
+    /// descriptor cannot be raced by someone swapping the path after the check.
+    public func status() throws(SystemError) -> (mode: UInt32, userID: UInt32, groupID: UInt32, size: Int64) {
+        var info = stat()
+        try syscall("fstat") { fstat(rawValue, &info) }
+        return (UInt32(info.st_mode) & 0o7777, info.st_uid, info.st_gid, Int64(info.st_size))
+    }
+}

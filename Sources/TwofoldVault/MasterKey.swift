@@ -4,12 +4,16 @@ import TwofoldSystem
 /// group- or world-readable files, so a mis-deployed key is noticed at start rather than leaked.
 public enum MasterKey {
     public static func load(path: String) throws(VaultError) -> [UInt8] {
+        // Open first, then check the open file: a check on the path could be raced by a swap.
+        let descriptor: FileDescriptor
         let status: (mode: UInt32, userID: UInt32, groupID: UInt32, size: Int64)
         do {
-            status = try FileSystem.status(of: path)
+            descriptor = try FileSystem.open(path, options: [.readOnly, .noFollow])
+            status = try descriptor.status()
         } catch {
             throw VaultError(.internalError, "cannot read the master key file '\(path)': \(error.message)")
         }
+        defer { descriptor.close() }
         guard status.mode & 0o077 == 0 else {
             throw VaultError(
                 .internalError,
@@ -20,18 +24,13 @@ public enum MasterKey {
             throw VaultError(
                 .internalError, "the master key file '\(path)' must hold exactly 32 bytes (it holds \(status.size))")
         }
+        let key: [UInt8]
         do {
-            let descriptor = try FileSystem.open(path, options: .readOnly)
-            defer { descriptor.close() }
-            let key = try descriptor.read(count: 32, at: 0)
-            guard key.count == 32 else {
-                throw VaultError(.internalError, "the master key file '\(path)' was cut short")
-            }
-            return key
-        } catch let error as VaultError {
-            throw error
+            key = try descriptor.read(count: 32, at: 0)
         } catch {
-            throw VaultError(.internalError, "cannot read the master key file '\(path)'")
+            throw VaultError(.internalError, "cannot read the master key file '\(path)': \(error.message)")
         }
+        guard key.count == 32 else { throw VaultError(.internalError, "the master key file '\(path)' was cut short") }
+        return key
     }
 }
