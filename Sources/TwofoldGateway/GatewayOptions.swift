@@ -27,7 +27,7 @@ public struct GatewayOptions: Sendable {
                 help: "Where to listen: HOST:PORT, [IPV6]:PORT or unix:/PATH."),
             .value(
                 "vault-socket", placeholder: "PATH", environment: "TWOFOLD_VAULT_SOCKET",
-                default: "/run/twofold/vault.sock", help: "The secret-vault's Unix socket."),
+                default: "/run/twofold-vault/vault.sock", help: "The secret-vault's Unix socket."),
             .value(
                 "loops", placeholder: "N", environment: "TWOFOLD_GATEWAY_LOOPS",
                 help: "Event loop threads (default: one per core)."),

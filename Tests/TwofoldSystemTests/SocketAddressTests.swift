@@ -9,7 +9,7 @@ import Testing
         ("0.0.0.0:0", .ipv4(host: "0.0.0.0", port: 0)),
         ("[::1]:8080", .ipv6(host: "::1", port: 8080)),
         ("[fe80::1:2]:65535", .ipv6(host: "fe80::1:2", port: 65535)),
-        ("unix:/run/twofold/vault.sock", .unix(path: "/run/twofold/vault.sock")),
+        ("unix:/run/twofold-vault/vault.sock", .unix(path: "/run/twofold-vault/vault.sock")),
         ("unix:@notify", .unix(path: "@notify")),
     ])
     func parsing_aValidAddress_roundTripsThroughItsDescription(text: String, expected: SocketAddress) throws {
