@@ -1,0 +1,335 @@
+"""The end-to-end harness: the three real daemons on a temporary folder, and clients for them.
+
+A `Cluster` starts `sms-sender`, `secret-vault` and `auth-gateway` from `.build/debug/` (or
+`$TWOFOLD_BIN_DIR`) as separate processes on temporary sockets, waits for each one's
+`"msg":"ready"` log line, and can stop, restart or `kill -9` any of them. Logs stay in the
+temporary folder (`T/logs/<daemon>.log`); their tails are printed when a test fails. Children are
+killed at exit, and also when this interpreter dies (PR_SET_PDEATHSIG).
+
+Nothing here builds: `scripts/e2e-test.sh` runs `swift build` first.
+"""
+
+import atexit
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("TWOFOLD_BIN_DIR", REPO / ".build" / "debug"))
+READY_TIMEOUT = 30.0
+MAX_FRAME = 1 << 20
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def free_port():
+    """A TCP port nobody listens on right now (bound to 0, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class DaemonError(Exception):
+    pass
+
+
+class Daemon:
+    """One daemon process; its stdout and stderr are appended to one log file across restarts."""
+
+    def __init__(self, name, argv, log_path):
+        self.name = name
+        self.argv = argv
+        self.log_path = log_path
+        self.proc = None
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self):
+        if self.running:
+            raise DaemonError(f"{self.name} is already running")
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent
+            )
+        self._wait_ready(offset)
+
+    def _wait_ready(self, offset):
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            with open(self.log_path, "rb") as log:
+                log.seek(offset)
+                if b'"msg":"ready"' in log.read():
+                    return
+            if self.proc.poll() is not None:
+                raise DaemonError(f"{self.name} exited with status {self.proc.returncode}:\n{self.tail()}")
+            time.sleep(0.02)
+        raise DaemonError(f"{self.name} not ready after {READY_TIMEOUT} s:\n{self.tail()}")
+
+    def stop(self):
+        """SIGTERM, the way an operator stops it (the daemon removes its socket)."""
+        self._end(signal.SIGTERM)
+
+    def kill9(self):
+        self._end(signal.SIGKILL)
+
+    def _end(self, sig):
+        if not self.running:
+            return
+        self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def tail(self, lines=30):
+        if not self.log_path.exists():
+            return "(no log)"
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+
+class AdminError(Exception):
+    def __init__(self, error):
+        super().__init__(f"{error.get('code')}: {error.get('message')}")
+        self.code = error.get("code")
+        self.error = error
+
+
+class Cluster:
+    """The three daemons on one temporary folder T (T/run sockets, T/<daemon> data, T/logs)."""
+
+    def __init__(self, gateway_args=(), name="main"):
+        self.name = name
+        self.root = Path(tempfile.mkdtemp(prefix=f"twofold-e2e-{name}-"))
+        for sub in ("run", "sms", "vault", "gateway", "logs"):
+            (self.root / sub).mkdir(mode=0o700)
+        self.master_key = self.root / "master-key"
+        fd = os.open(self.master_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as key:
+            key.write(os.urandom(32))
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.admin_socket = str(self.root / "run" / "admin.sock")
+        self.audit_log = self.root / "gateway" / "audit.jsonl"
+        run = self.root / "run"
+        logs = self.root / "logs"
+        self.daemons = {
+            "sms-sender": Daemon(
+                "sms-sender",
+                [str(BIN_DIR / "sms-sender"), "--socket", str(run / "sms.sock"), "--data-dir", str(self.root / "sms")],
+                logs / "sms-sender.log",
+            ),
+            "secret-vault": Daemon(
+                "secret-vault",
+                [
+                    str(BIN_DIR / "secret-vault"),
+                    "--socket", str(run / "vault.sock"),
+                    "--data-dir", str(self.root / "vault"),
+                    "--master-key-file", str(self.master_key),
+                    "--sms-socket", str(run / "sms.sock"),
+                ],
+                logs / "secret-vault.log",
+            ),
+            "auth-gateway": Daemon(
+                "auth-gateway",
+                [
+                    str(BIN_DIR / "auth-gateway"),
+                    "--listen", f"127.0.0.1:{self.port}",
+                    "--vault-socket", str(run / "vault.sock"),
+                    "--data-dir", str(self.root / "gateway"),
+                    "--admin-socket", self.admin_socket,
+                    "--public-url", self.origin,
+                    "--scrypt-log-n", "10",
+                    "--audit-log", str(self.audit_log),
+                    *gateway_args,
+                ],
+                logs / "auth-gateway.log",
+            ),
+        }
+        # Everything secret the tests handled, to be looked for in the logs at the end.
+        self.secrets = set()
+        self._counter = 0
+        _clusters.append(self)
+
+    # -- processes -------------------------------------------------------------------------------
+
+    def start(self):
+        try:
+            for daemon in self.daemons.values():
+                daemon.start()
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def stop(self, name):
+        self.daemons[name].stop()
+
+    def restart(self, name):
+        self.daemons[name].start()
+
+    def kill9(self, name):
+        self.daemons[name].kill9()
+
+    def close(self):
+        for daemon in reversed(list(self.daemons.values())):
+            daemon.kill9()
+
+    def remove(self):
+        self.close()
+        if not os.environ.get("TWOFOLD_E2E_KEEP"):
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def tails(self):
+        parts = [f"== cluster {self.name}: {self.root}"]
+        for daemon in self.daemons.values():
+            parts.append(f"-- {daemon.name} ({'running' if daemon.running else 'stopped'}), last lines:")
+            parts.append(daemon.tail())
+        return "\n".join(parts)
+
+    def log_files(self):
+        """Every file a daemon logs to: the three stderr logs and the audit logs."""
+        files = [daemon.log_path for daemon in self.daemons.values()]
+        files += [path for path in self.root.rglob("*audit*") if path.is_file()]
+        return files
+
+    # -- naming ----------------------------------------------------------------------------------
+
+    def unique(self, prefix):
+        self._counter += 1
+        return f"{prefix}{self._counter}-{os.urandom(3).hex()}"
+
+    def new_email(self, prefix="user"):
+        return f"{self.unique(prefix)}@Example.com"
+
+    def new_phone(self):
+        """A US number used by no other user of this run (the vault's quotas are per number)."""
+        self._counter += 1
+        return f"+1 415 555 {self._counter % 10000:04d}"
+
+    def remember(self, *values):
+        for value in values:
+            if value:
+                self.secrets.add(str(value))
+
+    # -- SMS outbox ------------------------------------------------------------------------------
+
+    def outbox(self):
+        path = self.root / "sms" / "outbox.jsonl"
+        if not path.exists():
+            return []
+        lines = path.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def sms_code(self, phone_e164, since, timeout=5.0):
+        """The 6-digit code of the first recovery message to `phone_e164` after outbox index `since`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in self.outbox()[since:]:
+                if message["to"] == phone_e164:
+                    match = re.search(r"recovery code: (\d{6})", message["text"])
+                    if match:
+                        self.remember(match.group(1))
+                        return match.group(1)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no recovery SMS to {phone_e164} in the outbox after message {since}")
+            time.sleep(0.05)
+
+    # -- admin socket ----------------------------------------------------------------------------
+
+    def admin_raw(self, op, args=None, request_id=1):
+        """One admin request; the whole response envelope."""
+        request = {"v": 1, "id": request_id, "op": op, "args": args or {}}
+        payload = json.dumps(request).encode()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(10)
+            sock.connect(self.admin_socket)
+            sock.sendall(struct.pack(">I", len(payload)) + payload)
+            header = _read_exactly(sock, 4)
+            (length,) = struct.unpack(">I", header)
+            if length == 0 or length > MAX_FRAME:
+                raise AssertionError(f"admin socket sent a bad frame length {length}")
+            return json.loads(_read_exactly(sock, length))
+
+    def admin(self, op, **args):
+        """One admin request's `result`; raises AdminError when the answer is an error."""
+        response = self.admin_raw(op, args)
+        if response.get("ok") is True:
+            return response["result"]
+        raise AdminError(response.get("error") or {})
+
+    def create_invite(self, email=None, accounts=(), **extra):
+        """An invite: (token, temporary password, admin result)."""
+        email = email or self.new_email()
+        result = self.admin("invite.create", email=email, accounts=list(accounts), **extra)
+        link = result["link"]
+        if not link.startswith(self.origin + "/invite/"):
+            raise AssertionError(f"invite link {link!r} is not under the public URL {self.origin}")
+        token = link.rsplit("/", 1)[1]
+        self.remember(token, result["temporary_password"])
+        return token, result["temporary_password"], result
+
+
+def _read_exactly(sock, count):
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise AssertionError("admin socket closed mid-frame")
+        data += chunk
+    return data
+
+
+_clusters = []
+_shared = {}
+
+
+def shared(name="main", gateway_args=()):
+    """The cluster of this name, started on first use and kept for the whole run."""
+    if name not in _shared:
+        _shared[name] = Cluster(gateway_args=gateway_args, name=name).start()
+    return _shared[name]
+
+
+def all_clusters():
+    return list(_clusters)
+
+
+@atexit.register
+def _cleanup():
+    for cluster in _clusters:
+        cluster.remove()
+
+
+class E2ETestCase(unittest.TestCase):
+    """A test case that prints the daemons' log tails when it fails."""
+
+    maxDiff = None
+
+    def run(self, result=None):
+        before = len(result.failures) + len(result.errors) if result is not None else 0
+        outcome = super().run(result)
+        if result is not None and len(result.failures) + len(result.errors) > before:
+            for cluster in _clusters:
+                sys.stderr.write("\n" + cluster.tails() + "\n")
+        return outcome
