@@ -259,17 +259,11 @@ class Cluster:
 
     def admin_raw(self, op, args=None, request_id=1):
         """One admin request; the whole response envelope."""
-        request = {"v": 1, "id": request_id, "op": op, "args": args or {}}
-        payload = json.dumps(request).encode()
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(10)
-            sock.connect(self.admin_socket)
-            sock.sendall(struct.pack(">I", len(payload)) + payload)
-            header = _read_exactly(sock, 4)
-            (length,) = struct.unpack(">I", header)
-            if length == 0 or length > MAX_FRAME:
-                raise AssertionError(f"admin socket sent a bad frame length {length}")
-            return json.loads(_read_exactly(sock, length))
+        return wire_request(self.admin_socket, op, args, request_id)
+
+    def vault_raw(self, op, args=None, request_id=1):
+        """One request straight to the vault (harness self-checks only; the tests go through HTTP)."""
+        return wire_request(str(self.root / "run" / "vault.sock"), op, args, request_id)
 
     def admin(self, op, **args):
         """One admin request's `result`; raises AdminError when the answer is an error."""
@@ -290,12 +284,26 @@ class Cluster:
         return token, result["temporary_password"], result
 
 
+def wire_request(path, op, args=None, request_id=1):
+    """One request over a daemon socket (protocol/README.md framing); the response envelope."""
+    request = {"v": 1, "id": request_id, "op": op, "args": args or {}}
+    payload = json.dumps(request).encode()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(10)
+        sock.connect(path)
+        sock.sendall(struct.pack(">I", len(payload)) + payload)
+        (length,) = struct.unpack(">I", _read_exactly(sock, 4))
+        if length == 0 or length > MAX_FRAME:
+            raise AssertionError(f"{path} sent a bad frame length {length}")
+        return json.loads(_read_exactly(sock, length))
+
+
 def _read_exactly(sock, count):
     data = b""
     while len(data) < count:
         chunk = sock.recv(count - len(data))
         if not chunk:
-            raise AssertionError("admin socket closed mid-frame")
+            raise AssertionError("the daemon closed the socket mid-frame")
         data += chunk
     return data
 
