@@ -27,6 +27,8 @@ let package = Package(
         // MARK: Modules that do I/O through TwofoldSystem.
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
+        // The gateway's users, accounts, invites and sessions on a record store.
+        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
 
@@ -83,6 +85,7 @@ let package = Package(
                 "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
+        .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
         .testTarget(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
