@@ -6,6 +6,7 @@ The cookie jar is kept by hand: the session cookie is `__Host-twofold` with `Sec
 loopback, which http.cookiejar would refuse to send over plain http.
 """
 
+import email.utils
 import html
 import http.client
 import json
@@ -171,7 +172,18 @@ class Page(HTMLParser):
         raise AssertionError(f"no input named {name!r}")
 
 
-_COOKIE_ATTRIBUTES = {"path", "domain", "expires", "max-age", "secure", "httponly", "samesite", "partitioned"}
+def _expired(attribute):
+    """Whether a Set-Cookie attribute deletes the cookie (Max-Age ≤ 0 or Expires in the past)."""
+    name, _, value = attribute.partition("=")
+    name = name.strip().lower()
+    if name == "max-age":
+        return value.strip().lstrip("-").isdigit() and int(value) <= 0
+    if name == "expires":
+        try:
+            return email.utils.parsedate_to_datetime(value).timestamp() < time.time()
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 class Browser:
@@ -188,8 +200,7 @@ class Browser:
             parts = [part.strip() for part in header.split(";")]
             name, _, value = parts[0].partition("=")
             attributes = {part.lower() for part in parts[1:]}
-            expired = any(a.startswith("max-age=") and a[8:].lstrip("-").isdigit() and int(a[8:]) <= 0
-                          for a in attributes)
+            expired = any(_expired(a) for a in parts[1:])
             if expired or value == "":
                 self.cookies.pop(name, None)
             else:

@@ -86,8 +86,11 @@ def html_setup_page(test, browser, person):
     code_input = page.input("code")
     test.assertEqual(code_input.get("autocomplete"), "one-time-code")
     test.assertEqual(code_input.get("inputmode"), "numeric")
-    test.assertIn("Verification code", [text for _, text in page.labels] + [page.text])
-    test.assertIn("Verification code", page.text)
+    label_for = [text for target, text in page.labels if target and target == code_input.get("id")]
+    test.assertTrue(
+        any("Verification code" in text for text in label_for),
+        f"the code input is labelled 'Verification code' (labels: {page.labels})",
+    )
     test.assertIn("Submit", form.buttons + [i.get("value", "") for i in form.inputs if i.get("type") == "submit"])
     for app in APPS_ON_SETUP_PAGE:
         test.assertIn(app, page.text)

@@ -168,6 +168,7 @@ class Cluster:
         }
         # Everything secret the tests handled, to be looked for in the logs at the end.
         self.secrets = set()
+        self.started = False
         self._counter = 0
         _clusters.append(self)
 
@@ -180,6 +181,7 @@ class Cluster:
         except Exception:
             self.close()
             raise
+        self.started = True
         return self
 
     def stop(self, name):

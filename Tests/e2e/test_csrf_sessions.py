@@ -44,7 +44,7 @@ class CrossSiteRequests(harness.E2ETestCase):
             "/login", {**page.page().form("/login").fields, **fields}, origin=None,
             headers={"Referer": self.cluster.origin + "/login"},
         )
-        self.assertEqual(with_referer.status, 401, "a same-site Referer stands in for a missing Origin")
+        self.assertIn(with_referer.status, (401, 429), f"a same-site Referer stands in for a missing Origin: {with_referer!r}")
 
     def test_a_signed_in_form_needs_the_session_csrf_token(self):
         browser, _ = html_signed_up(self, self.cluster)

@@ -13,7 +13,8 @@ class NoSecretsInLogs(harness.E2ETestCase):
         if not clusters:
             self.skipTest("no cluster ran in this process")
         for cluster in clusters:
-            self.assertTrue(cluster.secrets or cluster.name != "main", "the tests recorded their secrets")
+            if cluster.started and cluster.name == "main":
+                self.assertTrue(cluster.secrets, "the tests recorded their secrets")
             for path in cluster.log_files():
                 text = path.read_text(errors="replace")
                 for secret in cluster.secrets:
