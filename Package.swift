@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
+        .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
 
         // MARK: Modules that do I/O through TwofoldSystem.
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
@@ -83,6 +84,7 @@ let package = Package(
                 "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
+        .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),
         .testTarget(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
