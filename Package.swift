@@ -23,6 +23,9 @@ let package = Package(
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
+        // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
+        .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
+        .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
 
         // MARK: Modules that do I/O through TwofoldSystem.
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
@@ -86,6 +89,9 @@ let package = Package(
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
+        .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),
         .testTarget(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
