@@ -11,7 +11,8 @@ public enum AdminRenderer {
             return inviteTable(try result.field("invites", as: [AdminInvite].self))
         case .inviteRevoke:
             let invite = try result.field("invite", as: AdminInvite.self)
-            return "Invite \(invite.id) revoked; its link no longer works.\n\n" + inviteFields(invite).render()
+            return "Invite \(AdminText.sanitized(invite.id)) revoked; its link no longer works.\n\n"
+                + inviteFields(invite).render()
         case .userList:
             return userTable(try result.field("users", as: [AdminUser].self))
         case .userShow:
@@ -30,12 +31,12 @@ public enum AdminRenderer {
                 + "They will set up an authenticator at their next login.\n"
         case .accountCreate:
             let account = try result.field("account", as: AdminAccount.self)
-            return "Account \(account.id) created: \(AdminText.sanitized(account.name))\n"
+            return "Account \(AdminText.sanitized(account.id)) created: \(AdminText.sanitized(account.name))\n"
         case .accountList:
             return accountTable(try result.field("accounts", as: [AdminAccount].self))
         case .accountRename:
             let account = try result.field("account", as: AdminAccount.self)
-            return "Account \(account.id) is now named \(AdminText.sanitized(account.name))\n"
+            return "Account \(AdminText.sanitized(account.id)) is now named \(AdminText.sanitized(account.name))\n"
         case .accountAddMember, .accountRemoveMember:
             let account = try result.field("account", as: AdminAccount.self)
             let user = try result.field("user", as: AdminUser.self)
@@ -52,7 +53,7 @@ public enum AdminRenderer {
         var secrets = AdminFields()
         secrets.append("Invite link", link)
         secrets.append("Temporary password", password)
-        return "Invite \(invite.id) created for \(AdminText.sanitized(invite.email)).\n\n"
+        return "Invite \(AdminText.sanitized(invite.id)) created for \(AdminText.sanitized(invite.email)).\n\n"
             + inviteFields(invite).render()
             + "\nShown once: the gateway cannot show the link or the temporary password again.\n"
             + "Send them to the person by separate channels.\n\n"
@@ -143,6 +144,6 @@ public enum AdminRenderer {
     }
 
     private static func name(_ user: AdminUser) -> String {
-        "\(AdminText.sanitized(user.email)) (\(user.id))"
+        "\(AdminText.sanitized(user.email)) (\(AdminText.sanitized(user.id)))"
     }
 }
