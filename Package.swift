@@ -53,7 +53,9 @@ let package = Package(
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
             ]),
 
-        .target(name: "TwofoldCLI", dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto"]),
+        .target(
+            name: "TwofoldCLI",
+            dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto", "TwofoldIPC", "TwofoldWire"]),
 
         // MARK: Executables (thin mains).
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
@@ -103,6 +105,9 @@ let package = Package(
                 "TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "TwofoldTestSupport",
                 "sms-sender",
             ]),
+        .testTarget(
+            name: "TwofoldCLITests",
+            dependencies: ["TwofoldCLI", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess"]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",
