@@ -51,6 +51,7 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto",
             ]),
 
         .target(
