@@ -165,10 +165,11 @@ public struct AdminService: WireService {
         guard let email = EmailAddress.normalize(try args.string("email")) else {
             throw DirectoryError(.invalid, "That is not a valid email address.")
         }
-        let ttl = try args.optionalInt("ttl_ms") ?? auth.settings.inviteLifetimeMs
-        guard (60_000...90 * 24 * 3600 * 1000).contains(ttl) else {
+        let requested = try args.optionalInt("ttl_ms")
+        if let requested, !(60_000...90 * 24 * 3600 * 1000).contains(requested) {
             throw DirectoryError(.invalid, "An invite must last between 1 minute and 90 days.")
         }
+        let ttl = requested ?? auth.settings.inviteLifetimeMs
         let accountIDs = try args.strings("accounts").map { (name) throws(DirectoryError) in try findAccount(name).id }
         let token = DirectoryToken.make()
         let temporaryPassword = Self.temporaryPassword()

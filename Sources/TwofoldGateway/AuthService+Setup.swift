@@ -104,7 +104,7 @@ extension AuthService {
         guard case .match = try await passwords.verify(password, against: user.passwordHash) else {
             throttle.recordFailure(email: user.email, address: address ?? "-", now: now)
             audit.record(event, user: user.id, address: address, outcome: "wrong_password")
-            throw AuthError("password.incorrect", .unauthorized, "That password is not correct.")
+            throw AuthError("login.failed", .unauthorized, "That password is not correct.")
         }
     }
 }

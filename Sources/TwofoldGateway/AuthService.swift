@@ -57,7 +57,7 @@ public final class AuthService: Sendable {
             audit.record("session.expired", user: session.userID, address: nil, outcome: "ended")
             return nil
         }
-        if now - session.lastSeenAt > settings.touchIntervalMs {
+        if now - session.lastSeenAt > min(settings.touchIntervalMs, settings.sessionIdleMs / 4) {
             let directory = self.directory
             Task {
                 _ = try? await directory.update { transaction in

@@ -41,7 +41,10 @@ public enum GatewayDaemon {
         defer { group.shutdownGracefully() }
         let pool = WorkerPool(threadCount: options.workers, queueCapacity: options.workerQueue, name: "hash-worker")
         defer { pool.shutdown() }
-        let vault = WireClient(configuration: WireClient.Configuration(path: options.vaultSocket), loop: group.loops[0])
+        var vaultConfiguration = WireClient.Configuration(path: options.vaultSocket)
+        // Back on its feet as soon as the vault returns: retry connecting at least every 250 ms.
+        vaultConfiguration.maximumBackoff = .milliseconds(250)
+        let vault = WireClient(configuration: vaultConfiguration, loop: group.loops[0])
         defer { vault.close() }
 
         let auth: AuthService
@@ -63,6 +66,7 @@ public enum GatewayDaemon {
         configuration.maxConnections = options.maxConnections
         configuration.timeouts = options.timeouts
         configuration.accessLog = options.accessLog
+        configuration.accessLogPath = GatewayDaemon.redactingTokens
         let server = HTTPServer(
             configuration: configuration, group: group, logger: logger.withLabel("http"), handler: application)
         application.attach(server)
@@ -98,6 +102,16 @@ public enum GatewayDaemon {
         }
         logger.info("stopped")
         return 0
+    }
+
+    /// Invite links carry their bearer token in the path: the access log shows `/invite/…`.
+    @Sendable static func redactingTokens(_ path: String) -> String {
+        for prefix in ["/invite/", "/api/v1/invites/"] where path.hasPrefix(prefix) {
+            let rest = path.dropFirst(prefix.count)
+            let tail = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
+            return prefix + "…" + tail
+        }
+        return path
     }
 
     /// Opens the directory, loads the password rules and builds the flows.

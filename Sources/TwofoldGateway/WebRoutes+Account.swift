@@ -8,7 +8,9 @@ extension WebRoutes {
 
     func registerSetup(into router: inout Router<GatewayRoute>) {
         page(.get, "/mfa/setup", into: &router) { request in
-            await setupPage(request, message: nil, status: .ok)
+            // `?new=1` starts over with a new QR code (a code from the previous one is then stale).
+            let fresh = (try? request.incoming.request.queryParameters())?["new"] == "1"
+            return await setupPage(request, message: nil, status: .ok, fresh: fresh)
         }
         page(.post, "/mfa/setup", into: &router) { request in
             do throws(AuthError) {
@@ -26,9 +28,11 @@ extension WebRoutes {
         }
     }
 
-    private func setupPage(_ request: WebRequest, message: PageMessage?, status: HTTPStatus) async -> HTTPResponse {
+    private func setupPage(
+        _ request: WebRequest, message: PageMessage?, status: HTTPStatus, fresh: Bool = false
+    ) async -> HTTPResponse {
         do throws(AuthError) {
-            let setup = try await auth.beginSetup(request.session, address: request.address)
+            let setup = try await auth.beginSetup(request.session, address: request.address, fresh: fresh)
             guard let session = request.session, let user = auth.directory.user(id: session.userID) else {
                 return redirectForStage(request)
             }

@@ -106,9 +106,10 @@ struct WebRoutes: Sendable {
         }
     }
 
-    /// After a flow refused a step because of the session: back to where the session belongs.
+    /// After a flow refused a step because of the session: a page request goes back to where the
+    /// session belongs; a form post from the wrong stage (or without a session) goes to sign-in.
     func redirectForStage(_ request: WebRequest) -> HTTPResponse {
-        guard let session = request.session else {
+        guard let session = request.session, request.incoming.head.method != .post else {
             return WebSupport.redirect("/login", cookies: [support.sessionDeleteCookie()])
         }
         return WebSupport.redirect(landing(for: session))
