@@ -48,6 +48,12 @@ let package = Package(
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
             ]),
 
+        // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
+        .target(
+            name: "TwofoldLoad", dependencies: [
+                "TwofoldCrypto", "TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldOTP", "TwofoldProcess",
+            ]),
+
         .target(name: "TwofoldCLI", dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto"]),
 
         // MARK: Executables (thin mains).
@@ -55,6 +61,7 @@ let package = Package(
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
             name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+        .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
             name: "sms-sender", dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldProcess", "TwofoldSystem"]),
@@ -94,6 +101,7 @@ let package = Package(
                 "TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "TwofoldTestSupport",
                 "sms-sender",
             ]),
+        .testTarget(name: "TwofoldLoadTests", dependencies: ["TwofoldLoad", "TwofoldWire", "TwofoldOTP"]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",
