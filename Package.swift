@@ -50,7 +50,8 @@ let package = Package(
 
         // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
         .target(
-            name: "TwofoldLoad", dependencies: [
+            name: "TwofoldLoad",
+            dependencies: [
                 "TwofoldCrypto", "TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldOTP", "TwofoldProcess",
             ]),
 

@@ -74,8 +74,9 @@ public struct HTTPResponseParser: Sendable {
             if buffer.count - bodyStart > Self.maxBodyLength { throw .protocolViolation("response body over 8 MiB") }
             return .needMore
         }
-        return .complete(HTTPClientResponse(
-            status: head.status, headers: head.headers, body: Array(buffer[bodyStart...]), keepAlive: false))
+        return .complete(
+            HTTPClientResponse(
+                status: head.status, headers: head.headers, body: Array(buffer[bodyStart...]), keepAlive: false))
     }
 
     private struct Head {
@@ -115,7 +116,8 @@ public struct HTTPResponseParser: Sendable {
         var offset = start
         while true {
             guard let lineEnd = find([13, 10], in: buffer, from: offset) else { return nil }
-            let sizeText = String(decoding: buffer[offset..<lineEnd], as: UTF8.self)
+            let sizeText =
+                String(decoding: buffer[offset..<lineEnd], as: UTF8.self)
                 .split(separator: ";", maxSplits: 1).first.map(String.init)?.trimmed ?? ""
             guard let size = Int(sizeText, radix: 16), size >= 0 else { throw .protocolViolation("bad chunk size") }
             guard body.count + size <= maxBodyLength else { throw .protocolViolation("response body over 8 MiB") }

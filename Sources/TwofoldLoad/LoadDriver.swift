@@ -40,14 +40,16 @@ public enum LoadDriver {
         recorder.reset()
         let progress = options.progress && isatty(STDERR_FILENO) == 1 ? ProgressLine(recorder: recorder) : nil
         let start = clock.monotonicNanoseconds
-        let deadline = start + UInt64(options.duration.components.seconds) * 1_000_000_000
+        let deadline =
+            start + UInt64(options.duration.components.seconds) * 1_000_000_000
             + UInt64(options.duration.components.attoseconds / 1_000_000_000)
         let progressTask = progress.map { line in Task { await line.run(until: deadline, clock: clock) } }
         switch options.mode {
         case .closed(let concurrency):
             await closedLoop(measured, concurrency: concurrency, deadline: deadline, clock: clock)
         case .open(let rate):
-            await openLoop(measured, schedule: PacingSchedule(start: start, rate: rate), deadline: deadline, clock: clock)
+            await openLoop(
+                measured, schedule: PacingSchedule(start: start, rate: rate), deadline: deadline, clock: clock)
         }
         recorder.stop()
         progressTask?.cancel()

@@ -70,7 +70,8 @@ public struct LoadOptions: Sendable {
                 help:
                     "Users per pool (login, verify, recovery). Default: enough for --rate over the run, else 200 (5000 for verify)."
             ),
-            .value("sessions", placeholder: "N", default: "64", help: "Full sessions the session scenario cycles over."),
+            .value(
+                "sessions", placeholder: "N", default: "64", help: "Full sessions the session scenario cycles over."),
             .value("path", placeholder: "PATH", default: "/healthz", help: "What the get scenario fetches."),
             .value(
                 "session-path", placeholder: "PATH", default: "/api/v1/me", help: "What the session scenario fetches."),
@@ -104,7 +105,9 @@ public struct LoadOptions: Sendable {
     private init(resolving parsed: ParsedOptions) throws {
         scenarioName = parsed.string("scenario") ?? "verify"
         if scenarioName == "mixed" {
-            guard let text = parsed.string("mix") else { throw LoadError.usage("mixed needs --mix, e.g. login=5,session=90") }
+            guard let text = parsed.string("mix") else {
+                throw LoadError.usage("mixed needs --mix, e.g. login=5,session=90")
+            }
             mix = try ScenarioMix(parsing: text)
         } else {
             guard let scenario = Scenario(rawValue: scenarioName) else {
@@ -178,12 +181,14 @@ public struct LoadOptions: Sendable {
     private func checkTargets() throws(LoadError) {
         let scenarios = mix.scenarios
         if scenarios.contains(where: \.usesGateway), gateway == nil {
-            throw .usage("\(scenarios.filter(\.usesGateway).map(\.rawValue).sorted().joined(separator: ", ")) need --gateway")
+            throw .usage(
+                "\(scenarios.filter(\.usesGateway).map(\.rawValue).sorted().joined(separator: ", ")) need --gateway")
         }
         if scenarios.contains(.verify), vaultSocket == nil { throw .usage("verify needs --vault-socket") }
         let enrolls = scenarios.contains(where: { [.enroll, .login, .session, .recovery].contains($0) })
         if enrolls, adminSocket == nil {
-            throw .usage("enroll, login, session and recovery need --admin-socket (the driver enrolls its users by invite)")
+            throw .usage(
+                "enroll, login, session and recovery need --admin-socket (the driver enrolls its users by invite)")
         }
         if scenarios.contains(.recovery), smsOutbox == nil {
             throw .usage("recovery needs --sms-outbox (the sms-sender's outbox.jsonl)")

@@ -112,7 +112,8 @@ public struct LoadSummary: Sendable {
     public var text: String {
         var lines: [String] = []
         let load = concurrency.map { "closed loop, \($0) virtual users" } ?? "open loop, \(Self.number(rate ?? 0))/s"
-        lines.append("load-driver: \(scenario == "mixed" ? "mixed (\(mix))" : scenario), \(load), \(Self.number(seconds)) s")
+        lines.append(
+            "load-driver: \(scenario == "mixed" ? "mixed (\(mix))" : scenario), \(load), \(Self.number(seconds)) s")
         lines.append(
             "  iterations  \(succeeded) ok, \(failed) failed (\(Self.number(errorRate * 100)) %), "
                 + "\(Self.number(throughput))/s")
@@ -125,7 +126,9 @@ public struct LoadSummary: Sendable {
             if !rows.isEmpty { lines.append("  per scenario:") }
             for (name, value) in rows { lines.append("    " + Self.pad(name, width) + "  " + Self.line(value)) }
             lines.append("  per request (round trip):")
-            for (name, value) in operationRows { lines.append("    " + Self.pad(name, width) + "  " + Self.line(value)) }
+            for (name, value) in operationRows {
+                lines.append("    " + Self.pad(name, width) + "  " + Self.line(value))
+            }
         }
         if !errors.isEmpty {
             lines.append("  errors:")
@@ -159,7 +162,8 @@ public struct LoadSummary: Sendable {
         let text = String(rounded)
         guard let dot = text.firstIndex(of: ".") else { return text }
         let fraction = text[text.index(after: dot)...]
-        return String(text[..<dot]) + "." + fraction.prefix(decimals) + String(repeating: "0", count: max(0, decimals - fraction.count))
+        return String(text[..<dot]) + "." + fraction.prefix(decimals)
+            + String(repeating: "0", count: max(0, decimals - fraction.count))
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

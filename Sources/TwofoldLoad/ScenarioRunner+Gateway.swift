@@ -35,7 +35,8 @@ extension ScenarioRunner {
     /// secret and last step, returns the full session's token.
     func setUpMFA(for user: inout LoadUser, token: String) async throws(LoadError) -> String {
         let setup = try await call(
-            HTTPClientRequest(method: "POST", path: "/api/v1/mfa/setup", bearer: token, json: .object([:])), expect: 200)
+            HTTPClientRequest(method: "POST", path: "/api/v1/mfa/setup", bearer: token, json: .object([:])), expect: 200
+        )
         guard let enrollment = setup["enrollment_id"]?.stringValue, let secretText = setup["secret"]?.stringValue,
             let secret = try? Base32.decode(secretText)
         else { throw .unexpected("mfa/setup without enrollment_id or a Base32 secret") }
@@ -45,7 +46,8 @@ extension ScenarioRunner {
         let confirmed = try await call(
             HTTPClientRequest(
                 method: "POST", path: "/api/v1/mfa/confirm", bearer: token,
-                json: .object(["enrollment_id": .string(enrollment), "code": .string(code(secret: secret, step: step))])),
+                json: .object(["enrollment_id": .string(enrollment), "code": .string(code(secret: secret, step: step))])
+            ),
             expect: 200)
         guard confirmed["stage"]?.stringValue == "full", let full = confirmed["session_token"]?.stringValue else {
             throw .unexpected("mfa/confirm did not give a full session")
@@ -98,7 +100,9 @@ extension ScenarioRunner {
     }
 
     func loginIteration() async throws(LoadError) {
-        guard case (var user, let step)? = checkout(\.login) else { throw dry("login", size: pools.withLock { $0.login.size }) }
+        guard case (var user, let step)? = checkout(\.login) else {
+            throw dry("login", size: pools.withLock { $0.login.size })
+        }
         defer { pools.withLock { [user] in $0.login.checkin(user) } }
         let token = try await logIn(&user, step: step)
         try await logout(token)
@@ -129,10 +133,13 @@ extension ScenarioRunner {
     func recoveryIteration() async throws(LoadError) {
         guard let outbox else { throw .usage("recovery needs --sms-outbox") }
         let now = nowMilliseconds
-        guard var (user, _) = pools.withLock({ pools in
-            pools.recovery.checkout(unixMilliseconds: now) { Self.canSendRecovery($0, nowMilliseconds: now) }
-        }) else {
-            throw dry("recovery", size: pools.withLock { $0.recovery.size }, note: " (5 SMS per user a day, 1 a minute)")
+        guard
+            var (user, _) = pools.withLock({ pools in
+                pools.recovery.checkout(unixMilliseconds: now) { Self.canSendRecovery($0, nowMilliseconds: now) }
+            })
+        else {
+            throw dry(
+                "recovery", size: pools.withLock { $0.recovery.size }, note: " (5 SMS per user a day, 1 a minute)")
         }
         defer { pools.withLock { [user] in $0.recovery.checkin(user) } }
         guard let phone = user.phone else { throw .setup("a recovery user without phone") }

@@ -43,7 +43,8 @@ extension ScenarioRunner {
     func makeUsers(
         _ count: Int, concurrency: Int, _ make: @escaping @Sendable () async throws(LoadError) -> LoadUser
     ) async throws(LoadError) -> [LoadUser] {
-        let outcome = await withTaskGroup(of: Result<LoadUser, LoadError>.self) { group -> Result<[LoadUser], LoadError> in
+        let outcome = await withTaskGroup(of: Result<LoadUser, LoadError>.self) {
+            group -> Result<[LoadUser], LoadError> in
             var users: [LoadUser] = []
             var started = 0
             func startOne() {

@@ -55,16 +55,20 @@ public final class ScenarioRunner: Sendable {
     /// Pool sizes, for the summary.
     public var poolSizes: [String: Int] {
         pools.withLock { pools in
-            ["login": pools.login.size, "verify": pools.verify.size, "recovery": pools.recovery.size,
-             "sessions": pools.sessions.count]
+            [
+                "login": pools.login.size, "verify": pools.verify.size, "recovery": pools.recovery.size,
+                "sessions": pools.sessions.count,
+            ]
         }
     }
 
     /// Checkouts refused because a pool was dry, per pool.
     public var dryCheckouts: [String: Int] {
         pools.withLock { pools in
-            ["login": pools.login.dryCheckouts, "verify": pools.verify.dryCheckouts,
-             "recovery": pools.recovery.dryCheckouts]
+            [
+                "login": pools.login.dryCheckouts, "verify": pools.verify.dryCheckouts,
+                "recovery": pools.recovery.dryCheckouts,
+            ]
         }
     }
 
@@ -135,4 +139,3 @@ public final class ScenarioRunner: Sendable {
         return prefix + digits
     }
 }
-
