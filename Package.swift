@@ -23,10 +23,15 @@ let package = Package(
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
+        // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
+        .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
+        .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
 
         // MARK: Modules that do I/O through TwofoldSystem.
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
+        // The gateway's users, accounts, invites and sessions on a record store.
+        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
 
@@ -55,7 +60,9 @@ let package = Package(
                 "TwofoldCrypto", "TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldOTP", "TwofoldProcess",
             ]),
 
-        .target(name: "TwofoldCLI", dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto"]),
+        .target(
+            name: "TwofoldCLI",
+            dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto", "TwofoldIPC", "TwofoldWire"]),
 
         // MARK: Executables (thin mains).
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
@@ -91,6 +98,10 @@ let package = Package(
                 "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
+        .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
+        .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),
         .testTarget(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
@@ -103,6 +114,9 @@ let package = Package(
                 "sms-sender",
             ]),
         .testTarget(name: "TwofoldLoadTests", dependencies: ["TwofoldLoad", "TwofoldWire", "TwofoldOTP"]),
+        .testTarget(
+            name: "TwofoldCLITests",
+            dependencies: ["TwofoldCLI", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess"]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",

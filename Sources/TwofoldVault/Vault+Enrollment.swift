@@ -36,21 +36,24 @@ extension Vault {
 
     /// Confirms the pending enrollment with a code from the app. Only then does the new seed
     /// replace an active one; the confirming step is recorded so the same code cannot log in.
+    /// Replacing an active authenticator sends a notice to the phone on file.
     public func confirmEnrollment(
         user: UserID, enrollmentID: String?, code: String,
         completion: @escaping @Sendable (Result<ConfirmOutcome, VaultError>) -> Void
     ) {
         update(
             user,
-            { record, now throws(VaultError) -> ConfirmOutcome in
-                if let locked = lockout(record, now: now) { return .locked(retryAfterMillis: locked.retryAfterMillis) }
+            { record, now throws(VaultError) -> (ConfirmOutcome, String?) in
+                if let locked = lockout(record, now: now) {
+                    return (.locked(retryAfterMillis: locked.retryAfterMillis), nil)
+                }
                 record.superseded.removeAll { $0.seed.createdAtMillis + policy.enrollmentLifetimeMillis <= now }
                 guard let pending = record.pending else {
-                    if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
+                    if matchesSuperseded(record, code: code, now: now) { return (.staleSetup, nil) }
                     throw VaultError(.notPending, "There is no authenticator setup in progress; start the setup again.")
                 }
                 if let enrollmentID, enrollmentID != Hex.encode(pending.id) {
-                    if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
+                    if matchesSuperseded(record, code: code, now: now) { return (.staleSetup, nil) }
                     throw VaultError(.notPending, "That setup was replaced by a newer one; scan the new QR code.")
                 }
                 guard pending.seed.createdAtMillis + policy.enrollmentLifetimeMillis > now else {
@@ -59,21 +62,28 @@ extension Vault {
                 }
                 if case .accepted(let accepted) = check(code, seed: pending.seed, now: now, lastAccepted: nil) {
                     let step = accepted.value
+                    let replaced = record.active != nil
                     record.active = pending.seed
                     record.pending = nil
                     record.superseded = []
                     record.lastAcceptedStep = step
                     record.consecutiveFailures = 0
                     record.lockedUntilMillis = 0
-                    return .confirmed(step: step)
+                    return (.confirmed(step: step), replaced ? record.phone : nil)
                 }
-                if matchesSuperseded(record, code: code, now: now) { return .staleSetup }
+                if matchesSuperseded(record, code: code, now: now) { return (.staleSetup, nil) }
                 let retry = recordFailure(&record, now: now)
-                return .invalid(retryAfterMillis: retry)
+                return (.invalid(retryAfterMillis: retry), nil)
             }
         ) { result in
-            self.audit.record("enroll.confirm", user: user, outcome: result.auditOutcome { $0.name })
-            completion(result)
+            self.audit.record("enroll.confirm", user: user, outcome: result.auditOutcome { $0.0.name })
+            if case .success((.confirmed, let phone?)) = result {
+                self.notify(
+                    phone,
+                    "A new authenticator app was set up for your \(self.policy.issuer) account. If this was not you, contact your representative now."
+                )
+            }
+            completion(result.map(\.0))
         }
     }
 

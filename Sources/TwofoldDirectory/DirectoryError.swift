@@ -1,0 +1,28 @@
+/// Errors of the gateway's directory: a stable code and a message safe to show an operator.
+/// Never carries a password, a token or a hash.
+public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case notFound = "admin.not_found"
+        case conflict = "admin.conflict"
+        case invalid = "admin.invalid"
+        case inviteNotPending = "invite.not_pending"
+        case storage = "storage.failed"
+    }
+
+    public let code: Code
+    public let message: String
+    /// For `notFound`: what was not found (`user`, `invite`, `account`).
+    public let detail: String?
+
+    public init(_ code: Code, _ message: String, detail: String? = nil) {
+        self.code = code
+        self.message = message
+        self.detail = detail
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    static func notFound(_ what: String) -> DirectoryError {
+        DirectoryError(.notFound, "No such \(what).", detail: what)
+    }
+}

@@ -1,0 +1,145 @@
+import TwofoldPages
+import TwofoldQR
+
+/// Every page in its interesting states, rendered with plausible values: the shared input of the
+/// invariant tests and of the render-to-disk test.
+enum SamplePages {
+    static let csrf = "csrf-token-Zx9_Yw8-abcdefghijklmnopqrstuvwxyz0123"
+    static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    /// A real QR code of the key's otpauth URI, as the vault would render it.
+    static let qrSVG: String = {
+        let uri =
+            "otpauth://totp/Twofold:ada%40example.com?secret=\(secret)&issuer=Twofold&algorithm=SHA1&digits=6&period=30"
+        return (try? QRCode.encode(uri).svg(title: "QR code")) ?? "<svg></svg>"
+    }()
+
+    static func chrome(signedIn: Bool = false, stylesheetHref: String = Pages.stylesheetPath) -> PageChrome {
+        PageChrome(
+            csrf: csrf, signedInEmail: signedIn ? "ada@example.com" : nil,
+            accountName: signedIn ? "Acme Marketing" : nil, stylesheetHref: stylesheetHref)
+    }
+
+    static let security = Pages.SecurityView(
+        email: "ada@example.com", phoneMasked: "+44 •••• ••0958", phoneCountryName: "United Kingdom",
+        smsRecovery: "available", mfaEnrolled: true)
+
+    /// (file name, page) for every page and state worth looking at.
+    static func all(stylesheetHref: String = Pages.stylesheetPath) -> [(name: String, html: String)] {
+        let plain = chrome(stylesheetHref: stylesheetHref)
+        let signedIn = chrome(signedIn: true, stylesheetHref: stylesheetHref)
+        let accounts = [
+            Pages.AccountChoice(id: "a-0123456789abcdef", name: "Acme Marketing"),
+            Pages.AccountChoice(id: "a-fedcba9876543210", name: "Globex Europe"),
+            Pages.AccountChoice(id: "a-00112233445566ff", name: "Initech"),
+        ]
+        var pages: [(String, String)] = [
+            ("login", Pages.login(plain, email: "", message: nil)),
+            (
+                "login-error",
+                Pages.login(plain, email: "ada@example.com", message: .error("Incorrect email or password."))
+            ),
+            (
+                "sign-up",
+                Pages.signUp(
+                    plain, token: "i-0123456789abcdef.tok", email: "", phone: "", message: nil,
+                    minimumPasswordLength: 12,
+                    smsUnavailableCountries: ["Algeria", "Azerbaijan", "Bangladesh", "Indonesia"])
+            ),
+            (
+                "sign-up-error",
+                Pages.signUp(
+                    plain, token: "tok", email: "ada@example.com", phone: "+44 20 7946 0958",
+                    message: .error("Use at least 12 characters."), minimumPasswordLength: 12)
+            ),
+            ("code", Pages.verificationCode(plain, message: nil)),
+            (
+                "code-error",
+                Pages.verificationCode(
+                    plain, message: .error("That code is not valid. Check your authenticator app and try again."))
+            ),
+            (
+                "recovery-available",
+                Pages.recovery(plain, availability: .available(phoneMasked: "+1 ••• •••0100"), message: nil)
+            ),
+            ("recovery-no-phone", Pages.recovery(plain, availability: .noPhone, message: nil)),
+            (
+                "recovery-country",
+                Pages.recovery(plain, availability: .unsupportedCountry(countryName: "Sri Lanka"), message: nil)
+            ),
+            ("recovery-number", Pages.recovery(plain, availability: .unsupportedNumber, message: nil)),
+            ("recovery-code", Pages.recoveryCode(plain, phoneMasked: "+1 ••• •••0100", message: nil)),
+            (
+                "recovery-code-error",
+                Pages.recoveryCode(
+                    plain, phoneMasked: "+1 ••• •••0100", message: .error("That code is not valid. 2 attempts left."))
+            ),
+            ("choose-account", Pages.chooseAccount(signedIn, accounts: accounts, selectedID: "a-fedcba9876543210")),
+            ("choose-account-none", Pages.chooseAccount(signedIn, accounts: [], selectedID: nil)),
+            (
+                "home",
+                Pages.home(
+                    signedIn, email: "ada@example.com", accountName: "Acme Marketing", accountCount: 3, message: nil)
+            ),
+            (
+                "home-notice",
+                Pages.home(
+                    signedIn, email: "ada@example.com", accountName: "Acme Marketing", accountCount: 1,
+                    message: .notice("Multi-factor authentication is set up."))
+            ),
+            ("security", Pages.security(signedIn, view: security, message: nil, messageFor: nil)),
+            (
+                "security-country",
+                Pages.security(
+                    signedIn,
+                    view: Pages.SecurityView(
+                        email: "ada@example.com", phoneMasked: "+94 •• ••• 4567", phoneCountryName: "Sri Lanka",
+                        smsRecovery: "unsupported_country", mfaEnrolled: true),
+                    message: .error("Enter a current verification code from your authenticator app."),
+                    messageFor: .phone)
+            ),
+            (
+                "security-no-phone",
+                Pages.security(
+                    signedIn,
+                    view: Pages.SecurityView(email: "ada@example.com", smsRecovery: "no_phone", mfaEnrolled: true),
+                    message: .notice("Your password was changed."), messageFor: nil)
+            ),
+            (
+                "message",
+                Pages.message(
+                    plain, title: "This invite link is no longer valid",
+                    text: "This invite link is no longer valid. Ask your representative for a new invite.",
+                    link: (href: "/login", label: "Go to the login page"))
+            ),
+            (
+                "message-no-link",
+                Pages.message(
+                    plain, title: "Temporarily unavailable",
+                    text: "Twofold is temporarily unavailable. Try again in a moment.", link: nil)
+            ),
+        ]
+        let reasons: [(String, Pages.SetupReason)] = [
+            ("sign-up", .signUp), ("required", .required), ("recovery", .recovery), ("reset", .reset),
+        ]
+        for (name, reason) in reasons {
+            pages.append(
+                (
+                    "mfa-setup-\(name)",
+                    Pages.mfaSetup(
+                        plain, reason: reason, qrSVG: qrSVG, secret: secret, accountName: "ada@example.com",
+                        enrollmentID: "e-0011223344556677", message: nil)
+                ))
+        }
+        pages.append(
+            (
+                "mfa-setup-stale",
+                Pages.mfaSetup(
+                    plain, reason: .signUp, qrSVG: qrSVG, secret: secret, accountName: "ada@example.com",
+                    enrollmentID: "e-0011223344556677",
+                    message: .error(
+                        "That code may come from an old setup of Twofold in your app. Scan this QR code again "
+                            + "(or try a different authenticator app) and enter the new code."))
+            ))
+        return pages
+    }
+}
