@@ -12,8 +12,10 @@ public struct UserPool: Sendable {
     /// Checkouts refused because the front user was not eligible yet.
     public private(set) var dryCheckouts = 0
 
+    /// Ordered by last step, so the front is the first user free again (enrollment may have
+    /// confirmed some users with the previous step and later ones with the current step).
     public init(users: [LoadUser] = []) {
-        for user in users { add(user) }
+        for user in users.sorted(by: { $0.lastStep < $1.lastStep }) { add(user) }
     }
 
     /// Adds a new user at the back (e.g. one the `enroll` scenario just created).

@@ -47,6 +47,13 @@ import Testing
         #expect(pool.available == 0)
     }
 
+    @Test func aNewPool_putsTheUsersWhoAreFreeFirstInFront() throws {
+        let step = TimeStepRule.step(atUnixMilliseconds: Self.stepStart)
+        var pool = UserPool(users: [Self.user("late", lastStep: step), Self.user("early", lastStep: step - 1)])
+        let (user, _) = try #require(take(&pool, unixMilliseconds: Self.stepStart))
+        #expect(user.id == "early")
+    }
+
     @Test func ineligibleFrontUser_makesThePoolDry() {
         var pool = UserPool(users: [Self.user("a", lastStep: 0)])
         let refused = pool.checkout(unixMilliseconds: Self.stepStart) { _ in false }
