@@ -51,6 +51,7 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto",
             ]),
 
         // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
@@ -62,7 +63,9 @@ let package = Package(
 
         .target(
             name: "TwofoldCLI",
-            dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto", "TwofoldIPC", "TwofoldWire"]),
+            dependencies: [
+                "TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto", "TwofoldIPC", "TwofoldWire",
+            ]),
 
         // MARK: Executables (thin mains).
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),

@@ -1,7 +1,9 @@
 import Dispatch
 import Synchronization
+import TwofoldDirectory
 import TwofoldHTTPServer
 import TwofoldIPC
+import TwofoldPasswords
 import TwofoldProcess
 import TwofoldSystem
 
@@ -42,7 +44,21 @@ public enum GatewayDaemon {
         let vault = WireClient(configuration: WireClient.Configuration(path: options.vaultSocket), loop: group.loops[0])
         defer { vault.close() }
 
-        let application = GatewayApplication(vault: vault, workerPool: pool)
+        let auth: AuthService
+        let directory: Directory
+        do {
+            (auth, directory) = try makeAuthService(options: options, vault: vault, pool: pool, logger: logger)
+        } catch {
+            logger.critical("cannot open the gateway's data", ["error": .string("\(error)")])
+            return 1
+        }
+        defer { directory.close() }
+        let web = WebRoutes(auth: auth, support: WebSupport(settings: auth.settings))
+        let api = APIRoutes(auth: auth, support: WebSupport(settings: auth.settings))
+        let application = GatewayApplication(vault: vault, workerPool: pool) { router in
+            web.register(into: &router)
+            api.register(into: &router)
+        }
         var configuration = HTTPServer.Configuration(address: options.listen)
         configuration.maxConnections = options.maxConnections
         configuration.timeouts = options.timeouts
@@ -53,8 +69,27 @@ public enum GatewayDaemon {
 
         let readiness = ReadinessService(
             status: "serving http on \(options.listen)", logger: logger, loop: group.loops[0])
+        let admin: WireServer
+        do {
+            var adminConfiguration = WireServer.Configuration(path: options.adminSocket)
+            if let name = options.adminGroup {
+                let gid = try FileSystem.groupID(named: name)
+                adminConfiguration.group = gid
+                adminConfiguration.peers = PeerPolicy(allowedUserIDs: [0], allowedGroupIDs: [gid])
+            } else {
+                adminConfiguration.mode = 0o600
+                adminConfiguration.peers = PeerPolicy(allowedUserIDs: [0])
+            }
+            admin = WireServer(
+                configuration: adminConfiguration, service: AdminService(auth: auth, audit: auth.audit),
+                loop: group.loops[0], logger: logger.withLabel("admin"))
+        } catch {
+            logger.critical("cannot set up the admin socket", ["error": .string("\(error)")])
+            return 1
+        }
         let services = ServiceGroup(
-            services: [server, readiness], loop: group.loops[0], gracePeriod: options.shutdownGrace)
+            services: [server, AdminSocketService(server: admin), readiness], loop: group.loops[0],
+            gracePeriod: options.shutdownGrace)
         do {
             try await services.run()
         } catch {
@@ -64,4 +99,47 @@ public enum GatewayDaemon {
         logger.info("stopped")
         return 0
     }
+
+    /// Opens the directory, loads the password rules and builds the flows.
+    static func makeAuthService(options: GatewayOptions, vault: WireClient, pool: WorkerPool, logger: Logger) throws
+        -> (AuthService, Directory)
+    {
+        let data = try DataDirectory.prepare(options.dataDirectory)
+        let directory = try Directory.open(path: data + "/directory") {
+            Int64(SystemInfo.wallClockNanoseconds() / 1_000_000)
+        }
+        var blocklist = PasswordBlocklist.common
+        if let path = options.passwordBlocklist {
+            blocklist = blocklist.union(try PasswordBlocklist(contentsOfFile: path))
+        }
+        let policy = try PasswordPolicy(minimumLength: options.passwordMinimumLength, blocklist: blocklist)
+        let hasher = PasswordHasher(parameters: try ScryptParameters(logN: options.scryptLogN, r: 8, p: 1))
+        let audit = GatewayAudit(
+            logger: Logger(
+                label: "audit", minimumLevel: .info,
+                sink: try LogSink.appendingFile(options.auditLog ?? data + "/audit.jsonl")))
+        let auth = AuthService(
+            directory: directory, vault: VaultConnection(client: vault, timeout: options.vaultTimeout),
+            passwords: PasswordWork(hasher: hasher, policy: policy, pool: pool), settings: options.auth, audit: audit)
+        logger.info(
+            "directory opened",
+            [
+                "users": .integer(directory.userCount), "sessions": .integer(directory.sessionCount),
+                "scrypt_log_n": .integer(options.scryptLogN),
+            ])
+        if !options.auth.securedCookies {
+            logger.warning(
+                "public URL is plain http on a non-loopback host: session cookies are sent without Secure; put TLS in front"
+            )
+        }
+        return (auth, directory)
+    }
+}
+
+/// The admin socket as a service of the daemon's group.
+struct AdminSocketService: Service {
+    let server: WireServer
+    var name: String { "admin-socket" }
+    func start(context: ServiceContext) async throws { try await server.start() }
+    func shutdown(deadline: Deadline) async throws { await server.shutdown(gracePeriod: .seconds(2)) }
 }
