@@ -76,9 +76,9 @@ run verify-open --scenario verify --rate 200
 run get --scenario get --concurrency 4
 if [ "$API" = yes ]; then
     run enroll --scenario enroll --concurrency 2
-    run login --scenario login --concurrency 4 --users 100
+    run login --scenario login --concurrency 4 --users 400
     run session --scenario session --concurrency 4 --sessions 8
-    run recovery --scenario recovery --concurrency 2 --users 40
+    run recovery --scenario recovery --concurrency 2 --users 150
     run mixed --scenario mixed --mix login=5,session=90,verify=5 --rate 100 --users 200
 else
     echo "== enroll, login, session, recovery, mixed: SKIPPED (this auth-gateway serves no JSON API yet)"
