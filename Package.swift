@@ -54,6 +54,13 @@ let package = Package(
                 "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto",
             ]),
 
+        // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
+        .target(
+            name: "TwofoldLoad",
+            dependencies: [
+                "TwofoldCrypto", "TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldOTP", "TwofoldProcess",
+            ]),
+
         .target(
             name: "TwofoldCLI",
             dependencies: [
@@ -65,6 +72,7 @@ let package = Package(
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
             name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+        .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
             name: "sms-sender", dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldProcess", "TwofoldSystem"]),
@@ -108,6 +116,7 @@ let package = Package(
                 "TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "TwofoldTestSupport",
                 "sms-sender",
             ]),
+        .testTarget(name: "TwofoldLoadTests", dependencies: ["TwofoldLoad", "TwofoldWire", "TwofoldOTP"]),
         .testTarget(
             name: "TwofoldCLITests",
             dependencies: ["TwofoldCLI", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess"]),
