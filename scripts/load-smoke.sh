@@ -3,8 +3,7 @@
 # temporary folder (fast password hashes: --scrypt-log-n 10) and runs every scenario for about
 # 2 s each; fails when any run fails (error rate above 1 %, or setup failed).
 #
-# Uses the debug build by default (CONFIG=release for release). Until the gateway serves the
-# JSON API (it has no --admin-socket yet), the scenarios that need it are reported as skipped.
+# Uses the debug build by default (CONFIG=release for release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-debug}
@@ -47,12 +46,8 @@ wait_ready "$WORK/sms.log" sms-sender
 PIDS+=($!)
 wait_ready "$WORK/vault.log" secret-vault
 
-API=no
-GATEWAY_ARGS=(--listen "127.0.0.1:$PORT" --vault-socket "$WORK/run/vault.sock" --no-access-log)
-if "$BIN/auth-gateway" --help | grep -q -- '--admin-socket'; then
-    API=yes
-    GATEWAY_ARGS+=(--data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" --scrypt-log-n 10)
-fi
+GATEWAY_ARGS=(--listen "127.0.0.1:$PORT" --vault-socket "$WORK/run/vault.sock" --no-access-log
+    --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" --scrypt-log-n 10)
 "$BIN/auth-gateway" "${GATEWAY_ARGS[@]}" 2>"$WORK/gateway.log" &
 PIDS+=($!)
 wait_ready "$WORK/gateway.log" auth-gateway
@@ -74,13 +69,9 @@ run() { # name, arguments...
 run verify --scenario verify --concurrency 4 --users 4000
 run verify-open --scenario verify --rate 200
 run get --scenario get --concurrency 4
-if [ "$API" = yes ]; then
-    run enroll --scenario enroll --concurrency 2
-    run login --scenario login --concurrency 4 --users 400
-    run session --scenario session --concurrency 4 --sessions 8
-    run recovery --scenario recovery --concurrency 2 --users 150
-    run mixed --scenario mixed --mix login=5,session=90,verify=5 --rate 100 --users 200
-else
-    echo "== enroll, login, session, recovery, mixed: SKIPPED (this auth-gateway serves no JSON API yet)"
-fi
+run enroll --scenario enroll --concurrency 2
+run login --scenario login --concurrency 4 --users 400
+run session --scenario session --concurrency 4 --sessions 8
+run recovery --scenario recovery --concurrency 2 --users 150
+run mixed --scenario mixed --mix login=5,session=90,verify=5 --rate 100 --users 400 --sessions 16
 exit $failed
