@@ -61,7 +61,7 @@ struct APIRoutes: Sendable {
                         let session = auth.session(forToken: WebSupport.bearerToken(incoming))
                         let request = APIRequest(
                             incoming: incoming, parameters: parameters, session: session, body: body,
-                            address: WebSupport.clientAddress(incoming))
+                            address: support.clientAddress(incoming))
                         respond(try await handler(request))
                     } catch {
                         respond(WebSupport.json(error: error))

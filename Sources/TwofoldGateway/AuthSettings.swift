@@ -13,6 +13,9 @@ public struct AuthSettings: Sendable {
     /// How often a session's last-seen time is written back (idle timeouts are this coarse).
     public var touchIntervalMs: Int64 = 60 * 1000
 
+    /// Behind a reverse proxy on the same host: key throttling and audit by `X-Forwarded-For`.
+    public var trustProxy = false
+
     public init() {}
 
     /// scheme://host[:port] of `publicURL`, lower-cased, without a path.

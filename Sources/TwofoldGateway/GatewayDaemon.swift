@@ -91,6 +91,23 @@ public enum GatewayDaemon {
             logger.critical("cannot set up the admin socket", ["error": .string("\(error)")])
             return 1
         }
+        // SIGHUP re-reads what can change without a restart: the operator's password blocklist.
+        let hangups: SignalHandler
+        do {
+            let loop = group.loops[0]
+            hangups = try await loop.submit {
+                try SignalHandler(on: loop, signals: [.hangup]) { _ in
+                    let notifier = SystemdNotifier()
+                    notifier.reloading()
+                    reloadPasswordPolicy(options: options, into: auth, logger: logger)
+                    notifier.ready()
+                }
+            }
+        } catch {
+            logger.critical("cannot watch SIGHUP", ["error": .string("\(error)")])
+            return 1
+        }
+        defer { hangups.cancel() }
         let services = ServiceGroup(
             services: [server, AdminSocketService(server: admin), readiness], loop: group.loops[0],
             gracePeriod: options.shutdownGrace)
@@ -102,6 +119,25 @@ public enum GatewayDaemon {
         }
         logger.info("stopped")
         return 0
+    }
+
+    static func passwordPolicy(_ options: GatewayOptions) throws -> PasswordPolicy {
+        var blocklist = PasswordBlocklist.common
+        if let path = options.passwordBlocklist {
+            blocklist = blocklist.union(try PasswordBlocklist(contentsOfFile: path))
+        }
+        return try PasswordPolicy(minimumLength: options.passwordMinimumLength, blocklist: blocklist)
+    }
+
+    /// SIGHUP: the blocklist file again; a file that cannot be read keeps the current policy.
+    static func reloadPasswordPolicy(options: GatewayOptions, into auth: AuthService, logger: Logger) {
+        do {
+            let policy = try passwordPolicy(options)
+            auth.passwords.replacePolicy(policy)
+            logger.notice("reloaded the password policy", ["blocklist": .integer(policy.blocklist.count)])
+        } catch {
+            logger.error("reload failed; keeping the current password policy", ["error": .string("\(error)")])
+        }
     }
 
     /// Invite links carry their bearer token in the path: the access log shows `/invite/…`.

@@ -74,6 +74,11 @@ public struct GatewayOptions: Sendable {
                 "public-url", placeholder: "URL", environment: "TWOFOLD_PUBLIC_URL", default: "http://127.0.0.1:8080",
                 help: "Where users reach the gateway; forms must come from this origin; invite links use it."),
             .value("issuer", placeholder: "NAME", default: "Twofold", help: "Product name on the pages."),
+            .flag(
+                "trust-proxy",
+                help:
+                    "A reverse proxy on this host sets X-Forwarded-For: use it as the client address (throttling, audit)."
+            ),
             .value(
                 "scrypt-log-n", placeholder: "N", default: "17",
                 help: "scrypt cost: N = 2^this (r=8, p=1). 17 is the ASVS/OWASP setting; lower only in tests."),
@@ -127,6 +132,7 @@ public struct GatewayOptions: Sendable {
             throw .invalidValue("public-url", expected: "an http:// or https:// URL")
         }
         auth.issuer = try parsed.require("issuer")
+        auth.trustProxy = parsed.flag("trust-proxy")
         auth.inviteLifetimeMs = Self.millis(try parsed.duration("invite-ttl") ?? .seconds(7 * 86_400))
         auth.sessionIdleMs = Self.millis(try parsed.duration("session-idle") ?? .seconds(1800))
         auth.sessionAbsoluteMs = Self.millis(try parsed.duration("session-absolute") ?? .seconds(43_200))

@@ -1,3 +1,4 @@
+import Synchronization
 import TwofoldHTTPServer
 import TwofoldPasswords
 
@@ -5,13 +6,24 @@ import TwofoldPasswords
 /// login flood queues (then gets 503 at once) instead of starving session checks and pages.
 public struct PasswordWork: Sendable {
     public let hasher: PasswordHasher
-    public let policy: PasswordPolicy
     let pool: WorkerPool
+    /// Replaced on SIGHUP when the operator's blocklist file changes.
+    private let currentPolicy: PolicyBox
 
     public init(hasher: PasswordHasher, policy: PasswordPolicy, pool: WorkerPool) {
         self.hasher = hasher
-        self.policy = policy
+        self.currentPolicy = PolicyBox(policy)
         self.pool = pool
+    }
+
+    public var policy: PasswordPolicy { currentPolicy.value.withLock { $0 } }
+
+    /// Uses `policy` for new passwords from now on.
+    public func replacePolicy(_ policy: PasswordPolicy) { currentPolicy.value.withLock { $0 = policy } }
+
+    private final class PolicyBox: Sendable {
+        let value: Mutex<PasswordPolicy>
+        init(_ policy: PasswordPolicy) { value = Mutex(policy) }
     }
 
     public enum Check: Sendable, Equatable {

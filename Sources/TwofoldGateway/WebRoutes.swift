@@ -86,7 +86,7 @@ struct WebRoutes: Sendable {
                     }
                     let request = WebRequest(
                         incoming: incoming, parameters: parameters, session: session, form: form, csrf: csrf ?? "",
-                        csrfCookie: csrfCookie, address: WebSupport.clientAddress(incoming))
+                        csrfCookie: csrfCookie, address: support.clientAddress(incoming))
                     var response = await handler(request)
                     if let csrfCookie { response.headers.add("Set-Cookie", csrfCookie) }
                     respond(response)

@@ -19,14 +19,31 @@ public struct WebSupport: Sendable {
         csrfCookie = prefix + "twofold-csrf"
     }
 
-    /// The client's address without the port (the throttling and audit key).
-    static func clientAddress(_ request: IncomingRequest) -> String? {
+    /// The client's address without the port (the throttling and audit key). Behind a reverse
+    /// proxy (`--trust-proxy`), a request from a loopback peer is keyed by the last address the
+    /// proxy appended to `X-Forwarded-For`; otherwise every user would share the proxy's address.
+    func clientAddress(_ request: IncomingRequest) -> String? {
+        let peer: String?
+        var loopback = false
         switch request.remoteAddress {
-        case .ipv4(let host, _)?: host
-        case .ipv6(let host, _)?: host
-        case .unix?: "unix"
-        case nil: nil
+        case .ipv4(let host, _)?:
+            peer = host
+            loopback = host.hasPrefix("127.")
+        case .ipv6(let host, _)?:
+            peer = host
+            loopback = host == "::1"
+        case .unix?:
+            peer = "unix"
+            loopback = true
+        case nil: peer = nil
         }
+        if settings.trustProxy, loopback, let forwarded = request.head.headers.values(for: "X-Forwarded-For").last,
+            let last = forwarded.split(separator: ",").last.map({ String($0).trimmingWhitespace() }), !last.isEmpty,
+            last.utf8.count <= 64
+        {
+            return last
+        }
+        return peer
     }
 
     func cookieToken(_ request: IncomingRequest) -> String? { request.request.cookies[sessionCookie] }
