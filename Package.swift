@@ -51,15 +51,28 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto",
             ]),
 
-        .target(name: "TwofoldCLI", dependencies: ["TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto"]),
+        // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
+        .target(
+            name: "TwofoldLoad",
+            dependencies: [
+                "TwofoldCrypto", "TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldOTP", "TwofoldProcess",
+            ]),
+
+        .target(
+            name: "TwofoldCLI",
+            dependencies: [
+                "TwofoldQR", "TwofoldProcess", "TwofoldSystem", "TwofoldCrypto", "TwofoldIPC", "TwofoldWire",
+            ]),
 
         // MARK: Executables (thin mains).
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
             name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+        .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
             name: "sms-sender", dependencies: ["TwofoldSMS", "TwofoldIPC", "TwofoldProcess", "TwofoldSystem"]),
@@ -103,6 +116,10 @@ let package = Package(
                 "TwofoldSMS", "TwofoldIPC", "TwofoldWire", "TwofoldProcess", "TwofoldSystem", "TwofoldTestSupport",
                 "sms-sender",
             ]),
+        .testTarget(name: "TwofoldLoadTests", dependencies: ["TwofoldLoad", "TwofoldWire", "TwofoldOTP"]),
+        .testTarget(
+            name: "TwofoldCLITests",
+            dependencies: ["TwofoldCLI", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess"]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",

@@ -14,7 +14,7 @@ the Swift code.
   code must be in that schema's x-error-codes or be an envelope code. An op without a schema must
   have been answered op.unknown. Every request file without a response file must name an op whose
   answer is not deterministic (listed in NON_DETERMINISTIC).
-- The ```json examples in vault.md and sms-sender.md: each line is one request or response
+- The ```json examples in vault.md, sms-sender.md and admin.md: each line is one request or response
   payload; a response is checked against the schema of the request just before it.
 - Every schema is itself a valid draft 2020-12 schema, and every operation has both schemas.
 
@@ -33,16 +33,18 @@ import referencing
 HERE = pathlib.Path(__file__).resolve().parent
 SHOULD_VIOLATE_SCHEMA = {"request.invalid", "request.not_object", "version.unsupported"}
 # Operation errors a per-op request schema is meant to predict (argument shape and ranges).
-ARGUMENT_ERRORS = {"request.invalid", "user.invalid", "reset.reason_required"}
+ARGUMENT_ERRORS = {"request.invalid", "user.invalid", "reset.reason_required", "admin.invalid"}
 ENVELOPE_CODES = {
     "frame.empty", "frame.too_large", "json.invalid_utf8", "json.malformed", "request.not_object",
     "request.invalid", "version.unsupported", "op.unknown", "internal", "unavailable",
 }
-SERVERS = {"vault": "vault.md", "sms-sender": "sms-sender.md"}
+SERVERS = {"vault": "vault.md", "sms-sender": "sms-sender.md", "admin": "admin.md"}
 OPERATIONS = {
     "vault": ["health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
               "phone.clear", "recovery.start", "recovery.verify", "user.delete"],
     "sms-sender": ["health", "sms.send"],
+    "admin": ["invite.create", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
+              "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove"],
 }
 NON_DETERMINISTIC = {"enroll.begin", "enroll.confirm", "totp.verify", "recovery.start", "recovery.verify", "sms.send"}
 

@@ -67,18 +67,13 @@ if [ -z "$bin_dir" ]; then
     run swift build -c release ${SWIFT_BUILD_FLAGS---static-swift-stdlib}
     bin_dir=$(swift build -c release --show-bin-path)
 fi
-for product in secret-vault sms-sender twofold; do
+products="secret-vault sms-sender auth-gateway twofold load-driver"
+for product in $products; do
     if [ ! -x "$bin_dir/$product" ] && [ $dry_run -eq 0 ]; then
         echo "install: $bin_dir/$product is missing; did the build fail?" >&2
         exit 1
     fi
 done
-products="secret-vault sms-sender twofold"
-if [ -x "$bin_dir/auth-gateway" ]; then
-    products="$products auth-gateway"
-else
-    say "auth-gateway is not built yet: its unit is installed but will fail to start until it is"
-fi
 for product in $products; do
     run install -D -m 0755 "$bin_dir/$product" "$destdir$prefix/bin/$product"
 done

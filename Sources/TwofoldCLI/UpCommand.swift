@@ -18,6 +18,12 @@ public enum UpCommand {
                 help: "Data folder (reused across runs)."),
             .flag("fresh", help: "Use a new temporary data folder instead."),
             .value("listen", placeholder: "host:port", default: "127.0.0.1:8080", help: "Where the gateway listens."),
+            .value(
+                "email", placeholder: "address", default: "you@example.com",
+                help: "Email of the demo user invited at start (until it has signed up)."),
+            .value(
+                "scrypt-log-n", placeholder: "N", default: "17",
+                help: "Password hashing cost for the gateway (2^N; 17 is the production setting)."),
         ])
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -53,6 +59,10 @@ final class Launcher: @unchecked Sendable {
 
     let data: String
     let listen: String
+    let demoEmail: String
+    let scryptLogN: String
+    var demoLines: [String] = []
+    var adminSocket: String { data + "/run/admin.sock" }
     let binDirectory: String
     var children: [Child] = []
     let events = DispatchSemaphore(value: 0)
@@ -67,6 +77,8 @@ final class Launcher: @unchecked Sendable {
             data = URL(fileURLWithPath: options.string("data") ?? "./data").standardizedFileURL.path
         }
         listen = options.string("listen") ?? "127.0.0.1:8080"
+        demoEmail = options.string("email") ?? "you@example.com"
+        scryptLogN = options.string("scrypt-log-n") ?? "17"
         binDirectory =
             URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         for folder in ["", "/run", "/logs", "/sms", "/vault", "/gateway"] {
@@ -99,10 +111,15 @@ final class Launcher: @unchecked Sendable {
             try start(
                 "secret-vault",
                 ["--socket", vault, "--data-dir", data + "/vault", "--master-key-file", keyPath, "--sms-socket", sms])
-            if FileManager.default.isExecutableFile(atPath: binDirectory + "/auth-gateway") {
-                try start("auth-gateway", ["--listen", listen, "--vault-socket", vault])
-            } else {
-                say("auth-gateway is not built yet; the vault and the SMS worker are running")
+            try start(
+                "auth-gateway",
+                [
+                    "--listen", listen, "--vault-socket", vault, "--data-dir", data + "/gateway", "--admin-socket",
+                    adminSocket, "--public-url", "http://\(listen)", "--scrypt-log-n", scryptLogN,
+                ])
+            switch DemoSetup(client: AdminClient(path: adminSocket), email: demoEmail).run() {
+            case .success(let lines): demoLines = lines
+            case .failure(let error): say("could not prepare the demo invite: \(error.message)")
             }
         } catch {
             say("\(error)")
@@ -201,12 +218,12 @@ final class Launcher: @unchecked Sendable {
     }
 
     private func printSummary() {
-        let gateway = FileManager.default.isExecutableFile(atPath: binDirectory + "/auth-gateway")
-        var lines = ["", "Twofold is running.", ""]
-        if gateway { lines.append("  Open:          http://\(listen)/") }
+        var lines = ["", "Twofold is running.", "", "  Open:          http://\(listen)/"]
+        lines += demoLines
         lines += [
             "  Data folder:   \(data)",
             "  Vault socket:  \(data)/run/vault.sock",
+            "  Admin CLI:     TWOFOLD_ADMIN_SOCKET=\(adminSocket) \(binDirectory)/twofold user list",
             "  SMS outbox:    \(data)/sms/outbox.jsonl (new messages are shown below)",
             "  Logs:          \(data)/logs/",
             "",

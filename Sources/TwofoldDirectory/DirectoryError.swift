@@ -7,6 +7,8 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalid = "admin.invalid"
         case inviteNotPending = "invite.not_pending"
         case storage = "storage.failed"
+        case requestInvalid = "request.invalid"
+        case vaultUnavailable = "vault.unavailable"
     }
 
     public let code: Code
@@ -22,7 +24,7 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String { "\(code.rawValue): \(message)" }
 
-    static func notFound(_ what: String) -> DirectoryError {
+    public static func notFound(_ what: String) -> DirectoryError {
         DirectoryError(.notFound, "No such \(what).", detail: what)
     }
 }

@@ -101,6 +101,8 @@ public struct SessionRecord: Codable, Sendable, Equatable {
     public var lastSeenAt: Int64
     public var accountID: String?
     public var remoteAddress: String?
+    /// Why a `setup` session must set up MFA (`signup`, `required`, `reset`), for the page's wording.
+    public var purpose: String?
 
     public init(
         id: String, userID: String, stage: SessionStage, csrf: String, createdAt: Int64, accountID: String?,

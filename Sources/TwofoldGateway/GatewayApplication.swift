@@ -8,7 +8,7 @@ import TwofoldWire
 /// The gateway's HTTP handler: routes requests to `GatewayRoute`s and counts every answer in
 /// `metrics`. Later features add their routes through `init`'s `routes` hook.
 ///
-/// Core routes: `GET /` (placeholder page), `GET /static/twofold.css`, `GET /healthz` (asks the
+/// Core routes: `GET /static/twofold.css`, `GET /healthz` (asks the
 /// vault), `GET /metrics` (Prometheus text), `GET /bench/hello` (fixed text for load tests).
 /// None of them uses the worker pool.
 public final class GatewayApplication: HTTPHandler {
@@ -85,7 +85,6 @@ public final class GatewayApplication: HTTPHandler {
         into router: inout Router<GatewayRoute>, vault: WireClient, metrics: GatewayMetrics, healthTimeout: Duration,
         gauges: Gauges
     ) {
-        router.add(.get, "/", GatewayRoute(name: "/") { _, _, respond in respond(GatewayAssets.indexResponse) })
         router.add(
             .get, GatewayAssets.stylesheetPath,
             GatewayRoute(name: GatewayAssets.stylesheetPath) { _, _, respond in

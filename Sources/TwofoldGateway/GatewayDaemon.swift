@@ -1,7 +1,9 @@
 import Dispatch
 import Synchronization
+import TwofoldDirectory
 import TwofoldHTTPServer
 import TwofoldIPC
+import TwofoldPasswords
 import TwofoldProcess
 import TwofoldSystem
 
@@ -39,22 +41,76 @@ public enum GatewayDaemon {
         defer { group.shutdownGracefully() }
         let pool = WorkerPool(threadCount: options.workers, queueCapacity: options.workerQueue, name: "hash-worker")
         defer { pool.shutdown() }
-        let vault = WireClient(configuration: WireClient.Configuration(path: options.vaultSocket), loop: group.loops[0])
+        var vaultConfiguration = WireClient.Configuration(path: options.vaultSocket)
+        // Back on its feet as soon as the vault returns: retry connecting at least every 250 ms.
+        vaultConfiguration.maximumBackoff = .milliseconds(250)
+        let vault = WireClient(configuration: vaultConfiguration, loop: group.loops[0])
         defer { vault.close() }
 
-        let application = GatewayApplication(vault: vault, workerPool: pool)
+        let auth: AuthService
+        let directory: Directory
+        do {
+            (auth, directory) = try makeAuthService(options: options, vault: vault, pool: pool, logger: logger)
+        } catch {
+            logger.critical("cannot open the gateway's data", ["error": .string("\(error)")])
+            return 1
+        }
+        defer { directory.close() }
+        let web = WebRoutes(auth: auth, support: WebSupport(settings: auth.settings))
+        let api = APIRoutes(auth: auth, support: WebSupport(settings: auth.settings))
+        let application = GatewayApplication(vault: vault, workerPool: pool) { router in
+            web.register(into: &router)
+            api.register(into: &router)
+        }
         var configuration = HTTPServer.Configuration(address: options.listen)
         configuration.maxConnections = options.maxConnections
         configuration.timeouts = options.timeouts
         configuration.accessLog = options.accessLog
+        configuration.accessLogPath = GatewayDaemon.redactingTokens
         let server = HTTPServer(
             configuration: configuration, group: group, logger: logger.withLabel("http"), handler: application)
         application.attach(server)
 
         let readiness = ReadinessService(
             status: "serving http on \(options.listen)", logger: logger, loop: group.loops[0])
+        let admin: WireServer
+        do {
+            var adminConfiguration = WireServer.Configuration(path: options.adminSocket)
+            if let name = options.adminGroup {
+                let gid = try FileSystem.groupID(named: name)
+                adminConfiguration.group = gid
+                adminConfiguration.peers = PeerPolicy(allowedUserIDs: [0], allowedGroupIDs: [gid])
+            } else {
+                adminConfiguration.mode = 0o600
+                adminConfiguration.peers = PeerPolicy(allowedUserIDs: [0])
+            }
+            admin = WireServer(
+                configuration: adminConfiguration, service: AdminService(auth: auth, audit: auth.audit),
+                loop: group.loops[0], logger: logger.withLabel("admin"))
+        } catch {
+            logger.critical("cannot set up the admin socket", ["error": .string("\(error)")])
+            return 1
+        }
+        // SIGHUP re-reads what can change without a restart: the operator's password blocklist.
+        let hangups: SignalHandler
+        do {
+            let loop = group.loops[0]
+            hangups = try await loop.submit {
+                try SignalHandler(on: loop, signals: [.hangup]) { _ in
+                    let notifier = SystemdNotifier()
+                    notifier.reloading()
+                    reloadPasswordPolicy(options: options, into: auth, logger: logger)
+                    notifier.ready()
+                }
+            }
+        } catch {
+            logger.critical("cannot watch SIGHUP", ["error": .string("\(error)")])
+            return 1
+        }
+        defer { hangups.cancel() }
         let services = ServiceGroup(
-            services: [server, readiness], loop: group.loops[0], gracePeriod: options.shutdownGrace)
+            services: [server, AdminSocketService(server: admin), readiness], loop: group.loops[0],
+            gracePeriod: options.shutdownGrace)
         do {
             try await services.run()
         } catch {
@@ -64,4 +120,76 @@ public enum GatewayDaemon {
         logger.info("stopped")
         return 0
     }
+
+    static func passwordPolicy(_ options: GatewayOptions) throws -> PasswordPolicy {
+        var blocklist = PasswordBlocklist.common
+        if let path = options.passwordBlocklist {
+            blocklist = blocklist.union(try PasswordBlocklist(contentsOfFile: path))
+        }
+        return try PasswordPolicy(minimumLength: options.passwordMinimumLength, blocklist: blocklist)
+    }
+
+    /// SIGHUP: the blocklist file again; a file that cannot be read keeps the current policy.
+    static func reloadPasswordPolicy(options: GatewayOptions, into auth: AuthService, logger: Logger) {
+        do {
+            let policy = try passwordPolicy(options)
+            auth.passwords.replacePolicy(policy)
+            logger.notice("reloaded the password policy", ["blocklist": .integer(policy.blocklist.count)])
+        } catch {
+            logger.error("reload failed; keeping the current password policy", ["error": .string("\(error)")])
+        }
+    }
+
+    /// Invite links carry their bearer token in the path: the access log shows `/invite/…`.
+    @Sendable static func redactingTokens(_ path: String) -> String {
+        for prefix in ["/invite/", "/api/v1/invites/"] where path.hasPrefix(prefix) {
+            let rest = path.dropFirst(prefix.count)
+            let tail = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
+            return prefix + "…" + tail
+        }
+        return path
+    }
+
+    /// Opens the directory, loads the password rules and builds the flows.
+    static func makeAuthService(options: GatewayOptions, vault: WireClient, pool: WorkerPool, logger: Logger) throws
+        -> (AuthService, Directory)
+    {
+        let data = try DataDirectory.prepare(options.dataDirectory)
+        let directory = try Directory.open(path: data + "/directory") {
+            Int64(SystemInfo.wallClockNanoseconds() / 1_000_000)
+        }
+        var blocklist = PasswordBlocklist.common
+        if let path = options.passwordBlocklist {
+            blocklist = blocklist.union(try PasswordBlocklist(contentsOfFile: path))
+        }
+        let policy = try PasswordPolicy(minimumLength: options.passwordMinimumLength, blocklist: blocklist)
+        let hasher = PasswordHasher(parameters: try ScryptParameters(logN: options.scryptLogN, r: 8, p: 1))
+        let audit = GatewayAudit(
+            logger: Logger(
+                label: "audit", minimumLevel: .info,
+                sink: try LogSink.appendingFile(options.auditLog ?? data + "/audit.jsonl")))
+        let auth = AuthService(
+            directory: directory, vault: VaultConnection(client: vault, timeout: options.vaultTimeout),
+            passwords: PasswordWork(hasher: hasher, policy: policy, pool: pool), settings: options.auth, audit: audit)
+        logger.info(
+            "directory opened",
+            [
+                "users": .integer(directory.userCount), "sessions": .integer(directory.sessionCount),
+                "scrypt_log_n": .integer(options.scryptLogN),
+            ])
+        if !options.auth.securedCookies {
+            logger.warning(
+                "public URL is plain http on a non-loopback host: session cookies are sent without Secure; put TLS in front"
+            )
+        }
+        return (auth, directory)
+    }
+}
+
+/// The admin socket as a service of the daemon's group.
+struct AdminSocketService: Service {
+    let server: WireServer
+    var name: String { "admin-socket" }
+    func start(context: ServiceContext) async throws { try await server.start() }
+    func shutdown(deadline: Deadline) async throws { await server.shutdown(gracePeriod: .seconds(2)) }
 }

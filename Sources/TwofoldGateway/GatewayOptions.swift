@@ -15,6 +15,15 @@ public struct GatewayOptions: Sendable {
     public var shutdownGrace: Duration
     public var logLevel: Logger.Level
     public var accessLog: Bool
+    public var dataDirectory: String
+    public var adminSocket: String
+    public var adminGroup: String?
+    public var auditLog: String?
+    public var auth: AuthSettings
+    public var scryptLogN: Int
+    public var passwordMinimumLength: Int
+    public var passwordBlocklist: String?
+    public var vaultTimeout: Duration
 
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
@@ -52,6 +61,40 @@ public struct GatewayOptions: Sendable {
                 "log-level", placeholder: "LEVEL", environment: "TWOFOLD_LOG_LEVEL", default: "info",
                 help: "trace, debug, info, notice, warning, error or critical."),
             .flag("no-access-log", help: "Do not log one line per request."),
+            .value(
+                "data-dir", placeholder: "PATH", environment: "TWOFOLD_GATEWAY_DATA_DIR",
+                help: "Folder of the users, invites, accounts and sessions (required)."),
+            .value(
+                "admin-socket", placeholder: "PATH", environment: "TWOFOLD_ADMIN_SOCKET",
+                default: "/run/twofold-gateway/admin.sock", help: "Unix socket of the operator's CLI (twofold)."),
+            .value(
+                "admin-group", placeholder: "NAME",
+                help: "Group (primary gid of the peer) allowed on the admin socket besides root."),
+            .value(
+                "public-url", placeholder: "URL", environment: "TWOFOLD_PUBLIC_URL", default: "http://127.0.0.1:8080",
+                help: "Where users reach the gateway; forms must come from this origin; invite links use it."),
+            .value("issuer", placeholder: "NAME", default: "Twofold", help: "Product name on the pages."),
+            .flag(
+                "trust-proxy",
+                help:
+                    "A reverse proxy on this host sets X-Forwarded-For: use it as the client address (throttling, audit)."
+            ),
+            .value(
+                "scrypt-log-n", placeholder: "N", default: "17",
+                help: "scrypt cost: N = 2^this (r=8, p=1). 17 is the ASVS/OWASP setting; lower only in tests."),
+            .value("password-min-length", placeholder: "N", default: "12", help: "Shortest password accepted."),
+            .value(
+                "password-blocklist", placeholder: "FILE",
+                help: "Extra passwords to refuse, one per line (added to the built-in 10,000)."),
+            .value("invite-ttl", placeholder: "DURATION", default: "7d", help: "How long an invite link works."),
+            .value("session-idle", placeholder: "DURATION", default: "30m", help: "Idle timeout of a session."),
+            .value("session-absolute", placeholder: "DURATION", default: "12h", help: "Longest life of a session."),
+            .value(
+                "audit-log", placeholder: "FILE", help: "Security events as JSON lines (default: DATA-DIR/audit.jsonl)."
+            ),
+            .value(
+                "vault-timeout", placeholder: "DURATION", default: "800ms",
+                help: "Longest wait for the vault before answering 503."),
         ])
 
     public init(_ parsed: ParsedOptions) throws(ProcessError) {
@@ -79,5 +122,28 @@ public struct GatewayOptions: Sendable {
         }
         logLevel = level
         accessLog = !parsed.flag("no-access-log")
+        dataDirectory = try parsed.require("data-dir")
+        adminSocket = try parsed.require("admin-socket")
+        adminGroup = parsed.string("admin-group")
+        auditLog = parsed.string("audit-log")
+        var auth = AuthSettings()
+        auth.publicURL = try parsed.require("public-url")
+        guard auth.publicURL.hasPrefix("http://") || auth.publicURL.hasPrefix("https://") else {
+            throw .invalidValue("public-url", expected: "an http:// or https:// URL")
+        }
+        auth.issuer = try parsed.require("issuer")
+        auth.trustProxy = parsed.flag("trust-proxy")
+        auth.inviteLifetimeMs = Self.millis(try parsed.duration("invite-ttl") ?? .seconds(7 * 86_400))
+        auth.sessionIdleMs = Self.millis(try parsed.duration("session-idle") ?? .seconds(1800))
+        auth.sessionAbsoluteMs = Self.millis(try parsed.duration("session-absolute") ?? .seconds(43_200))
+        self.auth = auth
+        scryptLogN = try parsed.int("scrypt-log-n", in: 10...22) ?? 17
+        passwordMinimumLength = try parsed.int("password-min-length", in: 8...64) ?? 12
+        passwordBlocklist = parsed.string("password-blocklist")
+        vaultTimeout = try parsed.duration("vault-timeout") ?? .milliseconds(800)
+    }
+
+    static func millis(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -21,6 +21,9 @@ extension HTTPServer {
         public var securityHeaders: SecurityHeaders? = SecurityHeaders()
         /// Writes one JSON line per request through the server's logger (level `info`).
         public var accessLog = true
+        /// Rewrites a path before it is logged, to keep secrets that live in paths (invite links'
+        /// tokens) out of the access log. Nil logs paths as they are.
+        public var accessLogPath: (@Sendable (String) -> String)?
 
         public init(address: SocketAddress = .ipv4(host: "127.0.0.1", port: 8080)) {
             self.address = address

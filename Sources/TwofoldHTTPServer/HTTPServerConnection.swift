@@ -210,15 +210,15 @@ final class HTTPServerConnection: @unchecked Sendable {
         }
     }
 
-    /// One line per request. The path only: the query string may carry tokens, and cookies and
-    /// other headers are never logged.
+    /// One line per request. The path only (through `accessLogPath`): the query string may carry
+    /// tokens, and cookies and other headers are never logged.
     private func logAccess(head: HTTPRequestHead?, status: HTTPStatus, bytes: Int, duration: Duration) {
         let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
         server.logger.info(
             "request",
             [
                 "method": .string(head?.method.rawValue ?? "-"),
-                "path": .string(head?.path ?? "-"),
+                "path": .string(head.map { server.configuration.accessLogPath?($0.path) ?? $0.path } ?? "-"),
                 "status": .int(Int64(status.code)),
                 "bytes": .int(Int64(bytes)),
                 "duration_us": .int(micros),

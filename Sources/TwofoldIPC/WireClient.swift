@@ -3,9 +3,10 @@ import TwofoldSystem
 import TwofoldWire
 
 /// A client for a `WireServer`: one reused connection with pipelined requests, per-request
-/// timeouts, and reconnection with exponential back-off. While the peer is down (inside the
-/// back-off window) calls fail at once with `unavailable`, so callers answer promptly instead of
-/// queueing behind a dead socket.
+/// timeouts, and reconnection on demand. While the peer is down each call's connect attempt
+/// fails at once (a Unix socket with no listener refuses immediately) with `unavailable` and a
+/// retry hint that backs off exponentially, so callers answer promptly instead of queueing
+/// behind a dead socket, and the first call after the peer returns goes through.
 ///
 /// Completions run on the client's event loop thread.
 public final class WireClient: Sendable {

@@ -27,21 +27,14 @@ extension WireClient {
         operation: String, args: [String: JSONValue], timeout: Duration,
         completion: @escaping @Sendable (Result<WireResponse, WireError>) -> Void
     ) {
-        if let retryAt = state.withLock({ $0.retryAt }), ContinuousClock.now < retryAt {
-            let wait = retryAt - ContinuousClock.now
-            completion(
-                .failure(
-                    .unavailable(
-                        retryAfterMs: Int(
-                            wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000) + 1)))
-            return
-        }
         if state.withLock({ $0.socket == nil }) {
             do {
                 try connect()
             } catch {
+                // Connecting to a Unix socket fails at once when nobody listens, so every call
+                // tries again: the first call after the peer returns goes through.
                 disconnect(reason: "connect failed", backoff: true)
-                completion(.failure(.unavailable(retryAfterMs: 100)))
+                completion(.failure(.unavailable(retryAfterMs: retryHintMs())))
                 return
             }
         }
@@ -205,8 +198,16 @@ extension WireClient {
         }
     }
 
-    /// Drops the connection and fails every pending call with `unavailable`; with `backoff`, calls
-    /// fail fast until the next retry time (50 ms doubling to the configured maximum).
+    /// The `retry_after_ms` hint of an `unavailable` answer: the back-off after repeated failures
+    /// (50 ms doubling to the configured maximum).
+    func retryHintMs() -> Int {
+        guard let retryAt = state.withLock({ $0.retryAt }), ContinuousClock.now < retryAt else { return 100 }
+        let wait = retryAt - ContinuousClock.now
+        return Int(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000) + 1
+    }
+
+    /// Drops the connection and fails every pending call with `unavailable`; with `backoff`, the
+    /// retry hint grows (50 ms doubling to the configured maximum).
     func disconnect(reason: String, backoff: Bool) {
         let (socket, registration, calls) = state.withLock { state in
             defer {

@@ -38,15 +38,14 @@ extension Pages {
             \(Markup.messageBox(message))\
             <ol class="steps">
             <li><h2>Install an authenticator app</h2>
-            <p>On your phone, install an authenticator app from the App Store (iOS) or Google Play Store \
-            (Android), for example:</p>
+            <p>On your phone, install an authenticator app from the App Store or Google Play, for example:</p>
             <ul class="apps">\(apps)</ul></li>
             <li><h2>Scan the QR code</h2>
             <p>In the app, add an account and scan this QR code. With Apple Passwords, point your iPhone's camera \
             at the code and tap "Set Up Verification Code in Passwords".</p>
             <figure class="qr"><div class="qr-image" role="img" \
             aria-label="QR code that adds \(issuer) (\(account)) to your authenticator app">\(qrSVG)</div></figure>
-            <details class="manual"><summary>Can't scan? Enter this key manually</summary>
+            <details><summary>Can't scan? Enter this key manually</summary>
             <dl class="facts">
             <dt>Key</dt><dd><code class="secret" aria-label="\(spelledOut(secret))">\
             \(Markup.text(grouped(secret)))</code></dd>
@@ -61,7 +60,7 @@ extension Pages {
             </ol>
             <ul class="links"><li>\(Markup.logoutForm(csrf: chrome.csrf))</li></ul>
             """
-        return document(chrome, title: "Set up multi-factor authentication", body: body)
+        return document(chrome, title: "Set up multi-factor authentication", width: .medium, body: body)
     }
 
     static func setupEyebrow(_ reason: SetupReason) -> String? {

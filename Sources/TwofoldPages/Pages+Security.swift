@@ -32,8 +32,10 @@ extension Pages {
         _ chrome: PageChrome, view: SecurityView, message: PageMessage?, messageFor: SecurityForm?,
         minimumPasswordLength: Int = 12, profileHref: String = "/home"
     ) -> String {
+        // The remove form exists only with a phone; a message for it would otherwise be lost.
+        let target = messageFor == .removePhone && view.phoneMasked == nil ? nil : messageFor
         func messageAt(_ form: SecurityForm?) -> String {
-            messageFor == form ? Markup.messageBox(message) : ""
+            target == form ? Markup.messageBox(message) : ""
         }
         let body = """
             <h1>My Profile</h1>

@@ -59,6 +59,7 @@ extension Pages {
           width: 100%; max-width: 27rem; background: var(--card); border: 1px solid var(--border);
           border-radius: var(--radius); box-shadow: var(--shadow); padding: 2rem 1.75rem;
         }
+        .card.medium { max-width: 34rem; }
         .card.wide { max-width: 44rem; }
         @media (min-width: 640px) { main { padding-top: 6vh; } .card { padding: 2.25rem 2.25rem; } }
         @media (max-width: 400px) {
@@ -78,6 +79,7 @@ extension Pages {
           letter-spacing: .08em; text-transform: uppercase;
         }
         .fine { color: var(--muted); font-size: .875rem; }
+        form + .fine { margin-top: 1.25rem; }
         .nowrap { white-space: nowrap; }
         .wrap { overflow-wrap: anywhere; }
 
@@ -155,7 +157,11 @@ extension Pages {
         }
         .steps p { margin-bottom: .75rem; }
         .steps .button { margin-top: 1rem; }
-        .apps { margin: 0; padding-left: 1.125rem; color: var(--muted); font-size: .9375rem; }
+        .apps { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .375rem; }
+        .apps li {
+          padding: .125rem .625rem; border: 1px solid var(--border); border-radius: 999px;
+          color: var(--muted); font-size: .8125rem; white-space: nowrap;
+        }
         .qr { margin: .25rem 0 1rem; }
         .qr-image {
           width: min(13.5rem, 100%); aspect-ratio: 1; padding: .375rem; background: #ffffff;
@@ -195,6 +201,9 @@ extension Pages {
           form.row > .button { grid-column: 1 / -1; justify-self: start; margin-top: .25rem; }
         }
         .card.wide .section .button { margin-top: .25rem; }
+        .card.wide form:not(.row) .field { max-width: 26rem; }
+        .card.wide input.code { font-size: 1.0625rem; letter-spacing: .15em; text-align: left; }
+        .section form + h3 { margin-top: 1.75rem; }
 
         .choices { list-style: none; margin: 0; padding: 0; display: grid; gap: .625rem; }
         .choice {

@@ -8,16 +8,18 @@ public enum Pages {
     /// Where the gateway serves `stylesheet`.
     public static let stylesheetPath = "/static/twofold.css"
 
-    /// How wide the page's card is: narrow for single forms, wide for My Profile.
-    enum CardWidth {
-        case narrow, wide
+    /// How wide the page's card is: narrow for single forms, medium for the MFA setup steps,
+    /// wide for My Profile.
+    enum CardWidth: String {
+        case narrow = "card"
+        case medium = "card medium"
+        case wide = "card wide"
     }
 
     /// The document around a page's card: head, header (brand and, when signed in, navigation),
     /// the card in `<main>`, and the footer.
     static func document(_ chrome: PageChrome, title: String, width: CardWidth = .narrow, body: String) -> String {
         let issuer = Markup.text(chrome.issuer)
-        let cardClass = width == .wide ? "card wide" : "card"
         return """
             <!doctype html>
             <html lang="en">
@@ -34,7 +36,7 @@ public enum Pages {
             <a class="brand" href="/">\(Icon.logo)<span>\(issuer)</span></a>
             \(navigation(chrome))</header>
             <main>
-            <div class="\(cardClass)">
+            <div class="\(width.rawValue)">
             \(body)
             </div>
             </main>

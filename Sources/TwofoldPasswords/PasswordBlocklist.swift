@@ -28,14 +28,23 @@ public struct PasswordBlocklist: Sendable {
 
     /// Reads an operator's extra list (UTF-8 text, same format); merge it with `union`.
     public init(contentsOfFile path: String) throws(PasswordError) {
+        try self.init(contentsOfFile: path, maximumBytes: Self.maximumFileBytes)
+    }
+
+    init(contentsOfFile path: String, maximumBytes: Int) throws(PasswordError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .unreadableBlocklist("cannot open the blocklist file \(path)")
+        }
+        defer { try? handle.close() }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            // One byte over the limit tells a too-large file without reading all of it.
+            data = try handle.read(upToCount: maximumBytes + 1) ?? Data()
         } catch {
             throw .unreadableBlocklist("cannot read the blocklist file \(path)")
         }
-        guard data.count <= Self.maximumFileBytes else {
-            throw .unreadableBlocklist("the blocklist file \(path) is larger than 64 MiB")
+        guard data.count <= maximumBytes else {
+            throw .unreadableBlocklist("the blocklist file \(path) is larger than \(maximumBytes) bytes")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadableBlocklist("the blocklist file \(path) is not UTF-8 text")

@@ -14,7 +14,7 @@ public struct PasswordHasher: Sendable {
     public let parameters: ScryptParameters
     private let random: any RandomByteSource
     /// Verified against by `burnEquivalentWork`; its key is random, so nothing ever matches it.
-    private let decoy: StoredPasswordHash
+    let decoy: StoredPasswordHash
 
     /// - Parameter random: the salt source; inject a fixed one only in tests.
     public init(parameters: ScryptParameters = .recommended, random: any RandomByteSource = SystemRandomSource()) {

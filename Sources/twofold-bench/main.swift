@@ -1,7 +1,8 @@
 import Foundation
 
 // twofold-bench: micro- and round-trip benchmarks for release builds (never timed unit tests).
-//   twofold-bench otp | store | qr | wire | vault <path-to-secret-vault> | all <path-to-secret-vault>
+//   twofold-bench otp | store | qr | vault <path-to-secret-vault> | scrypt [logN]
+//                 | vault-populate <vault socket> <users> [prefix]
 // Each prints a Markdown table row block; scripts/bench.sh collects them into docs/BENCHMARKS.md.
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
@@ -14,7 +15,24 @@ case "vault":
         exit(64)
     }
     VaultBench.run(vaultBinary: arguments[1])
+case "scrypt":
+    ScryptBench.run(logN: arguments.count >= 2 ? Int(arguments[1]) ?? 17 : 17)
+case "vault-populate":
+    guard arguments.count >= 3, let count = Int(arguments[2]) else {
+        FileHandle.standardError.write(
+            Data("usage: twofold-bench vault-populate <vault socket> <users> [prefix]\n".utf8))
+        exit(64)
+    }
+    do {
+        try VaultPopulate.run(socket: arguments[1], count: count, prefix: arguments.count >= 4 ? arguments[3] : "fill-")
+    } catch {
+        FileHandle.standardError.write(Data("vault-populate: \(error)\n".utf8))
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: twofold-bench otp|store|qr|vault <secret-vault binary>\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: twofold-bench otp|store|qr|vault <secret-vault binary>|scrypt [logN]|vault-populate <socket> <n>\n"
+                .utf8))
     exit(64)
 }

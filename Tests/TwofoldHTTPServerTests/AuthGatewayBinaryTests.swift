@@ -27,6 +27,8 @@ import TwofoldTestSupport
         let socket = temporarySocketPath("gw")
         let (process, errors) = try Self.launch([
             "--listen", "unix:\(socket)", "--vault-socket", temporarySocketPath("novault"), "--loops", "2",
+            "--data-dir", FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(UUID().uuidString)").path,
+            "--admin-socket", temporarySocketPath("admin"),
         ])
         defer { if process.isRunning { process.terminate() } }
         #expect(eventually(seconds: 10) { FileManager.default.fileExists(atPath: socket) })

@@ -123,24 +123,6 @@ func temporarySocketPath(_ label: String) -> String {
         await gateway.stop()
     }
 
-    @Test func indexPage_isMinimalValidHTML5WithTheStylesheet() async throws {
-        let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"))
-        let client = try gateway.running.client()
-        try client.get("/")
-        let response = try client.readResponse()
-        let page = response.text
-        #expect(response.status == 200)
-        #expect(response.header("Content-Type") == "text/html; charset=utf-8")
-        #expect(response.header("Cache-Control") == "no-store")
-        #expect(page.hasPrefix("<!doctype html>"))
-        #expect(page.contains("<html lang=\"en\">"))
-        #expect(page.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
-        #expect(page.contains("<link rel=\"stylesheet\" href=\"/static/twofold.css\">"))
-        #expect(page.contains("Twofold is running"))
-        #expect(!page.contains("<script") && !page.contains("style="))
-        await gateway.stop()
-    }
-
     @Test func unknownRoutesAndMethods_get404And405WithAllow() async throws {
         let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"))
         let client = try gateway.running.client()

@@ -11,7 +11,9 @@ import TwofoldTestSupport
         let port = 20_000 + Int(getpid() % 20_000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProduct.path("twofold"))
-        process.arguments = ["up", "--data", directory.path + "/data", "--listen", "127.0.0.1:\(port)"]
+        process.arguments = [
+            "up", "--data", directory.path + "/data", "--listen", "127.0.0.1:\(port)", "--scrypt-log-n", "10",
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -30,6 +32,15 @@ import TwofoldTestSupport
         let health = try httpGet(port: port, path: "/healthz")
         #expect(health.hasPrefix("HTTP/1.1 200"))
         #expect(health.contains("\"vault\":\"up\""))
+
+        // The demo invite is printed, and its link opens the sign-up page.
+        let invite = try #require(
+            text.value.split(separator: "\n").first { $0.contains("Invite link:") }, "launcher output:\n\(text.value)")
+        let path = try #require(invite.range(of: "/invite/")).lowerBound
+        #expect(text.value.contains("Temporary password:"))
+        let signUp = try httpGet(port: port, path: String(invite[path...]).trimmingCharacters(in: .whitespaces))
+        #expect(signUp.hasPrefix("HTTP/1.1 200"))
+        #expect(signUp.contains("name=\"temporary_password\""))
 
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()

@@ -19,12 +19,4 @@ import TwofoldPages
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(written.filter { $0.hasSuffix(".html") }.count >= pages.count)
     }
-
-    @Test func stylesheet_isPlainCSSWithBothColourSchemes() {
-        #expect(Pages.stylesheet.contains("color-scheme: light dark"))
-        #expect(Pages.stylesheet.contains("@media (prefers-color-scheme: dark)"))
-        #expect(!Pages.stylesheet.contains("<"))
-        #expect(!Pages.stylesheet.contains("@import"))
-        #expect(!Pages.stylesheet.contains("url("))
-    }
 }

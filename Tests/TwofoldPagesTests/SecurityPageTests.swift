@@ -115,4 +115,13 @@ import TwofoldPages
             #expect(formsBefore.isEmpty, "the message is not next to its form")
         }
     }
+
+    @Test func security_messageForTheRemoveFormWithoutAPhone_isShownAtTheTop() throws {
+        let view = Pages.SecurityView(email: "a@b.c", smsRecovery: "no_phone", mfaEnrolled: true)
+        let html = render(view, message: .notice("Your recovery phone was removed."), messageFor: .removePhone)
+        let page = HTMLScan(html)
+        let status = try #require(page.tags.first { $0["role"] == "status" })
+        #expect(status.offset < (page.tags("section").first?.offset ?? 0))
+        #expect(page.text.contains("Your recovery phone was removed."))
+    }
 }

@@ -4,20 +4,30 @@ what it needs (issue 8). Run as root through scripts/isolation-test.sh.
 
 It stages an install into a temporary root (scripts/install.sh with DESTDIR), creates the users
 and groups of deploy/sysusers.d with groupadd/useradd/usermod, then starts sms-sender and
-secret-vault from their staged unit files the way systemd would (see sandbox.py). The gateway is
-not started: its unit's identity (User=, Group=, SupplementaryGroups=) is used for the probes a
-compromised gateway could make. Prints `N passed, M failed`; exits 1 on any failure.
+secret-vault and auth-gateway from their staged unit files the way systemd would (see
+sandbox.py), probes what each user can read and reach (the gateway's identity is used for the
+probes a compromised gateway could make), and walks the whole login flow across the three users:
+an operator (root) creates an invite on the admin socket, the user signs up over HTTP, sets up
+an authenticator, logs out and logs in with password and code. Prints `N passed, M failed`;
+exits 1 on any failure.
 """
 
 import argparse
+import base64
 import grp
+import hashlib
+import hmac
+import http.client
+import socket
 import json
 import os
 import pwd
 import shutil
 import stat
+import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -155,15 +165,20 @@ def scenario(results, sandbox, bin_dir):
     prober = Prober(sandbox)
     sms = Service(sandbox, "twofold-sms.service")
     vault = Service(sandbox, "twofold-vault.service")
-    gateway = Identity.of_unit(parse_unit(sandbox.path("/etc/systemd/system/twofold-gateway.service"), "gateway"))
+    port = free_port()
+    gateway_service = Service(sandbox, "twofold-gateway.service",
+                              adjust=lambda argv: ["127.0.0.1:%d" % port if w == "127.0.0.1:8080" else w for w in argv])
+    gateway = gateway_service.identity
     nobody = Identity("nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name)
     vault_socket = sandbox.path("/run/twofold-vault/vault.sock")
     sms_socket = sandbox.path("/run/twofold-sms/sms.sock")
     outbox = sandbox.path("/var/lib/twofold-sms/outbox.jsonl")
-    services = [sms, vault]
+    services = [sms, vault, gateway_service]
     try:
         if not check_started(results, sms) or not check_started(results, vault):
             return
+        if check_started(results, gateway_service):
+            login_flow(results, sandbox, prober, port, nobody_identity=Identity("nobody", nobody_group()))
 
         # (d) the gateway's user reaches the vault.
         health = prober.call(gateway, vault_socket, "health")
@@ -219,6 +234,78 @@ def scenario(results, sandbox, bin_dir):
                           f"status {status}:\n{service.log_tail()}")
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def totp(secret, step):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+def http_json(port, method, path, body=None, token=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, (json.loads(data) if data else None)
+
+
+def login_flow(results, sandbox, prober, port, nobody_identity):
+    """An invite from the admin socket (as root), then sign-up, setup, logout and login over HTTP:
+    the gateway (twofold-gw) talks to the vault, which talks to the sms-sender."""
+    admin_socket = sandbox.path("/run/twofold-gateway/admin.sock")
+    root = Identity("root", "root")
+    account = result_of(prober.call(root, admin_socket, "account.create", {"name": "Isolation Co"}))
+    invite = result_of(prober.call(root, admin_socket, "invite.create",
+                                   {"email": "iso@example.com", "accounts": ["Isolation Co"]}))
+    if not results.check("root creates an account and an invite on the gateway's admin socket",
+                         account is not None and invite is not None, f"{account} {invite}"):
+        return
+    outcome = prober.call(nobody_identity, admin_socket, "user.list")
+    results.check("nobody is refused by the admin socket", refusal(outcome) is not None, json.dumps(outcome))
+    token = invite["link"].rsplit("/", 1)[1]
+    status, body = http_json(port, "POST", f"/api/v1/invites/{token}/accept", {
+        "email": "iso@example.com", "temporary_password": invite["temporary_password"],
+        "new_password": "isolation passphrase 42", "phone": PHONE})
+    if not results.check("sign-up through the gateway's HTTP API", status == 201, f"{status} {body}"):
+        return
+    session = body["session_token"]
+    status, setup = http_json(port, "POST", "/api/v1/mfa/setup", {}, session)
+    if not results.check("the gateway gets a new authenticator from the vault", status == 200, f"{status} {setup}"):
+        return
+    step = int(time.time()) // 30
+    status, body = http_json(port, "POST", "/api/v1/mfa/confirm",
+                             {"enrollment_id": setup["enrollment_id"], "code": totp(setup["secret"], step)}, session)
+    results.check("the vault confirms the authenticator", status == 200 and body.get("stage") == "full",
+                  f"{status} {body}")
+    http_json(port, "POST", "/api/v1/logout", {}, (body or {}).get("session_token"))
+    status, body = http_json(port, "POST", "/api/v1/login",
+                             {"email": "iso@example.com", "password": "isolation passphrase 42"})
+    results.check("password login across the users", status == 200 and body.get("stage") == "password",
+                  f"{status} {body}")
+    # The vault accepts one step ahead and never a step twice: the next step is always fresh.
+    status, body = http_json(port, "POST", "/api/v1/login/code", {"code": totp(setup["secret"], step + 1)},
+                             (body or {}).get("session_token"))
+    results.check("the code step across the users signs in", status == 200 and body.get("stage") == "full",
+                  f"{status} {body}")
+    status, me = http_json(port, "GET", "/api/v1/me", token=(body or {}).get("session_token"))
+    results.check("the signed-in user sees the account", status == 200 and (me.get("account") or {}).get("name")
+                  == "Isolation Co", f"{status} {me}")
+    gateway_state = sandbox.path("/var/lib/twofold-gateway")
+    for path in [gateway_state] + [os.path.join(folder, name) for folder, _, files in os.walk(gateway_state)
+                                   for name in files]:
+        check_unreadable(results, prober, nobody_identity, path, sandbox)
+
+
 def nobody_group():
     return grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
 
@@ -238,7 +325,7 @@ def main():
     if os.geteuid() != 0:
         print("isolation test skipped: it must run as root (it creates users and switches to them)")
         return 0
-    for product in ("secret-vault", "sms-sender", "twofold"):
+    for product in ("secret-vault", "sms-sender", "auth-gateway", "twofold"):
         if not os.access(os.path.join(options.bin_dir, product), os.X_OK):
             print(f"isolation test: {options.bin_dir}/{product} is missing; run swift build first")
             return 1

@@ -80,9 +80,10 @@ class Sandbox:
 class Service:
     """One unit started the way systemd would start it, under the sandbox."""
 
-    def __init__(self, sandbox, name):
+    def __init__(self, sandbox, name, adjust=None):
         self.sandbox = sandbox
         self.name = name
+        self.adjust = adjust or (lambda argv: argv)
         self.unit = parse_unit(sandbox.path(f"/etc/systemd/system/{name}"), name)
         self.identity = Identity.of_unit(self.unit)
         self.process = None
@@ -128,7 +129,7 @@ class Service:
         environment["NOTIFY_SOCKET"] = notify_path
         if self.unit.value("WatchdogSec"):
             environment["WATCHDOG_USEC"] = str(int(seconds(self.unit.value("WatchdogSec")) * 1_000_000))
-        argv = [self.sandbox.rewrite(word) for word in self.unit.exec_start(environment)]
+        argv = self.adjust([self.sandbox.rewrite(word) for word in self.unit.exec_start(environment)])
         return argv, environment
 
     def start(self):

@@ -1,0 +1,94 @@
+import TwofoldDirectory
+import TwofoldWire
+
+/// Whether SMS recovery can be offered, from the vault's `status`.
+public struct RecoveryStatus: Sendable, Equatable {
+    /// `available`, `no_phone`, `unsupported_country` or `unsupported_number`.
+    public let availability: String
+    public let phoneMasked: String?
+    public let countryName: String?
+}
+
+extension AuthService {
+    /// "Can't access your multi-factor authentication app?": what the user can do.
+    public func recoveryStatus(_ session: SessionRecord?) async throws(AuthError) -> RecoveryStatus {
+        let (_, user) = try require(session, in: [.password])
+        let status = try await vaultStatus(user.id)
+        return RecoveryStatus(
+            availability: status.string("sms_recovery") ?? "no_phone", phoneMasked: status.string("phone_masked"),
+            countryName: status.string("phone_country_name"))
+    }
+
+    /// Sends a recovery code by SMS to the phone on file (the vault does it, through sms-sender).
+    public func sendRecoveryCode(_ session: SessionRecord?, address: String?) async throws(AuthError) -> (
+        phoneMasked: String, expiresAt: Int64
+    ) {
+        let (_, user) = try require(session, in: [.password])
+        let reply = await vault.call("recovery.start", ["user": .string(user.id)])
+        switch reply {
+        case .unavailable: throw AuthError.unavailable
+        case .success(let result):
+            audit.record("recovery.sms", user: user.id, address: address, outcome: "sent")
+            return (result.string("phone_masked") ?? "", result.int("expires_at") ?? 0)
+        case .failure(let payload):
+            audit.record("recovery.sms", user: user.id, address: address, outcome: payload.code)
+            let retry = payload.retryAfterMs.map(Int64.init)
+            switch payload.code {
+            case "recovery.no_phone":
+                throw AuthError(
+                    "recovery.no_phone", .conflict,
+                    "There is no phone number on your profile. You will need to contact your representative to regain access to your account."
+                )
+            case "recovery.unsupported_country":
+                throw AuthError(
+                    "recovery.unsupported_country", .conflict,
+                    "We are unable to send a recovery SMS to your phone number. You will need to contact your representative to regain access to your account."
+                )
+            case "recovery.cooldown":
+                throw AuthError(
+                    "recovery.cooldown", .tooManyRequests,
+                    "A code was sent a moment ago. Wait before asking for another.",
+                    retryAfterMs: retry)
+            case "recovery.quota":
+                throw AuthError(
+                    "recovery.quota", .tooManyRequests,
+                    "Too many codes were sent to this phone today. Try again later or contact your representative.",
+                    retryAfterMs: retry)
+            case "sms.unavailable":
+                throw AuthError(
+                    "sms.unavailable", .serviceUnavailable,
+                    "Text messages cannot be sent right now. Try again in a moment.", retryAfterMs: retry ?? 30_000)
+            default: throw Self.mapVaultFailure(reply)
+            }
+        }
+    }
+
+    /// Checks the SMS code. Success gives a recovery session whose only step is a new
+    /// authenticator; every other session of the user ends.
+    public func verifyRecoveryCode(_ session: SessionRecord?, code: String, address: String?) async throws(AuthError)
+        -> IssuedSession
+    {
+        let (session, user) = try require(session, in: [.password])
+        let reply = await vault.call(
+            "recovery.verify", ["user": .string(user.id), "code": .string(Self.digits(code))])
+        guard case .success(let result) = reply else { throw Self.mapVaultFailure(reply) }
+        let outcome = result.string("outcome") ?? "invalid"
+        audit.record("recovery.verify", user: user.id, address: address, outcome: outcome)
+        switch outcome {
+        case "accepted":
+            return try await issue(
+                user: user, stage: .recovery, replacing: session, endingOthers: true, address: address,
+                purpose: "recovery")
+        case "expired":
+            throw AuthError("recovery.code_expired", .gone, "That code has expired or was used. Ask for a new one.")
+        default:
+            let left = result.int("attempts_left").map(Int.init) ?? 0
+            throw AuthError(
+                "recovery.code_invalid", .unauthorized,
+                left > 0
+                    ? "That code is not valid. \(left) attempt\(left == 1 ? "" : "s") left."
+                    : "That code is not valid and can no longer be used. Ask for a new one.",
+                attemptsLeft: left)
+        }
+    }
+}

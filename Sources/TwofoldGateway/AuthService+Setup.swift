@@ -1,0 +1,110 @@
+import TwofoldDirectory
+import TwofoldWire
+
+/// An authenticator setup shown to a session: what the vault's `enroll.begin` returned. Holds
+/// the seed (it must be shown), in memory only, until confirmed or replaced.
+public struct PendingSetup: Sendable {
+    public let enrollmentID: String
+    public let secret: String
+    public let uri: String
+    public let qrSVG: String
+    public let expiresAt: Int64
+}
+
+extension AuthService {
+    /// The setup for this session: the one already shown if still valid, else a new enrollment.
+    public func beginSetup(_ session: SessionRecord?, address: String?, fresh: Bool = false) async throws(AuthError)
+        -> PendingSetup
+    {
+        let (session, user) = try require(session, in: [.setup, .recovery])
+        let now = self.now
+        if !fresh, let shown = setups.withLock({ $0[session.id] }), shown.expiresAt - 30_000 > now {
+            return shown
+        }
+        let reply = await vault.call(
+            "enroll.begin", ["user": .string(user.id), "account_name": .string(user.email)])
+        guard case .success(let result) = reply, let id = result.string("enrollment_id"),
+            let secret = result.string("secret"), let uri = result.string("uri"), let svg = result.string("qr_svg"),
+            let expires = result.int("expires_at")
+        else { throw Self.mapVaultFailure(reply) }
+        let setup = PendingSetup(enrollmentID: id, secret: secret, uri: uri, qrSVG: svg, expiresAt: expires)
+        setups.withLock { $0[session.id] = setup }
+        audit.record("mfa.setup_started", user: user.id, address: address, outcome: session.purpose ?? "setup")
+        return setup
+    }
+
+    /// The setup being shown to this session, if any (to re-show it after a wrong code).
+    public func shownSetup(_ session: SessionRecord) -> PendingSetup? { setups.withLock { $0[session.id] } }
+
+    /// Confirms the authenticator with a code from it. Success makes it the user's only one,
+    /// ends every session of the user and starts a full one.
+    public func confirmSetup(
+        _ session: SessionRecord?, enrollmentID: String?, code: String, address: String?
+    ) async throws(AuthError) -> IssuedSession {
+        let (session, user) = try require(session, in: [.setup, .recovery])
+        var args: [String: JSONValue] = ["user": .string(user.id), "code": .string(Self.digits(code))]
+        if let enrollmentID, !enrollmentID.isEmpty { args["enrollment_id"] = .string(enrollmentID) }
+        let reply = await vault.call("enroll.confirm", args)
+        switch reply {
+        case .unavailable: throw AuthError.unavailable
+        case .failure(let payload):
+            setups.withLock { _ = $0.removeValue(forKey: session.id) }
+            audit.record("mfa.setup", user: user.id, address: address, outcome: payload.code)
+            if payload.code == "enroll.expired" {
+                throw AuthError("setup.expired", .gone, "The setup expired after 10 minutes. Scan the new QR code.")
+            }
+            if payload.code == "enroll.not_pending" {
+                throw AuthError("setup.not_pending", .conflict, "That setup was replaced. Scan the new QR code.")
+            }
+            throw Self.mapVaultFailure(reply)
+        case .success(let result):
+            let outcome = result.string("outcome") ?? "invalid"
+            audit.record("mfa.setup", user: user.id, address: address, outcome: outcome, detail: session.stage.rawValue)
+            switch outcome {
+            case "confirmed":
+                setups.withLock { _ = $0.removeValue(forKey: session.id) }
+                return try await issue(
+                    user: user, stage: .full, replacing: session, endingOthers: true, address: address)
+            case "stale_setup":
+                throw AuthError(
+                    "setup.stale", .conflict,
+                    "That code may come from an old setup of \(settings.issuer) in your app. Scan this QR code again (or try a different authenticator app) and enter the new code."
+                )
+            case "locked": throw AuthError.locked(retryAfterMs: result.int("retry_after_ms"))
+            default:
+                var error = AuthError(
+                    "code.invalid", .unauthorized,
+                    "That code is not valid. Scan the QR code shown here and enter the code your app shows now.")
+                error.retryAfterMs = result.int("retry_after_ms")
+                throw error
+            }
+        }
+    }
+
+    /// Security tab: after the password again, the session must set up a new authenticator. The
+    /// current one keeps working until the new one is confirmed (the vault replaces it only then).
+    public func requestMFAReset(_ session: SessionRecord?, password: String, address: String?) async throws(AuthError)
+        -> IssuedSession
+    {
+        let (session, user) = try require(session, in: [.full])
+        try await confirmPassword(user, password, address: address, event: "mfa.reset")
+        audit.record("mfa.reset", user: user.id, address: address, outcome: "setup_required", detail: "self-service")
+        return try await issue(user: user, stage: .setup, replacing: session, address: address, purpose: "reset")
+    }
+
+    /// Re-checks the signed-in user's password (throttled like a login).
+    func confirmPassword(_ user: UserRecord, _ password: String, address: String?, event: String)
+        async throws(AuthError)
+    {
+        if let wait = throttle.retryAfter(email: user.email, address: address ?? "-", now: now) {
+            throw AuthError(
+                "login.throttled", .tooManyRequests, "Too many wrong passwords. Try again in a moment.",
+                retryAfterMs: wait)
+        }
+        guard case .match = try await passwords.verify(password, against: user.passwordHash) else {
+            throttle.recordFailure(email: user.email, address: address ?? "-", now: now)
+            audit.record(event, user: user.id, address: address, outcome: "wrong_password")
+            throw AuthError("login.failed", .unauthorized, "That password is not correct.")
+        }
+    }
+}
