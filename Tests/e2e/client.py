@@ -277,7 +277,7 @@ class Api:
             extra["Authorization"] = f"Bearer {bearer}"
         data = None
         if body is not None:
-            if validate_request:
+            if validate_request and not isinstance(body, bytes):
                 openapi.validate_request(method, path, body)
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             extra["Content-Type"] = "application/json"

@@ -32,6 +32,7 @@ class Person:
         """A pending invite for a new email; `accounts` defaults to one fresh account."""
         if accounts is None:
             accounts = [cluster.admin("account.create", name=cluster.unique("Acme "))["account"]]
+        accounts = [{"id": a["id"], "name": a["name"]} for a in accounts]
         email = cluster.new_email(prefix)
         token, temporary, _ = cluster.create_invite(email, [a["id"] for a in accounts])
         return cls(cluster, email, temporary, token, phone=phone, accounts=accounts)
@@ -74,9 +75,10 @@ def html_signup(test, browser, person):
     return html_setup_page(test, browser, person)
 
 
-def html_setup_page(test, browser, person):
-    """GET /mfa/setup: checks the page and returns (page, secret, enrollment_id)."""
-    response = browser.get("/mfa/setup")
+def html_setup_page(test, browser, person, path="/mfa/setup"):
+    """GET /mfa/setup: checks the page and returns (page, secret, enrollment_id). A reload shows
+    the setup already shown; `/mfa/setup?new=1` starts a new one."""
+    response = browser.get(path)
     test.assertEqual(response.status, 200, response)
     page = response.page()
     test.assertIn("<svg", response.text, "the QR code is an inline SVG")

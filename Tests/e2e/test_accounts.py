@@ -13,7 +13,8 @@ def setUpModule():
 
 
 def two_accounts(cluster):
-    return [cluster.admin("account.create", name=cluster.unique(prefix))["account"] for prefix in ("North ", "South ")]
+    created = [cluster.admin("account.create", name=cluster.unique(prefix))["account"] for prefix in ("North ", "South ")]
+    return [{"id": a["id"], "name": a["name"]} for a in created]
 
 
 class SeveralAccountsPages(harness.E2ETestCase):

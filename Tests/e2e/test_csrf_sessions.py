@@ -82,7 +82,7 @@ class Logout(harness.E2ETestCase):
         cookies = dict(browser.cookies)
         logout = browser.submit(browser.get("/home"), "/logout")
         self.assertEqual((logout.status, logout.location), (303, "/login"), logout)
-        browser.cookies = cookies
+        browser.cookies = dict(cookies)
         self.assertEqual(browser.get("/home").location, "/login", "the old cookie value is dead")
         self.assertEqual(
             api.error_code("GET", "/api/v1/me", token=cookies["__Host-twofold"], expect=401), "auth.required",

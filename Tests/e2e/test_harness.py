@@ -44,7 +44,7 @@ class HarnessAgainstTheRealVault(harness.E2ETestCase):
                 self.assertEqual(result["outcome"], "accepted")
                 self.assertEqual(result["step"], authenticator.last_step)
         finally:
-            cluster.remove()
+            cluster.close()
 
 
 class HarnessPageParser(unittest.TestCase):
