@@ -4,7 +4,6 @@ one account goes straight in."""
 import unittest
 
 import harness
-from client import Api, Browser
 from flows import Person, api_signed_up, html_signed_up
 
 

@@ -5,7 +5,7 @@ import unittest
 
 import harness
 from client import Api, Browser
-from flows import Person, api_login, api_password, api_signed_up, html_password
+from flows import api_login, api_password, api_signed_up, html_password
 
 
 def setUpModule():

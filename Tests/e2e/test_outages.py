@@ -30,7 +30,8 @@ class VaultDownAndBack(harness.E2ETestCase):
 
         self.cluster.stop("secret-vault")
         try:
-            status, body, response = api.call("POST", "/api/v1/login/code", {"code": api_person.authenticator.current_code()}, expect=503)
+            code = {"code": api_person.authenticator.current_code()}
+            _, body, response = api.call("POST", "/api/v1/login/code", code, expect=503)
             self.assertEqual(body["error"]["code"], "service.unavailable")
             self.assertLess(response.elapsed, 1.0)
             self.assertEqual(response.header("Retry-After"), "1")

@@ -5,7 +5,16 @@ import unittest
 
 import harness
 from client import Api, Browser
-from flows import Person, api_confirm, api_password, api_setup, api_signed_up, html_confirm, html_password, html_setup_page, html_signed_up
+from flows import (
+    api_confirm,
+    api_password,
+    api_setup,
+    api_signed_up,
+    html_confirm,
+    html_password,
+    html_setup_page,
+    html_signed_up,
+)
 from otp import Authenticator
 
 CONTACT = "You will need to contact your representative to regain access to your account."
@@ -131,7 +140,8 @@ class RecoveryThroughTheAPI(harness.E2ETestCase):
         self.assertEqual(sent["phone_masked"], status["phone_masked"])
         self.assertEqual(api.error_code("POST", "/api/v1/recovery/send", {}, expect=429), "recovery.cooldown")
         code = self.cluster.sms_code(person.e164, since)
-        _, wrong, _ = api.call("POST", "/api/v1/recovery/verify", {"code": "000000" if code != "000000" else "111111"}, expect=401)
+        not_the_code = "000000" if code != "000000" else "111111"
+        _, wrong, _ = api.call("POST", "/api/v1/recovery/verify", {"code": not_the_code}, expect=401)
         self.assertEqual((wrong["error"]["code"], wrong["error"].get("attempts_left")), ("recovery.code_invalid", 4))
         password_token = api.token
         result = api.post("/api/v1/recovery/verify", {"code": code}, expect=200)
@@ -158,7 +168,8 @@ class RecoveryThroughTheAPI(harness.E2ETestCase):
         _, person = api_signed_up(self, self.cluster, phone=self.cluster.new_phone())
         api = Api(self.cluster)
         api_password(self, api, person)
-        self.assertEqual(api.error_code("POST", "/api/v1/recovery/verify", {"code": "123456"}, expect=410), "recovery.code_expired")
+        code = api.error_code("POST", "/api/v1/recovery/verify", {"code": "123456"}, expect=410)
+        self.assertEqual(code, "recovery.code_expired")
 
     def test_blocked_country_phones_are_refused_with_the_country_named(self):
         for phone, country in (("+62 812 3456 7890", "Indonesia"), ("+972 50 123 4567", "Israel")):

@@ -5,7 +5,17 @@ import unittest
 
 import harness
 from client import Api, Browser
-from flows import api_login, api_password, api_setup, api_signed_up, html_confirm, html_login, html_password, html_setup_page, html_signed_up
+from flows import (
+    api_login,
+    api_password,
+    api_setup,
+    api_signed_up,
+    html_confirm,
+    html_login,
+    html_password,
+    html_setup_page,
+    html_signed_up,
+)
 from otp import Authenticator
 
 SECURITY = "/profile/security"
@@ -48,7 +58,8 @@ class SecurityTabPages(harness.E2ETestCase):
             self.assertEqual(api.error_code("GET", "/api/v1/me", expect=401), "auth.required")
         later = Api(self.cluster)
         api_password(self, later, person)
-        self.assertEqual(later.error_code("POST", "/api/v1/login/code", {"code": old.current_code()}, expect=401), "code.invalid")
+        refused = later.error_code("POST", "/api/v1/login/code", {"code": old.current_code()}, expect=401)
+        self.assertEqual(refused, "code.invalid", "the old authenticator's codes are no longer valid")
 
     def test_the_recovery_phone_is_added_without_code_and_changed_or_removed_with_one(self):
         browser, person = html_signed_up(self, self.cluster)
@@ -108,7 +119,8 @@ class SecurityTabAPI(harness.E2ETestCase):
         api, person = api_signed_up(self, self.cluster)
         other = Browser(self.cluster)
         html_login(self, other, person)
-        self.assertEqual(api.error_code("POST", "/api/v1/mfa/reset", {"password": "wrong password!"}, expect=401), "login.failed")
+        wrong = api.error_code("POST", "/api/v1/mfa/reset", {"password": "wrong password!"}, expect=401)
+        self.assertEqual(wrong, "login.failed")
         result = api.post("/api/v1/mfa/reset", {"password": person.password}, expect=200)
         self.assertEqual(result["stage"], "setup")
         self.assertEqual(api.error_code("GET", "/api/v1/me", expect=403), "auth.stage")
@@ -122,7 +134,8 @@ class SecurityTabAPI(harness.E2ETestCase):
         self.assertEqual(other.get("/home").location, "/login")
         later = Api(self.cluster)
         api_password(self, later, person)
-        self.assertEqual(later.error_code("POST", "/api/v1/login/code", {"code": old.current_code()}, expect=401), "code.invalid")
+        refused = later.error_code("POST", "/api/v1/login/code", {"code": old.current_code()}, expect=401)
+        self.assertEqual(refused, "code.invalid", "the old authenticator's codes are no longer valid")
 
     def test_the_recovery_phone_is_added_without_code_and_changed_or_removed_with_one(self):
         api, person = api_signed_up(self, self.cluster)
@@ -159,7 +172,9 @@ class SecurityTabAPI(harness.E2ETestCase):
         api.get("/api/v1/me", expect=200)
         self.assertEqual(other.get("/home").location, "/login")
         self.assertEqual(
-            Api(self.cluster).error_code("POST", "/api/v1/login", {"email": person.email, "password": person.password}, expect=401),
+            Api(self.cluster).error_code(
+                "POST", "/api/v1/login", {"email": person.email, "password": person.password}, expect=401
+            ),
             "login.failed",
         )
         person.password = new_password

@@ -8,13 +8,11 @@ from client import SESSION_TOKEN, Api, Browser
 from flows import (
     Person,
     api_confirm,
-    api_login,
     api_password,
     api_setup,
     api_signed_up,
     api_signup,
     html_confirm,
-    html_login,
     html_password,
     html_setup_page,
     html_signed_up,
@@ -130,7 +128,9 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         self.assertEqual(statuses[-1], 429, f"statuses of wrong codes: {statuses}")
         self.assertLessEqual(len(statuses), 7, "5 free failures, the 6th locks, the 7th is refused as locked")
         self.assertRegex(response.page().text, LOCKED)
-        right_but_locked = browser.submit(browser.get("/login/code"), "/login/code", {"code": person.authenticator.current_code()})
+        right_but_locked = browser.submit(
+            browser.get("/login/code"), "/login/code", {"code": person.authenticator.current_code()}
+        )
         self.assertEqual(right_but_locked.status, 429, "a right code is refused while locked")
 
     def test_used_and_revoked_invites_are_gone(self):
@@ -167,7 +167,7 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         browser = Browser(self.cluster)
         first_page, first_secret, first_enrollment = html_signup(self, browser, person)
         old = person.authenticator.current_code()
-        reloaded_page, reloaded_secret, reloaded_enrollment = html_setup_page(self, browser, person)
+        _, reloaded_secret, reloaded_enrollment = html_setup_page(self, browser, person)
         self.assertEqual((reloaded_secret, reloaded_enrollment), (first_secret, first_enrollment), "a reload keeps the QR")
         second_page, second_secret, second_enrollment = html_setup_page(self, browser, person, "/mfa/setup?new=1")
         self.assertNotEqual(first_secret, second_secret, "?new=1 starts a new setup")
