@@ -118,7 +118,7 @@ class AdminError(Exception):
 class Cluster:
     """The three daemons on one temporary folder T (T/run sockets, T/<daemon> data, T/logs)."""
 
-    def __init__(self, gateway_args=(), name="main"):
+    def __init__(self, gateway_args=(), name="main", public_host="127.0.0.1"):
         self.name = name
         self.root = Path(tempfile.mkdtemp(prefix=f"twofold-e2e-{name}-"))
         for sub in ("run", "sms", "vault", "gateway", "logs"):
@@ -128,7 +128,9 @@ class Cluster:
         with os.fdopen(fd, "wb") as key:
             key.write(os.urandom(32))
         self.port = free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
+        # The browser's origin: --public-url. Another host than loopback serves cookies without
+        # the __Host- prefix and Secure (the harness still connects to 127.0.0.1).
+        self.origin = f"http://{public_host}:{self.port}"
         self.admin_socket = str(self.root / "run" / "admin.sock")
         self.audit_log = self.root / "gateway" / "audit.jsonl"
         run = self.root / "run"
@@ -314,10 +316,10 @@ _clusters = []
 _shared = {}
 
 
-def shared(name="main", gateway_args=()):
+def shared(name="main", gateway_args=(), public_host="127.0.0.1"):
     """The cluster of this name, started on first use and kept for the whole run."""
     if name not in _shared:
-        _shared[name] = Cluster(gateway_args=gateway_args, name=name).start()
+        _shared[name] = Cluster(gateway_args=gateway_args, name=name, public_host=public_host).start()
     return _shared[name]
 
 

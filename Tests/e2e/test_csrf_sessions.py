@@ -90,6 +90,42 @@ class Logout(harness.E2ETestCase):
         )
 
 
+class CookiesWithoutTLS(harness.E2ETestCase):
+    def setUp(self):
+        self.cluster = harness.shared("plain-http", public_host="twofold.test")
+
+    def test_a_non_loopback_http_public_url_gets_plain_cookies_without_secure(self):
+        person = Person.invited(self.cluster)
+        browser = Browser(self.cluster)
+        html_signup(self, browser, person)
+        self.assertNotIn("__Host-twofold", browser.cookies)
+        self.assertRegex(browser.cookies.get("twofold", ""), r"^[A-Za-z0-9_-]{43}$")
+        for name in ("twofold", "twofold-csrf"):
+            with self.subTest(cookie=name):
+                attributes = browser.cookie_attributes[name]
+                self.assertNotIn("secure", attributes)
+                for attribute in ("httponly", "samesite=lax", "path=/"):
+                    self.assertIn(attribute, attributes)
+        refused = browser.submit(browser.get("/mfa/setup"), "/mfa/setup", {"code": "123456"}, origin="http://127.0.0.1")
+        self.assertEqual(refused.status, 403, "the public origin is the configured one")
+
+
+class AbsoluteSessionLifetime(harness.E2ETestCase):
+    def setUp(self):
+        self.cluster = harness.shared("absolute", ["--session-absolute", "3s"])
+
+    def test_a_busy_session_still_ends_at_the_absolute_timeout(self):
+        person = Person.invited(self.cluster)
+        api = Api(self.cluster)
+        api_signup(self, api, person)
+        started = time.monotonic()
+        while time.monotonic() - started < 2.5:
+            api.post("/api/v1/mfa/setup", expect=200)
+            time.sleep(0.5)
+        time.sleep(max(0.0, 3.3 - (time.monotonic() - started)))
+        self.assertEqual(api.error_code("POST", "/api/v1/mfa/setup", {}, expect=401), "auth.required")
+
+
 class IdleSessionsExpire(harness.E2ETestCase):
     def setUp(self):
         self.cluster = harness.shared("idle", ["--session-idle", "2s"])

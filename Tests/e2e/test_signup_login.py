@@ -79,6 +79,7 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         response = html_password(self, browser, person)
         self.assertEqual((response.status, response.location), (303, "/login/code"), response)
         self.assertEqual(browser.get("/").location, "/login/code")
+        password_cookie = browser.session
         self.assertEqual(browser.get("/home").location, "/login/code", "stage password reaches only the code step")
         code_response = browser.get("/login/code")
         code_page = code_response.page()
@@ -90,6 +91,7 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         code = person.code()
         response = browser.submit(code_page, "/login/code", {"code": code})
         self.assertEqual((response.status, response.location), (303, "/home"), response)
+        self.assertNotEqual(browser.session, password_cookie, "a new session value after the code step")
         self.assertEqual(browser.get("/").location, "/home")
 
         browser.submit(browser.get("/home"), "/logout")
