@@ -288,6 +288,7 @@ class SignUpAndLoginThroughTheAPI(harness.E2ETestCase):
             ({**fields, "temporary_password": "nope-nope-nope"}, 401, "invite.credentials"),
             ({**fields, "email": self.cluster.new_email()}, 401, "invite.credentials"),
             ({**fields, "new_password": "short"}, 422, "password.too_short"),
+            ({**fields, "new_password": "1qaz2wsx3edc"}, 422, "password.common"),  # in the shipped blocklist
             ({**fields, "new_password": "x" * 5000}, (413, 422), ("payload.too_large", "password.too_long")),
             ({**fields, "phone": "415 555 2671"}, 422, "phone.invalid"),
         ]
