@@ -3,7 +3,9 @@
 The browser is Debian's `/usr/bin/chromium` driven by `/usr/bin/chromedriver`, both given
 explicitly so selenium-manager never runs (it would go to the network). Screenshots are full
 pages (everything down to the page's end) at a phone-sized 390x844 viewport with mobile
-emulation and at a 1280x900 desktop window, saved as `NN-name-narrow.png` / `NN-name-wide.png`.
+emulation and at a 1280x900 desktop window, saved as `NN-name-narrow.png` / `NN-name-wide.png`;
+the pages declare `color-scheme: light dark`, so the desktop size is also taken with the dark
+scheme (`NN-name-wide-dark.png`).
 At each size the page is also checked for sideways scrolling, the most common way a page
 becomes unreadable on a phone; those findings are collected in `layout_problems`.
 """
@@ -21,7 +23,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = os.environ.get("TWOFOLD_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("TWOFOLD_CHROMEDRIVER", "/usr/bin/chromedriver")
-SIZES = (("narrow", 390, 844, True), ("wide", 1280, 900, False))
+# (file suffix, width, height, mobile emulation, dark colour scheme)
+SIZES = (
+    ("narrow", 390, 844, True, False),
+    ("wide", 1280, 900, False, False),
+    ("wide-dark", 1280, 900, False, True),
+)
 WAIT = 10
 
 
@@ -118,11 +125,13 @@ class Browser:
     # -- screenshots ---------------------------------------------------------------------------
 
     def shoot(self, name):
-        """Full-page screenshots of the current page at both sizes; their paths (narrow, wide)."""
+        """Full-page screenshots of the current page; their paths (narrow, wide, wide-dark)."""
         self.count += 1
         paths = []
         try:
-            for size, width, height, mobile in SIZES:
+            for size, width, height, mobile, dark in SIZES:
+                scheme = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
+                self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": scheme})
                 self.driver.execute_cdp_cmd(
                     "Emulation.setDeviceMetricsOverride",
                     {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
@@ -150,6 +159,7 @@ class Browser:
                 paths.append(path)
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         return tuple(paths)
 
 

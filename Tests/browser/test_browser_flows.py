@@ -5,7 +5,8 @@ invite sign-up, MFA setup from the QR code on the screen (decoded by zbarimg, co
 oathtool), the account picker, logout, login with a fresh code, a replayed code refused, SMS
 recovery with the code from the outbox, a new setup, the Security tab's reset, switching
 accounts and logout; and a user whose phone is from a country the seed lists as blocked, who is
-told to contact their representative. Every page is photographed at 390x844 and 1280x900 into
+told to contact their representative. Every page is photographed at 390x844 and 1280x900 (and
+1280x900 with the dark colour scheme) into
 $TWOFOLD_SCREENSHOTS (default: a new folder under /tmp), whose path is printed.
 """
 
@@ -106,9 +107,10 @@ class BrowserFlowsTest(unittest.TestCase):
         b = self.browser
         self.assertEqual(b.heading(), "Set up multi-factor authentication")
         self.assertIn(eyebrow, b.text())
-        narrow, wide = b.shoot(shot)
+        narrow, wide, dark = b.shoot(shot)
         uri = decode_qr(wide)
-        self.assertEqual(decode_qr(narrow), uri, "the QR code reads the same at both sizes")
+        self.assertEqual(decode_qr(narrow), uri, "the QR code reads the same on a phone-sized window")
+        self.assertEqual(decode_qr(dark), uri, "the QR code reads the same with the dark colour scheme")
         secret = check_uri(self, uri, ISSUER, email)
         shown = b.element("code.secret").get_attribute("textContent").replace(" ", "")
         self.assertEqual(shown, secret, "the key for manual entry is the QR code's secret")
