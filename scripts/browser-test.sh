@@ -4,6 +4,7 @@
 # against the three real daemons on a temporary folder. Screenshots of every page (390x844 and
 # 1280x900) go to $TWOFOLD_SCREENSHOTS, default a new folder under /tmp; the path is printed at
 # the start and the end. TWOFOLD_BROWSER_KEEP=1 keeps the daemons' folder (logs in T/logs).
+# Extra arguments go to unittest, e.g. scripts/browser-test.sh test_authenticator
 # Needs: chromium chromium-driver zbar-tools oathtool (apt) and selenium (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,10 @@ export TWOFOLD_SCREENSHOTS
 export TWOFOLD_BIN_DIR="${TWOFOLD_BIN_DIR:-$PWD/.build/debug}"
 echo "== browser test (Tests/browser); screenshots in $TWOFOLD_SCREENSHOTS"
 status=0
-(cd Tests/browser && python3 -m unittest -v "${@:-test_browser_flows}") || status=$?
+if [ "$#" -gt 0 ]; then
+    (cd Tests/browser && python3 -m unittest -v "$@") || status=$?
+else
+    (cd Tests/browser && python3 -m unittest discover -v -s . -p 'test_*.py') || status=$?
+fi
 echo "== screenshots: $TWOFOLD_SCREENSHOTS"
 exit "$status"
