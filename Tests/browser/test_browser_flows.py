@@ -78,7 +78,11 @@ class BrowserFlowsTest(unittest.TestCase):
         outcome = super().run(result)
         if result is not None and len(result.failures) + len(result.errors) > before:
             sys.stderr.write("\n" + self.system.tails() + "\n")
-            self.browser.shoot("failure")
+            try:
+                paths = self.browser.shoot("failure")
+                sys.stderr.write(f"the page at the failure: {paths[1]}\n")
+            except Exception as error:  # the browser itself may be what failed
+                sys.stderr.write(f"no screenshot of the failure: {error}\n")
         return outcome
 
     # -- steps ---------------------------------------------------------------------------------
