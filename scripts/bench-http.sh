@@ -72,7 +72,8 @@ CONF
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
 
-"$GATEWAY" --listen "127.0.0.1:$GATEWAY_PORT" --vault-socket "$WORK/no-vault.sock" --loops "$LOOPS" 2>/dev/null &
+"$GATEWAY" --listen "127.0.0.1:$GATEWAY_PORT" --vault-socket "$WORK/no-vault.sock" --loops "$LOOPS" \
+    --data-dir "$WORK/gateway" --admin-socket "$WORK/admin.sock" 2>/dev/null &
 PIDS+=($!)
 
 wait_for_port "$NGINX_PORT"
