@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # End-to-end tests of the login product over real HTTP: builds the three daemons, then runs
-# Tests/e2e (Python unittest) against them. Each test file starts the real sms-sender,
-# secret-vault and auth-gateway on a temporary folder; set TWOFOLD_E2E_KEEP=1 to keep the
-# folders (logs under T/logs) after the run. Extra arguments go to unittest, e.g.
+# Tests/e2e (Python unittest) against them. The tests start the real sms-sender,
+# secret-vault and auth-gateway on temporary folders (one set shared by most tests, others for
+# the gateway flags under test); set TWOFOLD_E2E_KEEP=1 to keep the
+# folders (logs under T/logs) after the run; TWOFOLD_BIN_DIR points at other binaries. Extra
+# arguments go to unittest, e.g.
 #   scripts/e2e-test.sh -k recovery        scripts/e2e-test.sh test_admin
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== build the daemons"
-swift build --product sms-sender
-swift build --product secret-vault
-swift build --product auth-gateway
+# The same flags as scripts/test's build, so that after it nothing is compiled again.
+# TWOFOLD_E2E_SKIP_BUILD=1 uses the binaries as they are.
+if [ -z "${TWOFOLD_E2E_SKIP_BUILD:-}" ]; then
+    echo "== build the daemons"
+    for product in sms-sender secret-vault auth-gateway; do
+        swift build --product "$product" -Xswiftc -warnings-as-errors
+    done
+fi
 
 echo "== end-to-end tests (Tests/e2e)"
 python3 -c 'import jsonschema' 2>/dev/null || {
