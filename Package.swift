@@ -51,7 +51,7 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
-                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone",
             ]),
 
         // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).

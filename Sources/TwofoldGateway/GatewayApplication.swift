@@ -56,9 +56,18 @@ public final class GatewayApplication: HTTPHandler {
                 writer.respond(response)
             }
         case .notFound:
-            answer(GatewayAssets.textResponse(.notFound, "Not found.\n"), to: request, writer: writer)
+            let api = head.path.hasPrefix("/api/")
+            let response =
+                api
+                ? WebSupport.json(error: AuthError("not_found", .notFound, "No such API route."))
+                : GatewayAssets.textResponse(.notFound, "Not found.\n")
+            answer(response, to: request, writer: writer)
         case .methodNotAllowed(let allowed):
-            var response = GatewayAssets.textResponse(.methodNotAllowed, "Method not allowed.\n")
+            var response =
+                head.path.hasPrefix("/api/")
+                ? WebSupport.json(
+                    error: AuthError("method", .methodNotAllowed, "This route does not take that method."))
+                : GatewayAssets.textResponse(.methodNotAllowed, "Method not allowed.\n")
             response.headers.set("Allow", HTTPMethod.allowHeaderValue(allowed))
             answer(response, to: request, writer: writer)
         case .invalidPath(let error):

@@ -2,6 +2,7 @@ import TwofoldDirectory
 import TwofoldHTTP
 import TwofoldHTTPServer
 import TwofoldPages
+import TwofoldPhone
 
 extension WebRoutes {
     // MARK: MFA setup.
@@ -20,9 +21,7 @@ extension WebRoutes {
                 return issuedRedirect(issued)
             } catch {
                 if let page = generalFailure(error, request) { return page }
-                if error.code == "setup.expired" || error.code == "setup.not_pending" {
-                    return await setupPage(request, message: .error(error.message), status: error.status)
-                }
+                // Expired or replaced setups show a new QR code with the message.
                 return await setupPage(request, message: .error(error.message), status: error.status)
             }
         }
@@ -173,7 +172,8 @@ extension WebRoutes {
                 .ok,
                 Pages.signUp(
                     chrome(request), token: token, email: "", phone: "", message: nil,
-                    minimumPasswordLength: auth.passwords.policy.minimumLength))
+                    minimumPasswordLength: auth.passwords.policy.minimumLength,
+                    smsUnavailableCountries: Self.smsUnavailableCountries))
         }
         page(.post, "/invite/:token", into: &router) { request in
             let token = request.parameters["token"] ?? ""
@@ -184,7 +184,8 @@ extension WebRoutes {
                     error.status,
                     Pages.signUp(
                         chrome(request), token: token, email: email, phone: phone, message: .error(error.message),
-                        minimumPasswordLength: auth.passwords.policy.minimumLength))
+                        minimumPasswordLength: auth.passwords.policy.minimumLength,
+                        smsUnavailableCountries: Self.smsUnavailableCountries))
             }
             let new = request.field("new_password")
             if let confirmation = request.form["new_password_confirm"], confirmation != new {
@@ -206,6 +207,10 @@ extension WebRoutes {
 
     private func invalidInvite(_ request: WebRequest) -> HTTPResponse {
         messagePage(
-            .gone, "Invite no longer valid", AuthError.inviteInvalid.message, request.csrf, link: ("/login", "Sign in"))
+            .gone, "Invite no longer valid", AuthError.inviteInvalid.message, request.csrf, link: ("/login", "Log in"))
     }
+
+    /// The help article's countries SMS recovery refuses (the vault's default), by name.
+    static let smsUnavailableCountries: [String] = CallingCodeTable.allCountries
+        .filter { SMSRecoveryPolicy.helpArticleBlockedCountries.contains($0.code) }.map(\.name).sorted()
 }

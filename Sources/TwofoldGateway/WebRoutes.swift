@@ -109,9 +109,11 @@ struct WebRoutes: Sendable {
     /// After a flow refused a step because of the session: a page request goes back to where the
     /// session belongs; a form post from the wrong stage (or without a session) goes to sign-in.
     func redirectForStage(_ request: WebRequest) -> HTTPResponse {
-        guard let session = request.session, request.incoming.head.method != .post else {
+        guard let session = request.session else {
             return WebSupport.redirect("/login", cookies: [support.sessionDeleteCookie()])
         }
+        // A stray post from the wrong stage goes to sign-in but keeps the session it has.
+        if request.incoming.head.method == .post { return WebSupport.redirect("/login") }
         return WebSupport.redirect(landing(for: session))
     }
 

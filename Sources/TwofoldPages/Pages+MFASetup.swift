@@ -58,7 +58,8 @@ extension Pages {
             <p class="fine">If \(issuer) says that the code is not valid, you may be using a code from an old setup \
             of \(issuer) in your app. Scan this QR code again, or try a different authenticator app.</p></li>
             </ol>
-            <ul class="links"><li>\(Markup.logoutForm(csrf: chrome.csrf))</li></ul>
+            <ul class="links"><li><a href="/mfa/setup?new=1">Start again with a new QR code</a></li>\
+            <li>\(Markup.logoutForm(csrf: chrome.csrf))</li></ul>
             """
         return document(chrome, title: "Set up multi-factor authentication", width: .medium, body: body)
     }
