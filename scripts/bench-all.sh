@@ -97,7 +97,9 @@ if true; then
         2>"$WORK/gateway.log" &
     PIDS+=($!)
     wait_ready "$WORK/gateway.log" auth-gateway
-    TARGETS=(--gateway "127.0.0.1:$PORT" --admin-socket "$WORK/run/admin.sock" --no-progress --max-error-rate 1)
+    # Set-up sign-ups wait behind the flood's hashes: allow a long per-request timeout.
+    TARGETS=(--gateway "127.0.0.1:$PORT" --admin-socket "$WORK/run/admin.sock" --no-progress --max-error-rate 1
+        --timeout 60s)
     USERS=$(awk -v b="$BOUND" -v s="$LOGIN_SECONDS" 'BEGIN { u = int(b * 30 * 1.5) + 32; print u }')
     echo "bench-all: login flood ($USERS users, ${LOGIN_SECONDS}s)…" >&2
     "$BIN/load-driver" "${TARGETS[@]}" --scenario login --concurrency $((CORES * 4)) --users "$USERS" \
