@@ -2,7 +2,6 @@
 /// visible to others, or written, until the body returns. A body that throws leaves no trace.
 public struct DirectoryTransaction: ~Copyable {
     let base: DirectoryState
-    var entry = DirectoryEntry()
     var changedUsers: [String: UserRecord] = [:]
     var changedAccounts: [String: AccountRecord] = [:]
     var changedInvites: [String: InviteRecord] = [:]

@@ -29,12 +29,7 @@ public final class LoginThrottle: Sendable {
     public func retryAfter(email: String, address: String, now: Int64) -> Int64? {
         let byEmail = wait(in: emails, key: email, free: policy.freeFailuresPerEmail, now: now)
         let byAddress = wait(in: addresses, key: address, free: policy.freeFailuresPerAddress, now: now)
-        switch (byEmail, byAddress) {
-        case (nil, nil): return nil
-        case (let a?, nil): return a
-        case (nil, let b?): return b
-        case (let a?, let b?): return max(a, b)
-        }
+        return [byEmail, byAddress].compactMap { $0 }.max()
     }
 
     public func recordFailure(email: String, address: String, now: Int64) {

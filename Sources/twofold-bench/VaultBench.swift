@@ -124,13 +124,16 @@ enum VaultBench {
     }
 
     /// Enrolls `count` users (begin + confirm with the previous step's code, so the current and
-    /// next steps stay usable), pipelined 64 deep. Returns user → seed.
-    static func enroll(count: Int, prefix: String, socket: String) throws -> [String: [UInt8]] {
+    /// next steps stay usable), pipelined `depth` deep. Returns user → seed (empty when
+    /// `keepSeeds` is false: users that only fill the store).
+    static func enroll(
+        count: Int, prefix: String, socket: String, depth: Int = 64, keepSeeds: Bool = true
+    ) throws -> [String: [UInt8]] {
         let client = try RawSocketClient(path: socket)
         var seeds: [String: [UInt8]] = [:]
         var index = 0
         while index < count {
-            let batch = min(64, count - index)
+            let batch = min(depth, count - index)
             var frames: [UInt8] = []
             for offset in 0..<batch {
                 let user = "bench-\(prefix)\(index + offset)"
@@ -149,7 +152,7 @@ enum VaultBench {
                 }
                 let user = "bench-\(prefix)\(index + offset)"
                 let seed = try Base32.decode(secret)
-                seeds[user] = seed
+                if keepSeeds { seeds[user] = seed }
                 let code = TOTP.code(
                     secret: seed, unixTime: Int64(Date().timeIntervalSince1970) - 30, parameters: OTPParameters())
                 confirms += RawSocketClient.frame(
