@@ -56,8 +56,15 @@ public enum LoadDriver {
         _ = await progressTask?.value
         progress?.clear()
         let seconds = Double(clock.monotonicNanoseconds - start) / 1e9
-        for (pool, count) in measured.dryCheckouts where count > 0 {
-            warnings.append("the \(pool) pool ran dry \(count) times: pass a larger --users")
+        for (pool, count) in measured.dryCheckouts.sorted(by: { $0.key < $1.key }) where count > 0 {
+            switch options.mode {
+            case .closed:
+                warnings.append(
+                    "the \(pool) pool ran dry \(count) times: virtual users waited for the next 30-s step, "
+                        + "so the pool, not the server, limited throughput: pass a larger --users")
+            case .open:
+                warnings.append("the \(pool) pool ran dry \(count) times: pass a larger --users")
+            }
         }
         let summary = LoadSummary(
             options: options, snapshot: recorder.snapshot(), seconds: seconds, pools: measured.poolSizes,
@@ -73,8 +80,10 @@ public enum LoadDriver {
         return summary.passed ? passed : tooManyErrors
     }
 
-    /// N virtual users, each running iterations back to back until the deadline. A user that
-    /// found its pool dry waits for the next 30-s step (or the deadline) before trying again.
+    /// N virtual users, each running iterations back to back until the deadline. A virtual user
+    /// that finds its pool dry has sent nothing: it waits for the next 30-s step (or the
+    /// deadline) and tries again, and the wait is not an iteration. Throughput then shows the
+    /// pool's limit, and the summary warns (`dryCheckouts`); the server is not blamed for it.
     static func closedLoop(_ runner: ScenarioRunner, concurrency: Int, deadline: UInt64, clock: any LoadClock) async {
         let mix = runner.options.mix
         await withDiscardingTaskGroup { group in
@@ -84,11 +93,12 @@ public enum LoadDriver {
                         let scenario = mix.pick(Int.random(in: 0..<mix.totalWeight))
                         let started = clock.monotonicNanoseconds
                         let error = await runner.run(scenario)
+                        if let error, error.isPoolExhausted {
+                            await waitForNextStep(clock: clock, deadline: deadline)
+                            continue
+                        }
                         runner.recorder.recordIteration(
                             scenario, latency: clock.monotonicNanoseconds - started, error: error)
-                        if let error, error.isDriverSide {
-                            await waitForNextStep(clock: clock, deadline: deadline)
-                        }
                     }
                 }
             }

@@ -40,6 +40,9 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether the failure is the driver's (pool too small, too many in flight), not the server's.
     public var isDriverSide: Bool { codeValue == .poolExhausted || codeValue == .overloaded }
 
+    /// Whether the scenario found no user free to act as (nothing was sent).
+    public var isPoolExhausted: Bool { codeValue == .poolExhausted }
+
     public var description: String { "\(kind): \(message)" }
 
     public static func == (lhs: LoadError, rhs: LoadError) -> Bool {

@@ -48,7 +48,9 @@ public struct LoadOptions: Sendable {
             TOTP rules: the driver never uses a 30-s step twice for a user, so a pool of U users carries at \
             most U/30 logins (or verifies, or recoveries) per second. The driver enrolls its users first \
             (--users; the gateway's users through the API, the verify users straight in the vault), warns \
-            when the pool is too small for --rate, and counts "pool_exhausted" failures when it runs dry.
+            when the pool is too small for --rate, and when the pool runs dry: in open loop the arrival \
+            fails as "pool_exhausted"; in closed loop the virtual user waits for the next step (not a \
+            failure: throughput then shows the pool's limit).
 
             Exit status: 0; 1 when the error rate passes --max-error-rate; 64 usage; 69 setup failed \
             (a daemon unreachable or refusing).

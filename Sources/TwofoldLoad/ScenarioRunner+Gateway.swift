@@ -135,7 +135,11 @@ extension ScenarioRunner {
         let now = nowMilliseconds
         guard
             var (user, _) = pools.withLock({ pools in
-                pools.recovery.checkout(unixMilliseconds: now) { Self.canSendRecovery($0, nowMilliseconds: now) }
+                // No code of the old seed is sent: a user is free as soon as its new seed can be
+                // confirmed inside the vault's window.
+                pools.recovery.checkout(unixMilliseconds: now, for: .reenroll) {
+                    Self.canSendRecovery($0, nowMilliseconds: now)
+                }
             })
         else {
             throw dry(

@@ -28,6 +28,14 @@ public enum TimeStepRule {
         return max(preferred, lastStep + 1)
     }
 
+    /// The step a re-enrollment (recovery's new MFA setup) would confirm with now, when it is
+    /// inside the vault's window (at most the next step); nil while the user's last step is
+    /// already ahead of the current one.
+    public static func reenrollStep(lastStep: UInt64, unixMilliseconds: Int64) -> UInt64? {
+        let step = confirmStep(lastStep: lastStep, unixMilliseconds: unixMilliseconds)
+        return step <= self.step(atUnixMilliseconds: unixMilliseconds) + 1 ? step : nil
+    }
+
     /// The Unix time (seconds) to give TOTP to get the code of `step`.
     public static func unixTime(ofStep step: UInt64) -> Int64 { Int64(step) * period }
 

@@ -29,12 +29,13 @@ public struct UserPool: Sendable {
 
     /// Takes the front user for a login at `unixMilliseconds`, with the step it must use; nil
     /// when the front user has already used the current step (the pool is too small for the
-    /// rate: every user is busy or used this step) or fails `isEligible`.
+    /// rate: every user is busy or used this step) or fails `isEligible`. `use` says what the
+    /// step is for (a login by default).
     public mutating func checkout(
-        unixMilliseconds: Int64, isEligible: (LoadUser) -> Bool = { _ in true }
+        unixMilliseconds: Int64, for use: StepUse = .login, isEligible: (LoadUser) -> Bool = { _ in true }
     ) -> (user: LoadUser, step: UInt64)? {
         guard head < queue.count,
-            let step = TimeStepRule.loginStep(lastStep: queue[head].lastStep, unixMilliseconds: unixMilliseconds),
+            let step = use.step(lastStep: queue[head].lastStep, unixMilliseconds: unixMilliseconds),
             isEligible(queue[head])
         else {
             dryCheckouts += 1
@@ -65,4 +66,19 @@ public struct UserPool: Sendable {
 
     /// Every user, checked out ones excluded (for saving the pool at the end of a run).
     public var users: [LoadUser] { Array(queue[head...]) }
+}
+
+/// What a checked-out user's step is for, which decides when the user is free again.
+public enum StepUse: Sendable {
+    /// A code of the user's current seed: a step above the last one used (`TimeStepRule.loginStep`).
+    case login
+    /// A new seed's first code, as recovery's MFA setup sends (`TimeStepRule.reenrollStep`).
+    case reenroll
+
+    func step(lastStep: UInt64, unixMilliseconds: Int64) -> UInt64? {
+        switch self {
+        case .login: TimeStepRule.loginStep(lastStep: lastStep, unixMilliseconds: unixMilliseconds)
+        case .reenroll: TimeStepRule.reenrollStep(lastStep: lastStep, unixMilliseconds: unixMilliseconds)
+        }
+    }
 }

@@ -70,6 +70,28 @@ import Testing
         #expect(TimeStepRule.confirmStep(lastStep: step, unixMilliseconds: Self.stepStart + 1_000) == step + 1)
     }
 
+    @Test func reenrollStep_freesAUserWhoUsedTheCurrentStep_butNotOneAhead() {
+        let step = TimeStepRule.step(atUnixMilliseconds: Self.stepStart)
+        let early = Self.stepStart + 1_000
+        // Enrolled late in this step (confirmed with it): a recovery may re-enroll at once with
+        // the next step, which a login could not use yet.
+        #expect(TimeStepRule.loginStep(lastStep: step, unixMilliseconds: early) == nil)
+        #expect(TimeStepRule.reenrollStep(lastStep: step, unixMilliseconds: early) == step + 1)
+        #expect(TimeStepRule.reenrollStep(lastStep: step - 5, unixMilliseconds: early) == step - 1)
+        // Already at the next step: one more would be outside the vault's window.
+        #expect(TimeStepRule.reenrollStep(lastStep: step + 1, unixMilliseconds: early) == nil)
+    }
+
+    @Test func checkout_withTheReenrollRule_handsOutUsersALoginCouldNot() throws {
+        let step = TimeStepRule.step(atUnixMilliseconds: Self.stepStart)
+        var pool = UserPool(users: [Self.user("a", lastStep: step)])
+        #expect(pool.checkout(unixMilliseconds: Self.stepStart + 1_000) == nil)
+        let taken = pool.checkout(unixMilliseconds: Self.stepStart + 1_000, for: .reenroll)
+        let (user, given) = try #require(taken)
+        #expect(user.id == "a")
+        #expect(given == step + 1)
+    }
+
     @Test func poolCapacity_isOneStepPerUserPer30Seconds() {
         #expect(TimeStepRule.sustainableRate(users: 300) == 10)
         #expect(TimeStepRule.usersNeeded(rate: 10) == 300)
