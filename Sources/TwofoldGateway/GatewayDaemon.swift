@@ -67,6 +67,8 @@ public enum GatewayDaemon {
         configuration.timeouts = options.timeouts
         configuration.accessLog = options.accessLog
         configuration.accessLogPath = GatewayDaemon.redactingTokens
+        let issuer = auth.settings.issuer
+        configuration.errorResponse = { reply in ServerErrorPages.response(reply, issuer: issuer) }
         let server = HTTPServer(
             configuration: configuration, group: group, logger: logger.withLabel("http"), handler: application)
         application.attach(server)

@@ -2,6 +2,7 @@ import TwofoldCrypto
 import TwofoldDirectory
 import TwofoldHTTP
 import TwofoldHTTPServer
+import TwofoldPages
 import TwofoldSystem
 import TwofoldWire
 
@@ -129,5 +130,40 @@ public struct WebSupport: Sendable {
 enum ConstantTimeText {
     static func equals(_ lhs: String, _ rhs: String) -> Bool {
         ConstantTime.equals(Array(lhs.utf8), Array(rhs.utf8))
+    }
+}
+
+/// The answers the HTTP server gives on its own (a request refused while parsing, a timeout, a
+/// handler that never answered, too many connections), in the gateway's two faces: the API's JSON
+/// error for `/api/` paths, as `protocol/openapi.json` describes it, and a page for everything else.
+enum ServerErrorPages {
+    static func response(_ reply: HTTPServer.ErrorReply, issuer: String) -> HTTPResponse {
+        if let path = reply.path, path == "/api" || path.hasPrefix("/api/") {
+            return WebSupport.json(error: apiError(reply))
+        }
+        let chrome = PageChrome(issuer: issuer, csrf: "")
+        let page = Pages.message(
+            chrome, title: title(reply.status), text: reply.message, link: (href: "/", label: "Continue"))
+        return WebSupport.html(reply.status, page)
+    }
+
+    /// The API's code for each kind of refusal (the codes `protocol/openapi.json` lists).
+    static func apiError(_ reply: HTTPServer.ErrorReply) -> AuthError {
+        switch reply.status.code {
+        case 413: AuthError("payload.too_large", reply.status, reply.message)
+        case 503: AuthError("server.busy", reply.status, reply.message, retryAfterMs: 1000)
+        case 500...: AuthError("internal", reply.status, reply.message)
+        default: AuthError("request.invalid", reply.status, reply.message)
+        }
+    }
+
+    static func title(_ status: HTTPStatus) -> String {
+        switch status.code {
+        case 408: "Request timed out"
+        case 413: "Too much data"
+        case 503: "Temporarily unavailable"
+        case 500...: "Something went wrong"
+        default: "Bad request"
+        }
     }
 }

@@ -61,6 +61,11 @@ public struct HTTPRequestParser: Sendable {
     /// Whether part of a request has been received (for choosing between an idle and a read timeout).
     public var hasPartialRequest: Bool { phase == .headers || phase == .body || bufferedByteCount > 0 }
 
+    /// The path of the request being received once its request line has been read; nil before
+    /// that and between requests. After a failure it is the refused request's, so a server can
+    /// shape its refusal (413, 431, 417…) by where the request was going.
+    public var currentPath: String? { pending.path.isEmpty ? nil : pending.path }
+
     /// Appends received bytes. Input after the parser finished is dropped.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard phase != .finished else { return }

@@ -24,9 +24,40 @@ extension HTTPServer {
         /// Rewrites a path before it is logged, to keep secrets that live in paths (invite links'
         /// tokens) out of the access log. Nil logs paths as they are.
         public var accessLogPath: (@Sendable (String) -> String)?
+        /// Shapes the answers the server gives on its own, without the handler: a request refused
+        /// while parsing (400, 413, 414, 431, …), a request timeout (408), a handler that never
+        /// answered (500), a connection over the cap (503). Nil answers them as plain text. The
+        /// server still adds the security headers and `Retry-After: 1` to a 503.
+        public var errorResponse: (@Sendable (HTTPServer.ErrorReply) -> HTTPResponse)?
 
         public init(address: SocketAddress = .ipv4(host: "127.0.0.1", port: 8080)) {
             self.address = address
+        }
+    }
+
+    /// An answer the server gives on its own (see `Configuration.errorResponse`).
+    public struct ErrorReply: Sendable, Equatable {
+        public var status: HTTPStatus
+        /// Stable: `HTTPError`'s code for parse failures (`http.content_too_large`…), else
+        /// `http.request_timeout`, `http.no_response` or `http.too_many_connections`.
+        public var code: String
+        /// For people; never holds request data.
+        public var message: String
+        /// The request's path when its request line was read, else nil.
+        public var path: String?
+
+        public init(status: HTTPStatus, code: String, message: String, path: String?) {
+            self.status = status
+            self.code = code
+            self.message = message
+            self.path = path
+        }
+
+        /// The plain-text answer used when `errorResponse` is nil.
+        public var plainText: HTTPResponse {
+            HTTPResponse(
+                status: status, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                body: Array((message + "\n").utf8))
         }
     }
 

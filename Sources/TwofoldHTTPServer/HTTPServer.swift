@@ -175,11 +175,14 @@ public final class HTTPServer: Service, Sendable {
     /// Over the connection cap: one best-effort write of a fixed 503, then close.
     private func refuse(_ socket: Socket) {
         var bytes: [UInt8] = []
-        HTTPResponse(
-            status: .serviceUnavailable,
-            headers: ["Content-Type": "text/plain; charset=utf-8", "Retry-After": "1"],
-            body: Array("Server busy, try again shortly.\n".utf8)
-        ).serialize(
+        var response = core.errorResponse(
+            ErrorReply(
+                status: .serviceUnavailable, code: "http.too_many_connections",
+                message: "Server busy, try again shortly.", path: nil))
+        for field in core.securityFields where !response.headers.contains(field.name) {
+            response.headers.add(field.name, field.value)
+        }
+        response.serialize(
             into: &bytes, date: HTTPDate(secondsSince1970: SystemInfo.wallClockSeconds()).imfFixdate, keepAlive: false)
         _ = try? socket.write(bytes)
         socket.close()

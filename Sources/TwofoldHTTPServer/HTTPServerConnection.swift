@@ -158,7 +158,9 @@ final class HTTPServerConnection: @unchecked Sendable {
                 dispatch(request, at: now)
             case .failure(let error):
                 readClosed = true
-                serialize(HTTPResponse(error: error), for: nil, startedAt: requestStartedAt ?? loop.clock.now())
+                let reply = HTTPServer.ErrorReply(
+                    status: error.status, code: error.code, message: error.message, path: parser.currentPath)
+                serialize(server.errorResponse(reply), for: nil, startedAt: requestStartedAt ?? loop.clock.now())
             }
         }
         if inFlight == nil, !closeAfterFlush, peerClosed {
@@ -183,6 +185,16 @@ final class HTTPServerConnection: @unchecked Sendable {
         inFlight = nil
         serialize(response, for: current.head, startedAt: current.startedAt)
         process()
+    }
+
+    /// The handler dropped its writer without answering: a 500, shaped like the server's other
+    /// answers of its own.
+    func completeWithoutAnswer(serial: UInt64) {
+        guard !closed, let current = inFlight, current.serial == serial else { return }
+        let reply = HTTPServer.ErrorReply(
+            status: .internalServerError, code: "http.no_response", message: "Internal server error.",
+            path: current.head.path)
+        complete(serial: serial, response: server.errorResponse(reply))
     }
 
     /// Appends `response` to the output; `head` is nil for an answer to an unparseable request.
@@ -331,9 +343,10 @@ final class HTTPServerConnection: @unchecked Sendable {
             return
         }
         readClosed = true
-        let timeout = HTTPResponse(
-            status: .requestTimeout, headers: ["Content-Type": "text/plain; charset=utf-8"],
-            body: Array("Request timed out.\n".utf8))
+        let timeout = server.errorResponse(
+            HTTPServer.ErrorReply(
+                status: .requestTimeout, code: "http.request_timeout", message: "Request timed out.",
+                path: parser.currentPath))
         serialize(timeout, for: nil, startedAt: requestStartedAt ?? lastReadAt)
         flush()
     }

@@ -22,6 +22,16 @@ final class HTTPServerCore: Sendable {
         securityFields = configuration.securityHeaders?.fields ?? []
     }
 
+    /// The server's own answer for `reply`, shaped by `Configuration.errorResponse`.
+    func errorResponse(_ reply: HTTPServer.ErrorReply) -> HTTPResponse {
+        var response = configuration.errorResponse?(reply) ?? reply.plainText
+        response.status = reply.status
+        if reply.status == .serviceUnavailable, response.headers["Retry-After"] == nil {
+            response.headers.set("Retry-After", "1")
+        }
+        return response
+    }
+
     var openConnections: Int { open.load(ordering: .relaxed) }
     var isShuttingDown: Bool { shuttingDown.load(ordering: .acquiring) }
 

@@ -44,11 +44,8 @@ public final class ResponseWriter: Sendable {
 
     deinit {
         guard !responded.load(ordering: .acquiring) else { return }
-        let fallback = HTTPResponse(
-            status: .internalServerError, headers: ["Content-Type": "text/plain; charset=utf-8"],
-            body: Array("Internal server error.\n".utf8))
         let (connection, loop, serial) = (self.connection, self.loop, self.serial)
         // Never synchronously: the writer may be released in the middle of the connection's own code.
-        loop.execute { connection.complete(serial: serial, response: fallback) }
+        loop.execute { connection.completeWithoutAnswer(serial: serial) }
     }
 }

@@ -111,6 +111,43 @@ import TwofoldSystem
         await running.stop()
     }
 
+    @Test func errorResponse_shapesTheServersOwnAnswers_withThePathOfTheRefusedRequest() async throws {
+        let replies = Mutex<[HTTPServer.ErrorReply]>([])
+        let running = try await RunningServer(handler: ClosureHandler { _, _ in }) { configuration in
+            configuration.limits = HTTPParserLimits(
+                maxRequestLineLength: 256, maxHeaderCount: 64, maxHeaderBytes: 512, maxBodySize: 1024)
+            configuration.errorResponse = { reply in
+                replies.withLock { $0.append(reply) }
+                return HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"code":"\#(reply.code)"}"#.utf8))
+            }
+        }
+        // Too large: the head was read, so the hook sees the path; the status stays the server's.
+        let large = try running.client()
+        try large.send("POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n")
+        let refused = try large.readResponse()
+        #expect(refused.status == 413)
+        #expect(refused.header("Content-Type") == "application/json")
+        #expect(refused.text == #"{"code":"http.content_too_large"}"#)
+        #expect(refused.header("X-Content-Type-Options") == "nosniff", "security headers are still added")
+        // Unparseable request line: no path.
+        let garbled = try running.client()
+        try garbled.send("GET /\r\n\r\n")
+        #expect(try garbled.readResponse().status == 400)
+        // A handler that drops its writer: 500 through the hook, with the request's path.
+        let dropped = try running.client()
+        try dropped.get("/api/v1/me")
+        let fallback = try dropped.readResponse()
+        #expect(fallback.status == 500)
+        #expect(fallback.text == #"{"code":"http.no_response"}"#)
+        let seen = replies.withLock { $0 }
+        #expect(seen.map(\.path) == ["/api/v1/login", nil, "/api/v1/me"])
+        #expect(seen.map(\.status.code) == [413, 400, 500])
+        #expect(seen.allSatisfy { !$0.message.isEmpty })
+        await running.stop()
+    }
+
     @Test func malformedRequest_isAnswered400AndClosed() async throws {
         let running = try await RunningServer()
         let client = try running.client()
