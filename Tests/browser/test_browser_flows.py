@@ -90,7 +90,7 @@ class BrowserFlowsTest(unittest.TestCase):
     def sign_up(self, email, phone, accounts, shot):
         """Opens a fresh invite link and creates the account; lands on the MFA setup page."""
         b = self.browser
-        link, temporary_password = self.system.create_invite(email, accounts)
+        link, temporary_password = self.system.invite_link(email, accounts)
         b.open(link)
         self.assertEqual(b.heading(), "Create your account")
         b.shoot(shot)
@@ -242,7 +242,7 @@ class BrowserFlowsTest(unittest.TestCase):
         b.press("Send code by SMS")
         b.wait_for_path("/login/recovery/code")
         b.shoot("recovery-code")
-        sms_code = self.system.recovery_code(PHONE_E164, sent_before)
+        sms_code = self.system.sms_code(PHONE_E164, sent_before)
         b.field_for_label("Code from the SMS").send_keys(sms_code)
         b.press("Continue")
         b.wait_for_path("/mfa/setup")
