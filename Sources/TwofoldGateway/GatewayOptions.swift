@@ -69,7 +69,7 @@ public struct GatewayOptions: Sendable {
                 default: "/run/twofold-gateway/admin.sock", help: "Unix socket of the operator's CLI (twofold)."),
             .value(
                 "admin-group", placeholder: "NAME",
-                help: "Group (primary gid of the peer) allowed on the admin socket besides root."),
+                help: "Group (primary or supplementary) allowed on the admin socket besides root."),
             .value(
                 "public-url", placeholder: "URL", environment: "TWOFOLD_PUBLIC_URL", default: "http://127.0.0.1:8080",
                 help: "Where users reach the gateway; forms must come from this origin; invite links use it."),

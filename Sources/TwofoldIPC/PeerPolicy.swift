@@ -1,7 +1,8 @@
 import TwofoldSystem
 
 /// Which local processes may talk to a daemon, by the credentials the kernel reports for the
-/// connecting socket (SO_PEERCRED): a peer is admitted if its uid or its primary gid is listed.
+/// connecting socket (SO_PEERCRED, SO_PEERGROUPS): a peer is admitted if its uid, its primary gid
+/// or one of its supplementary groups is listed.
 /// The daemon's own uid is always admitted (its operator's tools, the tests).
 public struct PeerPolicy: Sendable, Equatable {
     public var allowedUserIDs: Set<UInt32>
@@ -13,6 +14,7 @@ public struct PeerPolicy: Sendable, Equatable {
     }
 
     public func admits(_ peer: PeerCredentials, ownUserID: UInt32 = SystemInfo.userID) -> Bool {
-        peer.userID == ownUserID || allowedUserIDs.contains(peer.userID) || allowedGroupIDs.contains(peer.groupID)
+        peer.userID == ownUserID || allowedUserIDs.contains(peer.userID)
+            || peer.allGroupIDs.contains(where: allowedGroupIDs.contains)
     }
 }

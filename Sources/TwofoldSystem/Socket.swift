@@ -113,9 +113,10 @@ public final class Socket: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The peer's pid/uid/gid. Unix-domain sockets only: for other sockets the kernel has no
-    /// credentials (it reports pid 0, uid/gid -1) and this throws `ENOPROTOOPT`, so a caller
-    /// can never mistake "unknown" for a real identity.
+    /// The peer's pid/uid/gid and supplementary groups, as they were when it connected.
+    /// Unix-domain sockets only: for other sockets the kernel has no credentials (it reports
+    /// pid 0, uid/gid -1) and this throws `ENOPROTOOPT`, so a caller can never mistake
+    /// "unknown" for a real identity.
     public func peerCredentials() throws(SystemError) -> PeerCredentials {
         var credentials = twofold_ucred()
         var length = socklen_t(MemoryLayout<twofold_ucred>.size)
@@ -125,7 +126,30 @@ public final class Socket: Sendable, CustomStringConvertible {
         guard credentials.pid != 0 || credentials.uid != UInt32.max else {
             throw SystemError(call: "getsockopt(SO_PEERCRED)", errno: ENOPROTOOPT)
         }
-        return PeerCredentials(processID: credentials.pid, userID: credentials.uid, groupID: credentials.gid)
+        return PeerCredentials(
+            processID: credentials.pid, userID: credentials.uid, groupID: credentials.gid,
+            supplementaryGroupIDs: try peerGroups())
+    }
+
+    /// SO_PEERGROUPS (Linux 4.13): the peer's supplementary groups at connect time. A kernel
+    /// without it reports none, which only ever admits fewer peers.
+    private func peerGroups() throws(SystemError) -> [UInt32] {
+        var groups = [gid_t](repeating: 0, count: 32)
+        while true {
+            var length = socklen_t(groups.count * MemoryLayout<gid_t>.size)
+            let result = groups.withUnsafeMutableBytes { buffer in
+                getsockopt(descriptor.rawValue, SOL_SOCKET, SO_PEERGROUPS, buffer.baseAddress, &length)
+            }
+            if result == 0 { return Array(groups.prefix(Int(length) / MemoryLayout<gid_t>.size)) }
+            switch errno {
+            case ERANGE where Int(length) > groups.count * MemoryLayout<gid_t>.size && groups.count < 65_536:
+                groups = [gid_t](repeating: 0, count: Int(length) / MemoryLayout<gid_t>.size)
+            case ENOPROTOOPT:
+                return []
+            case let code:
+                throw SystemError(call: "getsockopt(SO_PEERGROUPS)", errno: code)
+            }
+        }
     }
 
     /// The address this socket is bound to (e.g. the port chosen for port 0).

@@ -20,7 +20,9 @@ public enum VaultDaemon {
             .value(
                 "allow-users", placeholder: "u1,u2",
                 help: "Users (names or uids) allowed to connect, besides the vault's own."),
-            .value("allow-groups", placeholder: "g1,g2", help: "Primary groups (names or gids) allowed to connect."),
+            .value(
+                "allow-groups", placeholder: "g1,g2",
+                help: "Groups (names or gids; primary or supplementary) allowed to connect."),
             .value(
                 "data-dir", placeholder: "path", environment: "TWOFOLD_VAULT_DATA_DIR",
                 help: "Folder for the sealed store and the audit log (required)."),

@@ -155,6 +155,12 @@ final class Harness: @unchecked Sendable {
     #expect(policy.admits(PeerCredentials(processID: 1, userID: 1001, groupID: 9), ownUserID: 500))
     #expect(policy.admits(PeerCredentials(processID: 1, userID: 9, groupID: 2002), ownUserID: 500))
     #expect(!policy.admits(PeerCredentials(processID: 1, userID: 9, groupID: 9), ownUserID: 500))
+    // A member of the group through its supplementary groups (an operator in twofold-admin).
+    #expect(
+        policy.admits(
+            PeerCredentials(processID: 1, userID: 9, groupID: 9, supplementaryGroupIDs: [4, 2002]), ownUserID: 500))
+    let outsider = PeerCredentials(processID: 1, userID: 9, groupID: 9, supplementaryGroupIDs: [4])
+    #expect(!policy.admits(outsider, ownUserID: 500))
 }
 
 @Test func shutdown_finishesInFlightRequestsFirst() async throws {

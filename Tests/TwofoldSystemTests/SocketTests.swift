@@ -62,7 +62,24 @@ import Testing
         let (left, right) = try Socket.pair()
         defer { withExtendedLifetime(right) {} }
         let credentials = try left.peerCredentials()
-        #expect(credentials == PeerCredentials(processID: getpid(), userID: getuid(), groupID: getgid()))
+        #expect(credentials == Self.ownCredentials())
+    }
+
+    /// This process's identity as SO_PEERCRED and SO_PEERGROUPS report it to a peer.
+    static func ownCredentials() -> PeerCredentials {
+        var groups = [gid_t](repeating: 0, count: Int(getgroups(0, nil)))
+        let count = getgroups(Int32(groups.count), &groups)
+        return PeerCredentials(
+            processID: getpid(), userID: getuid(), groupID: getgid(),
+            supplementaryGroupIDs: Array(groups.prefix(Int(max(0, count)))))
+    }
+
+    @Test func peerCredentials_carryTheSupplementaryGroupsTheKernelRecorded() throws {
+        let (left, right) = try Socket.pair()
+        defer { withExtendedLifetime(right) {} }
+        let reported = try left.peerCredentials().supplementaryGroupIDs
+        #expect(Set(reported) == Set(Self.ownCredentials().supplementaryGroupIDs))
+        #expect(reported.count == Self.ownCredentials().supplementaryGroupIDs.count)
     }
 
     @Test func peerCredentials_onATCPSocket_throws() throws {
@@ -141,7 +158,7 @@ import Testing
             return
         }
         let credentials = try server.peerCredentials()
-        #expect(credentials == PeerCredentials(processID: getpid(), userID: getuid(), groupID: getgid()))
+        #expect(credentials == Self.ownCredentials())
         #expect(try server.remoteAddress() == .unix(path: ""))
         #expect(try server.localAddress() == .unix(path: path))
         withExtendedLifetime(client) {}

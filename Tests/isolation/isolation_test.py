@@ -272,6 +272,11 @@ def login_flow(results, sandbox, prober, port, nobody_identity):
         return
     outcome = prober.call(nobody_identity, admin_socket, "user.list")
     results.check("nobody is refused by the admin socket", refusal(outcome) is not None, json.dumps(outcome))
+    # An operator is a member of twofold-admin through a supplementary group (usermod -aG).
+    operator = Identity(nobody_identity.user, nobody_group(), ["twofold-admin"])
+    outcome = prober.call(operator, admin_socket, "user.list")
+    results.check("a member of twofold-admin (supplementary group) is admitted by the admin socket",
+                  result_of(outcome) is not None, json.dumps(outcome))
     token = invite["link"].rsplit("/", 1)[1]
     status, body = http_json(port, "POST", f"/api/v1/invites/{token}/accept", {
         "email": "iso@example.com", "temporary_password": invite["temporary_password"],
