@@ -23,6 +23,7 @@ public final class AuthService: Sendable {
     /// the same QR code instead of starting a new enrollment. Memory only: a seed is never
     /// written to the gateway's disk.
     let setups = Mutex<[String: PendingSetup]>([:])
+    let smsCoverage = SMSCoverage()
 
     public init(
         directory: Directory, vault: VaultConnection, passwords: PasswordWork, settings: AuthSettings,

@@ -173,19 +173,20 @@ extension WebRoutes {
                 Pages.signUp(
                     chrome(request), token: token, email: "", phone: "", message: nil,
                     minimumPasswordLength: auth.passwords.policy.minimumLength,
-                    smsUnavailableCountries: Self.smsUnavailableCountries))
+                    smsUnavailableCountries: await auth.smsCoverage.unavailableCountryNames(asking: auth.vault)))
         }
         page(.post, "/invite/:token", into: &router) { request in
             let token = request.parameters["token"] ?? ""
             let email = request.field("email")
             let phone = request.field("phone")
+            let smsUnavailableCountries = await auth.smsCoverage.unavailableCountryNames(asking: auth.vault)
             func again(_ error: AuthError) -> HTTPResponse {
                 WebSupport.html(
                     error.status,
                     Pages.signUp(
                         chrome(request), token: token, email: email, phone: phone, message: .error(error.message),
                         minimumPasswordLength: auth.passwords.policy.minimumLength,
-                        smsUnavailableCountries: Self.smsUnavailableCountries))
+                        smsUnavailableCountries: smsUnavailableCountries))
             }
             let new = request.field("new_password")
             if let confirmation = request.form["new_password_confirm"], confirmation != new {
@@ -209,8 +210,4 @@ extension WebRoutes {
         messagePage(
             .gone, "Invite no longer valid", AuthError.inviteInvalid.message, request.csrf, link: ("/login", "Log in"))
     }
-
-    /// The help article's countries SMS recovery refuses (the vault's default), by name.
-    static let smsUnavailableCountries: [String] = CallingCodeTable.allCountries
-        .filter { SMSRecoveryPolicy.helpArticleBlockedCountries.contains($0.code) }.map(\.name).sorted()
 }

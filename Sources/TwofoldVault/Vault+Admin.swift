@@ -4,6 +4,8 @@ import TwofoldPhone
 public struct VaultHealth: Sendable, Equatable {
     public let users: Int
     public let smsReachable: Bool
+    /// ISO 3166 codes of the countries SMS recovery refuses (`--sms-blocked-countries`), sorted.
+    public let smsBlockedCountries: [String]
 }
 
 extension Vault {
@@ -70,7 +72,9 @@ extension Vault {
     }
 
     public func health() -> VaultHealth {
-        VaultHealth(users: userCount, smsReachable: sms.isReachable)
+        VaultHealth(
+            users: userCount, smsReachable: sms.isReachable,
+            smsBlockedCountries: policy.smsRecovery.blockedCountryCodes.sorted())
     }
 
     /// Operation and outcome counters since start.

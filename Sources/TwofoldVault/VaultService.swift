@@ -79,6 +79,7 @@ public struct VaultService: WireService {
                     .success([
                         "status": .string("ok"), "users": .integer(Int64(health.users)),
                         "sms_reachable": .bool(health.smsReachable),
+                        "sms_blocked_countries": .array(health.smsBlockedCountries.map { .string($0) }),
                     ]))
             case "stats":
                 let stats = vault.stats()

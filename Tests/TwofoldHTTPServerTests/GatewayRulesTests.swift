@@ -1,4 +1,5 @@
 import Testing
+import TwofoldWire
 
 @testable import TwofoldGateway
 
@@ -73,5 +74,20 @@ import Testing
         #expect(AuthError.locked(retryAfterMs: 1).message.contains("1 second."))
         #expect(AuthError.locked(retryAfterMs: nil).message.contains("contact your representative"))
         #expect(AuthError.locked(retryAfterMs: nil).status.code == 429)
+    }
+}
+
+@Suite struct SMSCoverageTests {
+    @Test func theVaultsList_isReadFromItsHealthAnswer() {
+        let answer: [String: JSONValue] = ["sms_blocked_countries": .array([.string("FR"), .string("DE")])]
+        #expect(SMSCoverage.codes(in: answer) == ["FR", "DE"])
+        #expect(SMSCoverage.codes(in: [:]) == nil, "an older vault without the field: keep the default")
+        #expect(SMSCoverage.codes(in: ["sms_blocked_countries": .array([.integer(33)])]) == nil)
+        #expect(SMSCoverage.codes(in: ["sms_blocked_countries": .array([])]) == [])
+    }
+
+    @Test func codes_areShownByCountryName_sorted_andUnknownCodesAsThemselves() {
+        #expect(SMSCoverage.names(of: ["FR", "DE", "BD"]) == ["Bangladesh", "France", "Germany"])
+        #expect(SMSCoverage.names(of: ["ZZ", "FR"]) == ["France", "ZZ"])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TwofoldPhone
 
 @testable import TwofoldVault
 
@@ -246,4 +247,15 @@ func recovery_toAListedCountry_isRefusedAndNothingIsSent(phone: String) throws {
     let restarted = try harness.restarted()
     #expect(restarted.vault.userCount == 0)
     #expect(try restarted.vault.status(user: .test()).enrolled == false)
+}
+
+@Suite struct VaultHealthTests {
+    @Test func health_namesTheCountriesSMSRecoveryRefuses_sorted() {
+        let standard = VaultHarness().vault.health()
+        #expect(standard.smsBlockedCountries == SMSRecoveryPolicy.helpArticleBlockedCountries.sorted())
+        #expect(standard.smsBlockedCountries.count == 13)
+        var policy = VaultPolicy()
+        policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: ["fr", "DE"])
+        #expect(VaultHarness(policy: policy).vault.health().smsBlockedCountries == ["DE", "FR"])
+    }
 }

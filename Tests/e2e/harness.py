@@ -118,7 +118,7 @@ class AdminError(Exception):
 class Cluster:
     """The three daemons on one temporary folder T (T/run sockets, T/<daemon> data, T/logs)."""
 
-    def __init__(self, gateway_args=(), name="main", public_host="127.0.0.1"):
+    def __init__(self, gateway_args=(), name="main", public_host="127.0.0.1", vault_args=()):
         self.name = name
         self.root = Path(tempfile.mkdtemp(prefix=f"twofold-e2e-{name}-"))
         for sub in ("run", "sms", "vault", "gateway", "logs"):
@@ -149,6 +149,7 @@ class Cluster:
                     "--data-dir", str(self.root / "vault"),
                     "--master-key-file", str(self.master_key),
                     "--sms-socket", str(run / "sms.sock"),
+                    *vault_args,
                 ],
                 logs / "secret-vault.log",
             ),
@@ -316,10 +317,12 @@ _clusters = []
 _shared = {}
 
 
-def shared(name="main", gateway_args=(), public_host="127.0.0.1"):
+def shared(name="main", gateway_args=(), public_host="127.0.0.1", vault_args=()):
     """The cluster of this name, started on first use and kept for the whole run."""
     if name not in _shared:
-        _shared[name] = Cluster(gateway_args=gateway_args, name=name, public_host=public_host).start()
+        _shared[name] = Cluster(
+            gateway_args=gateway_args, name=name, public_host=public_host, vault_args=vault_args
+        ).start()
     return _shared[name]
 
 

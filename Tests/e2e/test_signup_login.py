@@ -50,6 +50,8 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         for name in ("email", "temporary_password", "new_password", "phone", "csrf"):
             page.input(name)
         self.assertIn("recover", page.text.lower(), "the phone field says it is the way to recover")
+        for country in ("Bangladesh", "Vietnam"):  # the vault's default list: the help article's
+            self.assertIn(country, page.text)
         csrf_cookie = browser.cookies.get("__Host-twofold-csrf")
         self.assertIsNotNone(csrf_cookie, "a page without session sets the CSRF cookie")
         self.assertEqual(page.form(f"/invite/{person.invite_token}").fields["csrf"], csrf_cookie)
@@ -346,6 +348,19 @@ class SignUpAndLoginThroughTheAPI(harness.E2ETestCase):
         self.assertEqual(
             api.error_code("POST", "/api/v1/login/code", {"code": "123456"}, token="A" * 43, expect=401), "auth.required"
         )
+
+
+class SignUpNamesTheVaultsCountries(harness.E2ETestCase):
+    """The sign-up page names the countries the vault is configured to refuse SMS recovery for
+    (`secret-vault --sms-blocked-countries`), not a list of its own."""
+
+    def test_a_custom_vault_list_is_the_one_shown(self):
+        cluster = harness.shared("custom-sms", vault_args=("--sms-blocked-countries", "FR,DE"))
+        person = Person.invited(cluster)
+        page = Browser(cluster).get(f"/invite/{person.invite_token}").page()
+        self.assertIn("France", page.text)
+        self.assertIn("Germany", page.text)
+        self.assertNotIn("Bangladesh", page.text)
 
 
 if __name__ == "__main__":
