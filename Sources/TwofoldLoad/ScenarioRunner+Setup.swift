@@ -27,6 +27,7 @@ extension ScenarioRunner {
             }
             pools.withLock { $0.recovery = UserPool(users: users) }
         }
+        await waitForFreshStep(say: say)
         if scenarios.contains(.session) {
             say("opening \(options.sessions) full sessions…")
             var tokens: [String] = []
@@ -37,6 +38,22 @@ extension ScenarioRunner {
             }
             pools.withLock { $0.sessions = tokens }
         }
+    }
+
+    /// Users enrolled in the last seconds of a step confirm with that step (an earlier one could
+    /// leave the vault's window in transit), so they cannot log in or verify before the next
+    /// one: when any such user is in a pool, waits for the next step (a few seconds at most),
+    /// so the run does not start with a pool that looks dry.
+    func waitForFreshStep(say: @Sendable (String) -> Void) async {
+        let current = TimeStepRule.step(atUnixMilliseconds: clock.unixMilliseconds)
+        let latest = pools.withLock { pools in
+            [pools.login.latestStep, pools.verify.latestStep].compactMap { $0 }.max()
+        }
+        guard let latest, latest >= current else { return }
+        let wait = Int64(latest + 1) * TimeStepRule.period * 1000 - clock.unixMilliseconds
+        guard wait > 0 else { return }
+        say("waiting \(wait) ms for the next 30-s step (users enrolled late in this one have used it)")
+        try? await Task.sleep(for: .milliseconds(wait))
     }
 
     /// Runs `make` `count` times, `concurrency` at once.

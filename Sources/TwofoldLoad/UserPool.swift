@@ -27,6 +27,9 @@ public struct UserPool: Sendable {
     /// Users waiting in the pool (not checked out).
     public var available: Int { queue.count - head }
 
+    /// The latest step any waiting user has used (nil for an empty pool).
+    public var latestStep: UInt64? { queue[head...].lazy.map(\.lastStep).max() }
+
     /// Takes the front user for a login at `unixMilliseconds`, with the step it must use; nil
     /// when the front user has already used the current step (the pool is too small for the
     /// rate: every user is busy or used this step) or fails `isEligible`. `use` says what the

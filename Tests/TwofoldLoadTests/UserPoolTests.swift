@@ -92,6 +92,18 @@ import Testing
         #expect(given == step + 1)
     }
 
+    @Test func latestStep_isTheHighestStepAWaitingUserHasUsed() {
+        var pool = UserPool()
+        #expect(pool.latestStep == nil)
+        pool = UserPool(users: [Self.user("a", lastStep: 7), Self.user("b", lastStep: 9), Self.user("c", lastStep: 8)])
+        #expect(pool.latestStep == 9)
+        #expect(pool.checkoutAny()?.id == "a")
+        #expect(pool.checkoutAny()?.id == "c")
+        #expect(pool.latestStep == 9, "sorted by step: b is still waiting at the back")
+        #expect(pool.checkoutAny()?.id == "b")
+        #expect(pool.latestStep == nil)
+    }
+
     @Test func poolCapacity_isOneStepPerUserPer30Seconds() {
         #expect(TimeStepRule.sustainableRate(users: 300) == 10)
         #expect(TimeStepRule.usersNeeded(rate: 10) == 300)
