@@ -17,15 +17,19 @@ public final class GatewayApplication: HTTPHandler {
     public let workerPool: WorkerPool
     /// How long `/healthz` waits for the vault.
     public let healthTimeout: Duration
+    /// The product name on error pages.
+    public let issuer: String
     private let router: Router<GatewayRoute>
     private let gauges: Gauges
 
     /// - Parameter routes: registers additional routes after the core ones.
     public init(
         vault: WireClient, workerPool: WorkerPool, metrics: GatewayMetrics = GatewayMetrics(),
-        healthTimeout: Duration = .milliseconds(500), routes: (inout Router<GatewayRoute>) -> Void = { _ in }
+        healthTimeout: Duration = .milliseconds(500), issuer: String = "Twofold",
+        routes: (inout Router<GatewayRoute>) -> Void = { _ in }
     ) {
         self.vault = vault
+        self.issuer = issuer
         self.workerPool = workerPool
         self.metrics = metrics
         self.healthTimeout = healthTimeout
@@ -56,23 +60,24 @@ public final class GatewayApplication: HTTPHandler {
                 writer.respond(response)
             }
         case .notFound:
-            let api = head.path.hasPrefix("/api/")
-            let response =
-                api
-                ? WebSupport.json(error: AuthError("not_found", .notFound, "No such API route."))
-                : GatewayAssets.textResponse(.notFound, "Not found.\n")
-            answer(response, to: request, writer: writer)
+            let message = ServerErrorPages.isAPI(head.path) ? "No such API route." : "There is no page at this address."
+            answer(refusal(.notFound, "not_found", message, head), to: request, writer: writer)
         case .methodNotAllowed(let allowed):
-            var response =
-                head.path.hasPrefix("/api/")
-                ? WebSupport.json(
-                    error: AuthError("method", .methodNotAllowed, "This route does not take that method."))
-                : GatewayAssets.textResponse(.methodNotAllowed, "Method not allowed.\n")
+            var response = refusal(
+                .methodNotAllowed, "method", "This address does not take that kind of request.", head)
             response.headers.set("Allow", HTTPMethod.allowHeaderValue(allowed))
             answer(response, to: request, writer: writer)
         case .invalidPath(let error):
-            answer(HTTPResponse(error: error), to: request, writer: writer)
+            answer(refusal(error.status, error.code, error.message, head), to: request, writer: writer)
         }
+    }
+
+    /// A request no route takes: the API's JSON error on `/api/` paths, a page elsewhere.
+    private func refusal(_ status: HTTPStatus, _ code: String, _ message: String, _ head: HTTPRequestHead)
+        -> HTTPResponse
+    {
+        ServerErrorPages.response(
+            HTTPServer.ErrorReply(status: status, code: code, message: message, path: head.path), issuer: issuer)
     }
 
     private func answer(_ response: HTTPResponse, to request: IncomingRequest, writer: ResponseWriter) {

@@ -16,8 +16,4 @@ enum GatewayAssets {
 
     static let helloResponse = HTTPResponse(
         status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array("hello".utf8))
-
-    static func textResponse(_ status: HTTPStatus, _ text: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
-    }
 }

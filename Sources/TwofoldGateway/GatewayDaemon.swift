@@ -58,7 +58,7 @@ public enum GatewayDaemon {
         defer { directory.close() }
         let web = WebRoutes(auth: auth, support: WebSupport(settings: auth.settings))
         let api = APIRoutes(auth: auth, support: WebSupport(settings: auth.settings))
-        let application = GatewayApplication(vault: vault, workerPool: pool) { router in
+        let application = GatewayApplication(vault: vault, workerPool: pool, issuer: auth.settings.issuer) { router in
             web.register(into: &router)
             api.register(into: &router)
         }

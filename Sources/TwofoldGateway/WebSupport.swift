@@ -138,18 +138,20 @@ enum ConstantTimeText {
 /// error for `/api/` paths, as `protocol/openapi.json` describes it, and a page for everything else.
 enum ServerErrorPages {
     static func response(_ reply: HTTPServer.ErrorReply, issuer: String) -> HTTPResponse {
-        if let path = reply.path, path == "/api" || path.hasPrefix("/api/") {
-            return WebSupport.json(error: apiError(reply))
-        }
+        if let path = reply.path, isAPI(path) { return WebSupport.json(error: apiError(reply)) }
         let chrome = PageChrome(issuer: issuer, csrf: "")
         let page = Pages.message(
             chrome, title: title(reply.status), text: reply.message, link: (href: "/", label: "Continue"))
         return WebSupport.html(reply.status, page)
     }
 
+    static func isAPI(_ path: String) -> Bool { path == "/api" || path.hasPrefix("/api/") }
+
     /// The API's code for each kind of refusal (the codes `protocol/openapi.json` lists).
     static func apiError(_ reply: HTTPServer.ErrorReply) -> AuthError {
         switch reply.status.code {
+        case 404: AuthError("not_found", reply.status, reply.message)
+        case 405: AuthError("method", reply.status, reply.message)
         case 413: AuthError("payload.too_large", reply.status, reply.message)
         case 503: AuthError("server.busy", reply.status, reply.message, retryAfterMs: 1000)
         case 500...: AuthError("internal", reply.status, reply.message)
@@ -159,6 +161,8 @@ enum ServerErrorPages {
 
     static func title(_ status: HTTPStatus) -> String {
         switch status.code {
+        case 404: "Page not found"
+        case 405: "Not allowed here"
         case 408: "Request timed out"
         case 413: "Too much data"
         case 503: "Temporarily unavailable"
