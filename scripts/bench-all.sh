@@ -25,14 +25,9 @@ for product in twofold-bench secret-vault sms-sender auth-gateway load-driver; d
 done
 BIN=$(swift build -c release --show-bin-path)
 CORES=$(nproc)
-WORK=$(mktemp -d /tmp/bench-all.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=lib/daemons.sh
+. scripts/lib/daemons.sh
+daemons_init bench-all
 ROWS="$WORK/rows.md"
 NOTES="$WORK/notes.md"
 : >"$ROWS"
@@ -43,15 +38,6 @@ verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == "ge") ? (v >
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 row() { echo "| $1 | $2 | $3 | $4 | $5 | $6 |" >>"$ROWS"; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$1" "$2"; }
-wait_ready() { # log, name
-    for _ in $(seq 1 1200); do
-        grep -q '"msg":"ready"' "$1" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "bench-all: $2 did not start" >&2
-    tail -n 20 "$1" >&2
-    exit 1
-}
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # 1. Vault verify vs raw echo.
@@ -81,56 +67,38 @@ fi
 # 3 and 4. Login throughput vs the scrypt bound; session p99 during a login flood.
 read -r HASH_MS BOUND <<<"$("$BIN/twofold-bench" scrypt "$SCRYPT_LOG_N")"
 echo "$HASH_MS ms per scrypt hash (log N = $SCRYPT_LOG_N): bound $BOUND logins/s on $CORES cores" >>"$NOTES"
-if true; then
-    mkdir -p "$WORK/sms" "$WORK/vault" "$WORK/gateway" "$WORK/run"
-    head -c 32 /dev/urandom >"$WORK/key"
-    chmod 600 "$WORK/key"
-    "$BIN/sms-sender" --socket "$WORK/run/sms.sock" --data-dir "$WORK/sms" 2>"$WORK/sms.log" &
-    PIDS+=($!)
-    wait_ready "$WORK/sms.log" sms-sender
-    "$BIN/secret-vault" --socket "$WORK/run/vault.sock" --data-dir "$WORK/vault" --master-key-file "$WORK/key" \
-        --sms-socket "$WORK/run/sms.sock" 2>"$WORK/vault.log" &
-    PIDS+=($!)
-    wait_ready "$WORK/vault.log" secret-vault
-    "$BIN/auth-gateway" --listen "127.0.0.1:$PORT" --vault-socket "$WORK/run/vault.sock" --no-access-log \
-        --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" --scrypt-log-n "$SCRYPT_LOG_N" \
-        2>"$WORK/gateway.log" &
-    PIDS+=($!)
-    wait_ready "$WORK/gateway.log" auth-gateway
-    # Set-up sign-ups wait behind the flood's hashes: allow a long per-request timeout.
-    TARGETS=(--gateway "127.0.0.1:$PORT" --admin-socket "$WORK/run/admin.sock" --no-progress --max-error-rate 1
-        --timeout 60s)
-    USERS=$(awk -v b="$BOUND" -v s="$LOGIN_SECONDS" 'BEGIN { u = int(b * 30 * 1.5) + 32; print u }')
-    echo "bench-all: login flood ($USERS users, ${LOGIN_SECONDS}s)…" >&2
-    "$BIN/load-driver" "${TARGETS[@]}" --scenario login --concurrency $((CORES * 4)) --users "$USERS" \
-        --duration "${LOGIN_SECONDS}s" --json "$WORK/login.json" >"$WORK/login.txt" || true
-    if [ -s "$WORK/login.json" ]; then
-        rate=$(json "$WORK/login.json" 'd["throughput_per_s"]')
-        r=$(ratio "$rate" "$BOUND")
-        row "login (logins/s, closed loop $((CORES * 4)))" "$rate" "scrypt bound $BOUND" "$r" "≥ 0.9×" "$(verdict "$r" ge 0.9)"
-        sed 's/^/    /' "$WORK/login.txt" >>"$NOTES"
-    else
-        row "login vs scrypt bound" "failed" "" "" "≥ 0.9×" "**miss**"
-    fi
-    echo "bench-all: session checks during a login flood…" >&2
-    "$BIN/load-driver" "${TARGETS[@]}" --scenario login --concurrency $((CORES * 8)) --users "$USERS" \
-        --duration "$((LOGIN_SECONDS + 15))s" --json "$WORK/flood.json" >"$WORK/flood.txt" &
-    FLOOD=$!
-    "$BIN/load-driver" "${TARGETS[@]}" --scenario session --rate 200 --sessions 64 \
-        --duration "${LOGIN_SECONDS}s" --json "$WORK/session.json" >"$WORK/session.txt" || true
-    wait "$FLOOD" || true
-    if [ -s "$WORK/session.json" ]; then
-        p99=$(json "$WORK/session.json" 'd["latency"]["p99_ms"]')
-        flood=$(json "$WORK/flood.json" 'd["throughput_per_s"]' 2>/dev/null || echo "?")
-        row "session check p99 during login flood (ms, GET /api/v1/me at 200/s)" "$p99" "flood $flood logins/s" "" "< 5 ms" "$(verdict "$p99" le 5)"
-        sed 's/^/    /' "$WORK/session.txt" >>"$NOTES"
-    else
-        row "session p99 during login flood" "failed" "" "" "< 5 ms" "**miss**"
-    fi
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    PIDS=()
+start_daemons "$BIN" "$PORT" --scrypt-log-n "$SCRYPT_LOG_N"
+# Set-up sign-ups wait behind the flood's hashes: allow a long per-request timeout.
+TARGETS=(--gateway "127.0.0.1:$PORT" --admin-socket "$WORK/run/admin.sock" --no-progress --max-error-rate 1
+    --timeout 60s)
+USERS=$(awk -v b="$BOUND" -v s="$LOGIN_SECONDS" 'BEGIN { u = int(b * 30 * 1.5) + 32; print u }')
+echo "bench-all: login flood ($USERS users, ${LOGIN_SECONDS}s)…" >&2
+"$BIN/load-driver" "${TARGETS[@]}" --scenario login --concurrency $((CORES * 4)) --users "$USERS" \
+    --duration "${LOGIN_SECONDS}s" --json "$WORK/login.json" >"$WORK/login.txt" || true
+if [ -s "$WORK/login.json" ]; then
+    rate=$(json "$WORK/login.json" 'd["throughput_per_s"]')
+    r=$(ratio "$rate" "$BOUND")
+    row "login (logins/s, closed loop $((CORES * 4)))" "$rate" "scrypt bound $BOUND" "$r" "≥ 0.9×" "$(verdict "$r" ge 0.9)"
+    sed 's/^/    /' "$WORK/login.txt" >>"$NOTES"
+else
+    row "login vs scrypt bound" "failed" "" "" "≥ 0.9×" "**miss**"
 fi
+echo "bench-all: session checks during a login flood…" >&2
+"$BIN/load-driver" "${TARGETS[@]}" --scenario login --concurrency $((CORES * 8)) --users "$USERS" \
+    --duration "$((LOGIN_SECONDS + 15))s" --json "$WORK/flood.json" >"$WORK/flood.txt" &
+FLOOD=$!
+"$BIN/load-driver" "${TARGETS[@]}" --scenario session --rate 200 --sessions 64 \
+    --duration "${LOGIN_SECONDS}s" --json "$WORK/session.json" >"$WORK/session.txt" || true
+wait "$FLOOD" || true
+if [ -s "$WORK/session.json" ]; then
+    p99=$(json "$WORK/session.json" 'd["latency"]["p99_ms"]')
+    flood=$(json "$WORK/flood.json" 'd["throughput_per_s"]' 2>/dev/null || echo "?")
+    row "session check p99 during login flood (ms, GET /api/v1/me at 200/s)" "$p99" "flood $flood logins/s" "" "< 5 ms" "$(verdict "$p99" le 5)"
+    sed 's/^/    /' "$WORK/session.txt" >>"$NOTES"
+else
+    row "session p99 during login flood" "failed" "" "" "< 5 ms" "**miss**"
+fi
+stop_daemons
 
 # 5. Vault memory, restart and verify latency at SMALL_USERS and BIG_USERS.
 vault_size() { # users

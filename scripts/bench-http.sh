@@ -26,14 +26,9 @@ echo "building auth-gateway (release)..." >&2
 swift build -c release --product auth-gateway >&2
 GATEWAY="$(swift build -c release --show-bin-path)/auth-gateway"
 
-WORK=$(mktemp -d /tmp/bench-http.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=lib/daemons.sh
+. scripts/lib/daemons.sh
+daemons_init bench-http
 
 wait_for_port() {
     for _ in $(seq 1 100); do

@@ -16,42 +16,10 @@ for product in sms-sender secret-vault auth-gateway load-driver; do
 done
 BIN=$(swift build -c "$CONFIG" --show-bin-path)
 
-WORK=$(mktemp -d /tmp/load-smoke.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_ready() { # log file, name
-    for _ in $(seq 1 200); do
-        grep -q '"msg":"ready"' "$1" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "load-smoke: $2 did not start:" >&2
-    tail -n 20 "$1" >&2
-    exit 1
-}
-
-mkdir -p "$WORK/sms" "$WORK/vault" "$WORK/gateway" "$WORK/run"
-head -c 32 /dev/urandom >"$WORK/master-key"
-chmod 600 "$WORK/master-key"
-
-"$BIN/sms-sender" --socket "$WORK/run/sms.sock" --data-dir "$WORK/sms" 2>"$WORK/sms.log" &
-PIDS+=($!)
-wait_ready "$WORK/sms.log" sms-sender
-"$BIN/secret-vault" --socket "$WORK/run/vault.sock" --data-dir "$WORK/vault" \
-    --master-key-file "$WORK/master-key" --sms-socket "$WORK/run/sms.sock" 2>"$WORK/vault.log" &
-PIDS+=($!)
-wait_ready "$WORK/vault.log" secret-vault
-
-GATEWAY_ARGS=(--listen "127.0.0.1:$PORT" --vault-socket "$WORK/run/vault.sock" --no-access-log
-    --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" --scrypt-log-n 10)
-"$BIN/auth-gateway" "${GATEWAY_ARGS[@]}" 2>"$WORK/gateway.log" &
-PIDS+=($!)
-wait_ready "$WORK/gateway.log" auth-gateway
+# shellcheck source=lib/daemons.sh
+. scripts/lib/daemons.sh
+daemons_init load-smoke
+start_daemons "$BIN" "$PORT" --scrypt-log-n 10
 
 DRIVER=("$BIN/load-driver" --duration "$DURATION" --no-progress --timeout 5s)
 TARGETS=(--gateway "127.0.0.1:$PORT" --vault-socket "$WORK/run/vault.sock" --admin-socket "$WORK/run/admin.sock"
