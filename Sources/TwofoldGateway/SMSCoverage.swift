@@ -18,15 +18,10 @@ final class SMSCoverage: Sendable {
     static let retryInterval: UInt64 = 30_000_000_000
 
     private let state = Mutex(State())
-    private let now: @Sendable () -> UInt64
-
-    init(now: @escaping @Sendable () -> UInt64 = SystemInfo.monotonicNanoseconds) {
-        self.now = now
-    }
 
     /// The blocked countries by name, sorted; asks the vault first when the list is due.
     func unavailableCountryNames(asking vault: VaultConnection) async -> [String] {
-        let started = now()
+        let started = SystemInfo.monotonicNanoseconds()
         let due = state.withLock { state in
             guard started >= state.nextAsk else { return false }
             state.nextAsk = started + Self.retryInterval  // one asker at a time
