@@ -51,6 +51,21 @@ class VaultDownAndBack(harness.E2ETestCase):
         self.assertEqual(self.cluster.daemons["auth-gateway"].proc.pid, gateway_pid, "the gateway was not restarted")
 
 
+class SignUpWhileTheVaultIsDown(harness.E2ETestCase):
+    def test_the_invite_page_still_opens_promptly_with_the_default_country_list(self):
+        # A cluster of its own: the shared one's gateway may already hold the vault's answer.
+        cluster = harness.shared("vault-down-signup")
+        person = Person.invited(cluster)
+        cluster.stop("secret-vault")
+        try:
+            response = Browser(cluster).get(f"/invite/{person.invite_token}")
+            self.assertEqual(response.status, 200, response)
+            self.assertLess(response.elapsed, 2.0, "one bounded ask of the vault, not a hang")
+            self.assertIn("Bangladesh", response.page().text, "the help article's list until the vault answers")
+        finally:
+            cluster.restart("secret-vault")
+
+
 class KillNine(harness.E2ETestCase):
     def setUp(self):
         self.cluster = harness.shared()
