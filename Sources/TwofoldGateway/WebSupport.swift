@@ -60,15 +60,7 @@ public struct WebSupport: Sendable {
     /// origin, or without `Origin` a `Referer` under it. `requireHeader` is false for the JSON API
     /// (no ambient credentials): a present `Origin` must still match.
     func originAllowed(_ request: IncomingRequest, requireHeader: Bool) -> Bool {
-        let expected = settings.publicOrigin
-        if let origin = request.head.headers["Origin"] {
-            return origin.lowercased() == expected
-        }
-        if let referer = request.head.headers["Referer"] {
-            let lowered = referer.lowercased()
-            return lowered == expected || lowered.hasPrefix(expected + "/")
-        }
-        return !requireHeader
+        RequestOrigin.isAllowed(request.head.headers, expected: settings.publicOrigin, requireHeader: requireHeader)
     }
 
     // MARK: Cookies.
