@@ -5,6 +5,11 @@ import PackageDescription
 
 let package = Package(
     name: "Twofold",
+    products: [
+        // Only for the libFuzzer driver package in Fuzz/ (scripts/fuzz.sh); never installed. The
+        // executables keep their implicit products.
+        .library(name: "TwofoldFuzz", targets: ["TwofoldFuzz"])
+    ],
     targets: [
         // MARK: Lowest layer: the system libraries and the syscall boundary.
         .systemLibrary(
@@ -80,6 +85,14 @@ let package = Package(
             name: "auth-gateway",
             dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
 
+        // The fuzz harnesses (docs/FUZZING.md): run by libFuzzer through Fuzz/, replayed by TwofoldFuzzTests.
+        .target(
+            name: "TwofoldFuzz",
+            dependencies: [
+                "TwofoldWire", "TwofoldHTTP", "TwofoldPhone", "TwofoldOTP", "TwofoldQR", "TwofoldStore",
+                "TwofoldSystem", "TwofoldCrypto",
+            ]),
+
         // Shared by the test targets that start the built executables.
         .target(name: "TwofoldTestSupport"),
 
@@ -120,6 +133,8 @@ let package = Package(
         .testTarget(
             name: "TwofoldCLITests",
             dependencies: ["TwofoldCLI", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess"]),
+        // Replays Fuzz/corpus and Fuzz/regressions through every harness.
+        .testTarget(name: "TwofoldFuzzTests", dependencies: ["TwofoldFuzz"]),
         // End-to-end tests: start the built daemons and talk to them over their sockets.
         .testTarget(
             name: "TwofoldIntegrationTests",

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer driver and runs the fuzz harnesses (docs/FUZZING.md).
+#
+#   scripts/fuzz.sh [NAME|all] [SECONDS]   run one harness, or each in turn (default: all, 60 s each)
+#   scripts/fuzz.sh merge NAME             add the work corpus's new coverage to Fuzz/corpus/NAME
+#   scripts/fuzz.sh --list                 the harnesses and what each checks
+#
+# The driver (Fuzz/Package.swift) is built with -sanitize=fuzzer,address into .build-fuzz, apart
+# from the normal build. A run reads the committed seeds (Fuzz/corpus/NAME) and regression inputs
+# (Fuzz/regressions/NAME), which it never changes, and keeps what it finds in a work corpus.
+# Environment:
+#   TWOFOLD_FUZZ_WORK=DIR      work corpora, one folder per harness (default .build-fuzz/corpus)
+#   TWOFOLD_FUZZ_FLAGS="..."   extra libFuzzer flags, e.g. "-jobs=2 -workers=2" or "-max_len=8192"
+#   TWOFOLD_FUZZ_SKIP_BUILD=1  use the driver as it is
+# A crash or broken invariant is saved under .build-fuzz/artifacts/NAME/ and makes the script
+# exit 1 once every requested harness has run; reproduce it with
+#   .build-fuzz/release/twofold-fuzz NAME .build-fuzz/artifacts/NAME/crash-…
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scratch=.build-fuzz
+bin=$scratch/release/twofold-fuzz
+work=${TWOFOLD_FUZZ_WORK:-$scratch/corpus}
+# Crash reports must come from libFuzzer and ASan, not from Swift's backtracer.
+export SWIFT_BACKTRACE=enable=no
+
+build() {
+    [ -n "${TWOFOLD_FUZZ_SKIP_BUILD:-}" ] && [ -x "$bin" ] && return
+    echo "== fuzz: building the driver (release, -sanitize=fuzzer,address) into $scratch"
+    # lld: gold fails on the sanitizer runtime's symbols.
+    swift build --package-path Fuzz --scratch-path "$scratch" -c release \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+}
+
+# run NAME SECONDS: one bounded libFuzzer session; returns libFuzzer's status.
+run() {
+    local name=$1 seconds=$2
+    local artifacts=$scratch/artifacts/$name
+    mkdir -p "$work/$name" "$artifacts"
+    local dictionary=()
+    [ -f "Fuzz/dictionaries/$name.dict" ] && dictionary=(-dict="Fuzz/dictionaries/$name.dict")
+    local readonly_corpora=(Fuzz/corpus/"$name")
+    [ -d "Fuzz/regressions/$name" ] && readonly_corpora+=(Fuzz/regressions/"$name")
+    echo "== fuzz: $name for ${seconds}s"
+    # shellcheck disable=SC2086 # TWOFOLD_FUZZ_FLAGS is a list of flags
+    "$bin" "$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+        -artifact_prefix="$artifacts/" "${dictionary[@]}" ${TWOFOLD_FUZZ_FLAGS:-} \
+        "$work/$name" "${readonly_corpora[@]}" 2>"$scratch/$name.log" || {
+        local status=$?
+        grep -E 'invariant broken|ERROR: |SUMMARY: |Test unit written' "$scratch/$name.log" >&2 || tail -20 "$scratch/$name.log" >&2
+        return $status
+    }
+    grep -E '^(#[0-9]+.*DONE|stat::(number_of_executed_units|average_exec_per_sec|new_units_added))' "$scratch/$name.log" |
+        sed 's/^/   /'
+}
+
+case "${1:-all}" in
+    --list | -l)
+        build >&2
+        "$bin" --list
+        ;;
+    merge)
+        name=${2:?usage: scripts/fuzz.sh merge NAME}
+        build
+        # Adds only the work corpus's inputs that bring coverage the committed ones lack.
+        "$bin" "$name" -merge=1 "Fuzz/corpus/$name" "$work/$name"
+        ;;
+    *)
+        name=${1:-all}
+        seconds=${2:-60}
+        build
+        if [ "$name" = all ]; then
+            names=$("$bin" --list | cut -f1)
+        else
+            names=$name
+        fi
+        failed=()
+        for harness in $names; do
+            run "$harness" "$seconds" || failed+=("$harness")
+        done
+        if [ ${#failed[@]} -gt 0 ]; then
+            echo "fuzz: crashes or broken invariants in: ${failed[*]} (inputs under $scratch/artifacts/)" >&2
+            exit 1
+        fi
+        ;;
+esac
