@@ -152,7 +152,9 @@ enum StoreRecoveryHarness {
         guard bigEndian(log, at: 8, count: 4) == 1, bigEndian(log, at: 12, count: 4) == 0 else {
             return .failure("store.unsupported_version")
         }
-        var recovered = Recovered(records: [], firstSequence: bigEndian(log, at: 16, count: 8), intact: 28)
+        let firstSequence = bigEndian(log, at: 16, count: 8)
+        guard firstSequence <= UInt64(Int64.max) else { return .failure("store.corrupt") }
+        var recovered = Recovered(records: [], firstSequence: firstSequence, intact: 28)
         while recovered.intact < log.count {
             guard let next = intactFrame(log, at: recovered.intact) else {
                 let later = (recovered.intact + 1)..<log.count

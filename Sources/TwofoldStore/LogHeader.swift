@@ -13,6 +13,10 @@ public struct LogHeader: Sendable, Equatable {
     public static let magic: [UInt8] = [0x89, 0x54, 0x46, 0x4C, 0x4F, 0x47, 0x0D, 0x0A]
     public static let currentVersion: UInt32 = 1
     public static let size = 28
+    /// 2^63 − 1. Numbering starts at 1 and grows by one per record, so no store ever wrote a larger
+    /// first sequence number; refusing one keeps every later number (and its `Int64` form) from
+    /// overflowing while the log is replayed or appended to.
+    public static let maximumFirstSequence = UInt64(Int64.max)
 
     public var version: UInt32
     /// The sequence number of the file's first record; compaction continues numbering from the
@@ -56,7 +60,11 @@ public struct LogHeader: Sendable, Equatable {
         guard flags == 0 else {
             throw StoreError(.unsupportedVersion, "log header has unknown flags \(flags)")
         }
-        return LogHeader(firstSequence: bytes.loadBigEndian(UInt64.self, at: 16), version: version)
+        let firstSequence = bytes.loadBigEndian(UInt64.self, at: 16)
+        guard firstSequence <= maximumFirstSequence else {
+            throw StoreError(.corrupt, "log header's first sequence number \(firstSequence) is out of range")
+        }
+        return LogHeader(firstSequence: firstSequence, version: version)
     }
 }
 

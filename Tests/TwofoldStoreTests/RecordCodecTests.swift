@@ -102,4 +102,17 @@ import TwofoldStore
         flagged.replaceSubrange(24..<28, with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: checksum >> $0) })
         expectStoreError(.unsupportedVersion) { _ = try codec.scan(flagged) }
     }
+
+    @Test func scan_whenTheFirstSequenceNumberCannotCountTheRecords_throwsCorruptInsteadOfOverflowing() throws {
+        // Found by the store fuzz harness: a checksummed header starting at 2^64 - 1 trapped on
+        // the second record's sequence number.
+        let payloads = [bytes("a"), bytes("b")]
+        let atTheEdge = try codec.encodeLog(header: LogHeader(firstSequence: UInt64.max), payloads: payloads)
+        expectStoreError(.corrupt) { _ = try codec.scan(atTheEdge) }
+        let pastTheLimit = LogHeader(firstSequence: LogHeader.maximumFirstSequence + 1)
+        expectStoreError(.corrupt) { _ = try codec.scan(try codec.encodeLog(header: pastTheLimit, payloads: [])) }
+        let highest = try codec.encodeLog(
+            header: LogHeader(firstSequence: LogHeader.maximumFirstSequence), payloads: payloads)
+        #expect(try codec.scan(highest).records.map(\.sequence).first == LogHeader.maximumFirstSequence)
+    }
 }
