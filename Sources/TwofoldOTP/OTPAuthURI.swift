@@ -22,10 +22,17 @@ public struct OTPAuthURI: Sendable, Equatable {
         self.parameters = parameters
     }
 
-    /// Throws if `part` cannot be an issuer or account name (empty, or contains ':').
+    /// Throws if `part` cannot be an issuer or account name: empty, holding a ':' (even one a
+    /// combining mark hides inside a Character), or starting with a space (readers drop the spaces
+    /// after the label's colon, so such an account name would not read back).
     public static func validateLabelPart(_ part: String) throws(OTPError) {
         guard !part.isEmpty else { throw .invalidLabel("issuer and account name may not be empty") }
-        guard !part.contains(":") else { throw .invalidLabel("issuer and account name may not contain ':'") }
+        guard !part.unicodeScalars.contains(":") else {
+            throw .invalidLabel("issuer and account name may not contain ':'")
+        }
+        guard part.unicodeScalars.first != " " else {
+            throw .invalidLabel("issuer and account name may not start with a space")
+        }
     }
 
     public var string: String {
@@ -35,35 +42,40 @@ public struct OTPAuthURI: Sendable, Equatable {
             + "&period=\(parameters.period)"
     }
 
+    /// Reads a URI. Delimiters (`/ ? & = :`) are found among Unicode scalars, as any URI reader
+    /// finds them among bytes: a combining mark after one must not hide it inside a Character.
     public init(parsing text: String) throws(OTPError) {
         let prefix = "otpauth://"
-        guard text.count <= 4096, text.lowercased().hasPrefix(prefix) else {
+        let scalars = text.unicodeScalars
+        guard text.utf8.count <= 4096,
+            scalars.prefix(prefix.unicodeScalars.count).map(Self.asciiLowercased).elementsEqual(prefix.unicodeScalars)
+        else {
             throw .invalidURI("not an otpauth:// URI")
         }
-        let rest = text.dropFirst(prefix.count)
+        let rest = scalars.dropFirst(prefix.unicodeScalars.count)
         guard let slash = rest.firstIndex(of: "/") else { throw .invalidURI("missing type") }
-        let type = rest[..<slash].lowercased()
+        let type = String(Substring(rest[..<slash])).lowercased()
         guard type == "totp" else {
             throw type == "hotp" ? .unsupportedParameter("only totp is supported") : .invalidURI("unknown type")
         }
         let afterType = rest[rest.index(after: slash)...]
-        let labelPart: Substring
-        let queryPart: Substring
+        let labelPart: Substring.UnicodeScalarView
+        let queryPart: Substring.UnicodeScalarView
         if let question = afterType.firstIndex(of: "?") {
             labelPart = afterType[..<question]
             queryPart = afterType[afterType.index(after: question)...]
         } else {
             labelPart = afterType
-            queryPart = ""
+            queryPart = afterType[afterType.endIndex...]
         }
-        let label = try Self.percentDecode(labelPart)
+        let label = try Self.percentDecode(labelPart).unicodeScalars
         var labelIssuer: String?
-        var account = label
+        var account = String(label)
         if let colon = label.firstIndex(of: ":") {
-            labelIssuer = String(label[..<colon])
-            account = String(label[label.index(after: colon)...].drop(while: { $0 == " " }))
+            labelIssuer = String(Substring(label[..<colon]))
+            account = String(Substring(label[label.index(after: colon)...].drop(while: { $0 == " " })))
         }
-        guard !account.isEmpty, !account.contains(":") else {
+        guard !account.isEmpty, !account.unicodeScalars.contains(":") else {
             throw .invalidLabel("the account name is empty or has ':'")
         }
 
@@ -83,7 +95,7 @@ public struct OTPAuthURI: Sendable, Equatable {
             throw .invalidLabel("the issuer parameter disagrees with the label prefix")
         }
         let issuer = parameterIssuer ?? labelIssuer ?? ""
-        guard !issuer.contains(":") else { throw .invalidLabel("the issuer may not contain ':'") }
+        guard !issuer.unicodeScalars.contains(":") else { throw .invalidLabel("the issuer may not contain ':'") }
 
         var algorithm = HashAlgorithm.sha1
         if let name = query["algorithm"] {
@@ -112,6 +124,10 @@ public struct OTPAuthURI: Sendable, Equatable {
         self.parameters = try OTPParameters.validated(algorithm: algorithm, digits: digits, period: period)
     }
 
+    private static func asciiLowercased(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 0x20) ?? scalar : scalar
+    }
+
     /// RFC 3986 percent-encoding of everything but unreserved characters (so spaces become %20).
     static func percentEncode(_ text: String) -> String {
         var output: [UInt8] = []
@@ -129,9 +145,9 @@ public struct OTPAuthURI: Sendable, Equatable {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func percentDecode(_ text: Substring) throws(OTPError) -> String {
+    static func percentDecode(_ text: Substring.UnicodeScalarView) throws(OTPError) -> String {
         var output: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
+        var iterator = Array(Substring(text).utf8).makeIterator()
         func hexValue(_ byte: UInt8?) -> UInt8? {
             switch byte {
             case let b? where (0x30...0x39).contains(b): b - 0x30

@@ -67,3 +67,24 @@ func parse_rejectsWithAStableCode(text: String, code: String) {
     #expect(throws: OTPError.self) { try OTPAuthURI.validateLabelPart("") }
     #expect(throws: Never.self) { try OTPAuthURI.validateLabelPart("alice@example.com") }
 }
+
+@Test func roundTrip_whenTheAccountNameStartsWithACombiningMark_keepsTheLabelSeparator() throws {
+    // Found by the otp fuzz harness: ":" followed by U+0301 is a single Character, so a search by
+    // Character missed the separator and read "Twofold:\u{301}x" as the account name.
+    let built = OTPAuthURI(issuer: "Twofold", accountName: "\u{301}x", secret: seed)
+    #expect(try OTPAuthURI(parsing: built.string) == built)
+}
+
+@Test func validateLabelPart_rejectsAColonHiddenByACombiningMarkAndALeadingSpace() {
+    // A leading space was found by the otp fuzz harness: readers drop the spaces after the
+    // label's colon, so " x" was built but read back as "x".
+    #expect(throws: OTPError.self) { try OTPAuthURI.validateLabelPart("a:\u{301}b") }
+    #expect(throws: OTPError.self) { try OTPAuthURI.validateLabelPart(" alice") }
+    #expect(throws: Never.self) { try OTPAuthURI.validateLabelPart("alice smith ") }
+}
+
+@Test func parse_findsDelimitersThatACombiningMarkFollows() throws {
+    // As a byte-oriented URI reader does: the "&" ends the secret, the unknown key is ignored.
+    let uri = try OTPAuthURI(parsing: "otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&\u{301}digits=8")
+    #expect(uri.secret == Array("1234567890".utf8) && uri.parameters.digits == 6)
+}
