@@ -132,23 +132,14 @@ public struct RecordCodec: Sendable {
 
     /// The first byte offset after `offset` where an intact frame starts, if any.
     ///
-    /// Checksumming every candidate would cost O(tail × record size) on random bytes, so a
-    /// candidate is first checked structurally in O(1): its length must fit the file, and what
-    /// follows it must be the end of the file, a partial frame header, or a frame header whose
-    /// length is within the limit (true of every frame the writer produces, torn or not).
+    /// Every offset is tried, as docs/store-format.md promises; `decodeFrame` checks a candidate's
+    /// length against the limit and the file before computing any checksum, so on random bytes an
+    /// offset costs O(1), and a run of zeros (length 0) costs a 4-byte checksum.
     private func firstIntactFrame(in bytes: UnsafeRawBufferPointer, after offset: Int) -> Int? {
         var candidate = offset + 1
         while candidate + Self.frameHeaderSize <= bytes.count {
-            defer { candidate += 1 }
-            let length = Int(bytes.loadBigEndian(UInt32.self, at: candidate))
-            guard length <= maximumPayloadSize, length <= bytes.count - candidate - Self.frameHeaderSize else {
-                continue
-            }
-            let next = candidate + Self.frameHeaderSize + length
-            if bytes.count - next >= Self.frameHeaderSize {
-                guard Int(bytes.loadBigEndian(UInt32.self, at: next)) <= maximumPayloadSize else { continue }
-            }
             if case .record = decodeFrame(in: bytes, at: candidate) { return candidate }
+            candidate += 1
         }
         return nil
     }

@@ -84,6 +84,17 @@ import TwofoldStore
         expectStoreError(.corrupt) { _ = try codec.scan(damaged) }
     }
 
+    @Test func scan_whenAnIntactRecordAfterTheDamageIsFollowedByGarbage_stillThrowsCorrupt() throws {
+        // Found by the store fuzz harness: the search for intact records after a damaged one
+        // skipped a record followed by an implausible frame header, so the records after the
+        // damage were dropped as a torn tail instead of refusing the open.
+        var log = LogHeader(firstSequence: 1).encoded()
+        log += [0x67, 0x4B, 0xC7, 0x02]  // a frame whose length is above the limit
+        try codec.encode([], into: &log)  // an intact empty record
+        log += [0x02, 0, 0, 0, 0, 0, 0, 0, 0x61]  // a frame header whose length is above the limit
+        expectStoreError(.corrupt) { _ = try codec.scan(log) }
+    }
+
     @Test func scan_whenTheHeaderIsDamaged_throwsCorruptOrUnsupported() throws {
         let log = try codec.encodeLog(header: LogHeader(firstSequence: 1), payloads: [bytes("x")])
         expectStoreError(.corrupt) { _ = try codec.scan([]) }
