@@ -1,4 +1,4 @@
-import Glibc
+import Foundation
 import TwofoldStore
 import TwofoldSystem
 
@@ -202,9 +202,9 @@ enum StoreRecoveryHarness {
         }
     }
 
+    /// Removes the directory and whatever the store left in it (lock, log, pending or probe files).
     static func removeDirectory(_ directory: String) {
-        for name in ["records.log", "records.log.pending", "LOCK"] { unlink(directory + "/" + name) }
-        rmdir(directory)
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws(FuzzFailure) {
