@@ -71,6 +71,10 @@ enum OTPHarness {
         let parameters = OTPParameters(algorithm: algorithm, digits: 6 + Int(selector >> 4) % 3)
         let uri = OTPAuthURI(
             issuer: issuer, accountName: account, secret: Array(repeating: selector, count: 20), parameters: parameters)
+        if uri.string.utf8.count > OTPAuthURI.maximumLength {
+            try check((try? OTPAuthURI(parsing: uri.string)) == nil, "a URI over the length limit is read")
+            return
+        }
         let parsed: OTPAuthURI
         do { parsed = try OTPAuthURI(parsing: uri.string) } catch {
             throw FuzzFailure(message: "a built URI is refused: \(error)", file: #fileID, line: #line)

@@ -12,6 +12,9 @@ public struct OTPAuthURI: Sendable, Equatable {
     public let secret: [UInt8]
     public let parameters: OTPParameters
 
+    /// The longest URI `init(parsing:)` reads, in bytes: far more than a QR code holds.
+    public static let maximumLength = 4096
+
     /// Builds a URI; traps on a colon in issuer or account name (callers validate user input first
     /// with `validateLabelPart`).
     public init(issuer: String, accountName: String, secret: [UInt8], parameters: OTPParameters = OTPParameters()) {
@@ -47,7 +50,7 @@ public struct OTPAuthURI: Sendable, Equatable {
     public init(parsing text: String) throws(OTPError) {
         let prefix = "otpauth://"
         let scalars = text.unicodeScalars
-        guard text.utf8.count <= 4096,
+        guard text.utf8.count <= Self.maximumLength,
             scalars.prefix(prefix.unicodeScalars.count).map(Self.asciiLowercased).elementsEqual(prefix.unicodeScalars)
         else {
             throw .invalidURI("not an otpauth:// URI")
