@@ -67,7 +67,7 @@ fields = [
     (1, 0, b"/a%20b/%E2%82%AC/x%2Fy/%2e%2e"),
     (2, 7, b'twofold=abc; __Host-twofold-csrf="xyz"; a=b=c;;  bad name=1; ok=""'),
     (3, 1 | 2 | 4, b"http://127.0.0.1:8080\nhttp://127.0.0.1:8080/login"),
-    (3, 2 | 4 | 8, b"\nHTTPS://LOGIN.EXAMPLE.COM/mfa/setup"),
+    (3, 2 | 4 | 8, b"\nHTTPS://LOGIN.EXAMPLE.CO.UK/mfa/setup"),
     (4, 0, b"twofold\x00AbC-_9"),
     (4, 1, b"__Host-twofold-csrf\x00v"),
 ]

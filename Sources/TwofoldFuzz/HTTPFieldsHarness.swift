@@ -135,7 +135,7 @@ enum HTTPFieldsHarness {
 
     // MARK: Origin and Referer
 
-    static let expectedOrigins = ["http://127.0.0.1:8080", "https://login.example.com"]
+    static let expectedOrigins = ["http://127.0.0.1:8080", "https://login.example.co.uk"]
 
     static func checkOrigin(_ data: [UInt8], flags: UInt8) throws(FuzzFailure) {
         let separator = data.firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
