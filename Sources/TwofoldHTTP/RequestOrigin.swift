@@ -5,13 +5,16 @@ public enum RequestOrigin {
     /// Whether `headers` name `expected` (a lower-case `scheme://host[:port]`) as the request's
     /// origin: `Origin` equal to it, or without `Origin` a `Referer` equal to it or under it
     /// (`expected/…`). Without either field the answer is `!requireHeader`.
+    ///
+    /// Origins are ASCII serializations (RFC 6454 §6.2), so they are compared as bytes, ignoring
+    /// ASCII case only: Unicode case mapping and canonical equivalence would let `K` (U+212A
+    /// KELVIN SIGN) stand for `k`, and a combining mark after the `/` hide it.
     public static func isAllowed(_ headers: HTTPHeaders, expected: String, requireHeader: Bool) -> Bool {
         if let origin = headers["Origin"] {
-            return origin.lowercased() == expected
+            return ASCII.equalsIgnoringCase(origin, expected)
         }
         if let referer = headers["Referer"] {
-            let lowered = referer.lowercased()
-            return lowered == expected || lowered.hasPrefix(expected + "/")
+            return ASCII.equalsIgnoringCase(referer, expected) || ASCII.hasPrefixIgnoringCase(referer, expected + "/")
         }
         return !requireHeader
     }
