@@ -12,13 +12,24 @@
 #   TWOFOLD_FUZZ_WORK=DIR      work corpora, one folder per harness (default .build-fuzz/corpus)
 #   TWOFOLD_FUZZ_FLAGS="..."   extra libFuzzer flags, e.g. "-jobs=2 -workers=2" or "-max_len=8192"
 #   TWOFOLD_FUZZ_SKIP_BUILD=1  use the driver as it is
+#   TWOFOLD_FUZZ_COVERAGE=edge instrument edges only, without libFuzzer's comparison tracing (which
+#                              is most of the cost of loop-heavy harnesses such as qr); built
+#                              into .build-fuzz-edge
+#   TWOFOLD_FUZZ_SCRATCH=DIR   build folder (default .build-fuzz, or .build-fuzz-edge), e.g. so a
+#                              long campaign keeps its own binary while the code changes
 # A crash or broken invariant is saved under .build-fuzz/artifacts/NAME/ and makes the script
 # exit 1 once every requested harness has run; reproduce it with
 #   .build-fuzz/release/twofold-fuzz NAME .build-fuzz/artifacts/NAME/crash-…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+coverage_flags=()
 scratch=.build-fuzz
+if [ "${TWOFOLD_FUZZ_COVERAGE:-}" = edge ]; then
+    coverage_flags=(-Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table)
+    scratch=.build-fuzz-edge
+fi
+scratch=${TWOFOLD_FUZZ_SCRATCH:-$scratch}
 bin=$scratch/release/twofold-fuzz
 work=${TWOFOLD_FUZZ_WORK:-$scratch/corpus}
 # Crash reports must come from libFuzzer and ASan, not from Swift's backtracer.
@@ -29,7 +40,7 @@ build() {
     echo "== fuzz: building the driver (release, -sanitize=fuzzer,address) into $scratch"
     # lld: gold fails on the sanitizer runtime's symbols.
     swift build --package-path Fuzz --scratch-path "$scratch" -c release \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld "${coverage_flags[@]}"
 }
 
 # run NAME SECONDS: one bounded libFuzzer session; returns libFuzzer's status.
