@@ -6,9 +6,12 @@
 /// normally when every invariant held and throws `FuzzFailure` when one broke; a trap in the code
 /// under test is a crash in both settings.
 ///
+/// A harness runs on a plain thread (libFuzzer's, or the replay test's own), never on the
+/// concurrency pool, so it may wait for a completion or for async work (`blockingAwait`).
+///
 /// Adding a harness: a file with a `static let` like the ones below, one line in `all`, a
 /// folder of seeds in `Fuzz/corpus/<name>` and, if it needs another module, a dependency of
-/// this target in `Package.swift`.
+/// this target in `Package.swift` (docs/FUZZING.md).
 public struct FuzzHarness: Sendable {
     /// Short, stable, file-name safe: the corpus folder and the `scripts/fuzz.sh` argument.
     public let name: String
