@@ -1,3 +1,4 @@
+import Foundation
 import TwofoldSystem
 
 /// One writer per data directory, enforced by the kernel: an exclusive, non-blocking `flock` on
@@ -19,12 +20,27 @@ public final class DirectoryLock: Sendable {
 
     /// Locks `path`, which must be an existing directory. Throws `.locked` when another holder has
     /// it, `.io` when it cannot be opened.
-    public static func acquire(_ path: String) throws(StoreError) -> DirectoryLock {
+    ///
+    /// A lock just released can still be held for a moment by a child process that another thread
+    /// of the releasing process forked and that has not yet reached `exec` (the child shares the
+    /// open file description until then, `O_CLOEXEC` or not), so a refused attempt is retried
+    /// `attempts` times, `pause` apart, before giving up: a real holder is refused after that.
+    public static func acquire(
+        _ path: String, attempts: Int = 20, pause: Duration = .milliseconds(5)
+    ) throws(StoreError) -> DirectoryLock {
         let descriptor = try performIO("opening the data directory \(path) to lock it") { () throws(SystemError) in
             try FileSystem.open(path, options: [.readOnly, .directory])
         }
-        let locked = try performIO("locking the data directory \(path)") { () throws(SystemError) in
-            try descriptor.tryLockExclusive()
+        var locked = false
+        for attempt in 0..<max(attempts, 1) {
+            if attempt > 0 {
+                let (seconds, attoseconds) = pause.components
+                Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+            }
+            locked = try performIO("locking the data directory \(path)") { () throws(SystemError) in
+                try descriptor.tryLockExclusive()
+            }
+            if locked { break }
         }
         guard locked else {
             descriptor.close()
