@@ -46,7 +46,9 @@ let package = Package(
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
                 "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
             ]),
-        .target(name: "TwofoldSMS", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
+        .target(
+            name: "TwofoldSMS",
+            dependencies: ["TwofoldSystem", "TwofoldStore", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
         .target(
             name: "TwofoldGateway",
             dependencies: [

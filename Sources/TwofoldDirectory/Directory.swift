@@ -17,6 +17,11 @@ public final class Directory: Sendable {
     /// Opens (or creates) the directory's log in `path`, replaying it, and compacts it when worthwhile.
     public static func open(path: String, clock: @escaping @Sendable () -> Int64) throws -> Directory {
         let opened = try RecordStore.open(directory: path)
+        // Recovery in place is not wired for the gateway yet: a log it cannot read stops the start.
+        if let failure = opened.failure {
+            opened.store.close()
+            throw failure
+        }
         var state = DirectoryState()
         let decoder = JSONDecoder()
         for record in opened.records {
@@ -154,17 +159,40 @@ public final class Directory: Sendable {
     // MARK: Compaction.
 
     /// Rewrites the log with only the live records when it has grown to more than four times
-    /// their number (and at least 10,000 records), or when `force` is set. Blocks changes meanwhile.
+    /// their number (and at least 10,000 records), or when `force` is set. The snapshot is taken
+    /// and submitted under the lock (so it holds every change appended before it); the wait for
+    /// the store happens outside it, so the store's completions never wait for this lock.
     public func compactIfWorthwhile(force: Bool = false) throws {
-        try state.withLock { state in
+        let submitted: BlockingResult<Range<UInt64>, StoreError>? = try state.withLock { state in
             let live = state.liveRecordCount
-            guard force || state.entriesSinceCompaction > max(10_000, 4 * live) else { return }
+            guard force || state.entriesSinceCompaction > max(10_000, 4 * live) else { return nil }
             let encoder = JSONEncoder()
             let payloads = try state.snapshotEntries().map { Array(try encoder.encode($0)) }
-            _ = try store.compact(snapshot: payloads)
+            let result = BlockingResult<Range<UInt64>, StoreError>()
+            store.compact(snapshot: payloads) { result.fulfill($0) }
             state.entriesSinceCompaction = payloads.count
+            return result
         }
+        _ = try submitted?.wait().get()
     }
 
     public func close() { store.close() }
+}
+
+/// A result handed from the store's writer thread to a thread that blocks for it.
+final class BlockingResult<Success: Sendable, Failure: Error>: Sendable {
+    private let value = Mutex<Result<Success, Failure>?>(nil)
+    private let ready = DispatchSemaphore(value: 0)
+
+    func fulfill(_ result: Result<Success, Failure>) {
+        value.withLock { $0 = result }
+        ready.signal()
+    }
+
+    func wait() -> Result<Success, Failure> {
+        while true {
+            ready.wait()
+            if let result = value.withLock({ $0 }) { return result }
+        }
+    }
 }

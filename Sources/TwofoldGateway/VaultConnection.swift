@@ -26,8 +26,11 @@ public struct VaultConnection: Sendable {
             switch response.outcome {
             case .success(let result): return .success(result)
             case .failure(let payload):
-                // Envelope errors mean the gateway sent something the vault cannot serve.
-                if payload.code == "internal" || payload.code.hasPrefix("server.") { return .unavailable }
+                // Envelope errors mean the gateway sent something the vault cannot serve; the
+                // envelope's `unavailable` is the vault's storage failing (retry later): a 503.
+                if payload.code == "internal" || payload.code == "unavailable" || payload.code.hasPrefix("server.") {
+                    return .unavailable
+                }
                 return .failure(payload)
             }
         }
