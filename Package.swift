@@ -81,7 +81,7 @@ let package = Package(
             dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
 
         // Shared by the test targets that start the built executables.
-        .target(name: "TwofoldTestSupport"),
+        .target(name: "TwofoldTestSupport", dependencies: ["TwofoldSystem", "TwofoldWire"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
@@ -109,7 +109,8 @@ let package = Package(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
         .testTarget(
-            name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
+            name: "TwofoldIPCTests",
+            dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess", "TwofoldTestSupport"]),
         .testTarget(
             name: "TwofoldSMSTests",
             dependencies: [
