@@ -46,7 +46,7 @@ extension AuthService {
         if let enrollmentID, !enrollmentID.isEmpty { args["enrollment_id"] = .string(enrollmentID) }
         let reply = await vault.call("enroll.confirm", args)
         switch reply {
-        case .unavailable: throw AuthError.unavailable
+        case .unavailable, .outcomeUnknown: throw AuthError.unavailable
         case .failure(let payload):
             setups.withLock { _ = $0.removeValue(forKey: session.id) }
             audit.record("mfa.setup", user: user.id, address: address, outcome: payload.code)
