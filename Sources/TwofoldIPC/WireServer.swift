@@ -61,6 +61,7 @@ public final class WireServer: Sendable {
 
     let acceptFailures = LogThrottle()
     let capRefusals = LogThrottle()
+    let peerRefusals = LogThrottle()
     let deadlineRefusals = LogThrottle()
     let frameTimeouts = LogThrottle()
 
@@ -192,9 +193,14 @@ public final class WireServer: Sendable {
             return
         }
         guard configuration.peers.admits(peer, ownUserID: configuration.ownUserID) else {
-            logger.warning(
-                "peer refused",
-                ["uid": .integer(peer.userID), "gid": .integer(peer.groupID), "pid": .integer(peer.processID)])
+            peerRefusals.record { count in
+                logger.warning(
+                    "peer refused",
+                    [
+                        "uid": .integer(peer.userID), "gid": .integer(peer.groupID), "pid": .integer(peer.processID),
+                        "count": .integer(count),
+                    ])
+            }
             let refusal = WireResponse.failure(
                 id: nil, WireErrorPayload(code: "peer.forbidden", message: "This process may not use this socket."))
             _ = try? socket.write(refusal.framed())
