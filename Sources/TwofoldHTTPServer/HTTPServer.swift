@@ -27,6 +27,7 @@ public final class HTTPServer: Service, Sendable {
     private let listener = Mutex(ListenerState())
     /// Accept failures and cap refusals come in floods: one log line per 10 s, with a count.
     private let acceptFailures = LogThrottle()
+    private let acceptRecoveries = LogThrottle()
     private let capRefusals = LogThrottle()
 
     private struct ListenerState: @unchecked Sendable {
@@ -176,10 +177,14 @@ public final class HTTPServer: Service, Sendable {
         }
     }
 
+    /// Accepting works again; said at most once per 10 s (at the edge of the limit accepts
+    /// alternate with failures), with the failures not yet logged.
     private func acceptingAgain() {
         listener.withLock { $0.acceptBackoff = nil }
-        acceptFailures.flush { count in
-            core.logger.notice("accepting again", ["failed_accepts_not_yet_logged": .integer(count)])
+        acceptRecoveries.record { _ in
+            acceptFailures.flush { count in
+                core.logger.notice("accepting again", ["failed_accepts_not_yet_logged": .integer(count)])
+            }
         }
     }
 

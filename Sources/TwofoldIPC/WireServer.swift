@@ -60,6 +60,7 @@ public final class WireServer: Sendable {
     let state = Mutex(State())
 
     let acceptFailures = LogThrottle()
+    let acceptRecoveries = LogThrottle()
     let capRefusals = LogThrottle()
     let peerRefusals = LogThrottle()
     let deadlineRefusals = LogThrottle()
@@ -177,10 +178,14 @@ public final class WireServer: Sendable {
         }
     }
 
+    /// Accepting works again; said at most once per 10 s (at the edge of the limit accepts
+    /// alternate with failures), with the failures not yet logged.
     private func acceptingAgain() {
         state.withLock { $0.acceptBackoff = nil }
-        acceptFailures.flush { count in
-            logger.notice("accepting again", ["failed_accepts_not_yet_logged": .integer(count)])
+        acceptRecoveries.record { _ in
+            acceptFailures.flush { count in
+                logger.notice("accepting again", ["failed_accepts_not_yet_logged": .integer(count)])
+            }
         }
     }
 

@@ -46,45 +46,6 @@ final class MisbehavingPeerHarness: @unchecked Sendable {
     }
 }
 
-/// Bytes a broken or hostile peer may answer with; each must fail the call as `response.invalid`.
-enum BadAnswer: String, CaseIterable, Sendable {
-    case randomBytes, zeroLength, hugeLength, notJSON, unrelatedJSON, withoutResult, wrongVersion, hugeVersion
-    case fractionalID, closedMidFrame, closedWithoutAnswer
-
-    func answer(to request: FakeWirePeer.Received) -> FakeWirePeer.Answer {
-        let id = request.idText
-        switch self {
-        case .randomBytes: return .bytes([0x9C, 0x11, 0x5E, 0xA7, 0x03, 0xFF, 0x42, 0x00, 0x17, 0xE9])
-        case .zeroLength: return .bytes([0, 0, 0, 0])
-        case .hugeLength: return .bytes([0x7F, 0xFF, 0xFF, 0xFF, 0x7B])
-        case .notJSON: return .bytes(FakeWirePeer.frame("not json at all"))
-        case .unrelatedJSON: return .bytes(FakeWirePeer.frame(#"{"hello":"world"}"#))
-        case .withoutResult: return .bytes(FakeWirePeer.frame(#"{"v":1,"id":\#(id),"ok":true}"#))
-        case .wrongVersion: return .bytes(FakeWirePeer.frame(#"{"v":2,"id":\#(id),"ok":true,"result":{}}"#))
-        case .hugeVersion:
-            return .bytes(FakeWirePeer.frame(#"{"v":18446744073709551617,"id":\#(id),"ok":true,"result":{}}"#))
-        case .fractionalID: return .bytes(FakeWirePeer.frame(#"{"v":1,"id":\#(id).0,"ok":true,"result":{}}"#))
-        case .closedMidFrame: return .bytesThenClose([0, 0, 0, 60] + Array(#"{"v":1,"id":"#.utf8))
-        case .closedWithoutAnswer: return .close
-        }
-    }
-}
-
-/// Answers that are well-formed frames but match no call: dropped, the call runs into its deadline.
-enum UnmatchedAnswer: String, CaseIterable, Sendable {
-    case idAsString, idNotNumber, unknownID, silence
-
-    func answer(to request: FakeWirePeer.Received) -> FakeWirePeer.Answer {
-        let id = request.idText
-        switch self {
-        case .idAsString: return .bytes(FakeWirePeer.frame(#"{"v":1,"id":"\#(id)","ok":true,"result":{}}"#))
-        case .idNotNumber: return .bytes(FakeWirePeer.frame(#"{"v":1,"id":"not-\#(id)","ok":true,"result":{}}"#))
-        case .unknownID: return .bytes(FakeWirePeer.frame(#"{"v":1,"id":\#(id)000,"ok":true,"result":{}}"#))
-        case .silence: return .silence
-        }
-    }
-}
-
 /// The peer answers `good` correctly and everything else as `misbehave` says.
 private func script(
     _ misbehave: @escaping @Sendable (FakeWirePeer.Received) -> FakeWirePeer.Answer
@@ -104,8 +65,10 @@ private func expectGoodAnswer(_ result: Result<WireResponse, WireError>, _ comme
 }
 
 @Suite struct WireClientMisbehavingPeerTests {
-    @Test(arguments: BadAnswer.allCases)
-    func malformedAnswer_failsTheCallAsInvalid_logsTheReason_andTheNextCallReconnects(bad: BadAnswer) async throws {
+    @Test(arguments: PeerMisbehaviour.malformed)
+    func malformedAnswer_failsTheCallAsInvalid_logsTheReason_andTheNextCallReconnects(
+        bad: PeerMisbehaviour
+    ) async throws {
         let harness = try MisbehavingPeerHarness(script: script(bad.answer))
         let failed = await harness.client.call("bad")
         guard case .failure(let error) = failed else {
@@ -122,8 +85,10 @@ private func expectGoodAnswer(_ result: Result<WireResponse, WireError>, _ comme
         #expect(!lines.contains("hello") && !lines.contains("not json"), "\(bad): never the payload")
     }
 
-    @Test(arguments: UnmatchedAnswer.allCases)
-    func unmatchedAnswer_isDropped_theCallTimesOut_andTheConnectionIsKept(unmatched: UnmatchedAnswer) async throws {
+    @Test(arguments: PeerMisbehaviour.unmatched)
+    func unmatchedAnswer_isDropped_theCallTimesOut_andTheConnectionIsKept(
+        unmatched: PeerMisbehaviour
+    ) async throws {
         let harness = try MisbehavingPeerHarness(script: script(unmatched.answer))
         let timedOut = await harness.callPastItsDeadline("bad", requestsBefore: 0)
         guard case .failure(let error) = timedOut else {
