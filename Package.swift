@@ -71,7 +71,8 @@ let package = Package(
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
-            name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+            name: "twofold-bench",
+            dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad"]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
