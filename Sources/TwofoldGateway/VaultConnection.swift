@@ -58,8 +58,9 @@ public struct VaultConnection: Sendable {
             case .failure(let payload):
                 // Envelope errors mean the gateway sent something the vault cannot serve.
                 if payload.code == "internal" || payload.code.hasPrefix("server.") { return .unavailable }
-                // Refused unstarted: the vault was too late to begin before the deadline.
-                if payload.code == "deadline.exceeded" { return .unavailable }
+                // Refused unstarted: too late to begin before the deadline, or the vault's envelope
+                // `unavailable` (over its connection cap, its store closing).
+                if payload.code == "deadline.exceeded" || payload.code == "unavailable" { return .unavailable }
                 return .failure(payload)
             }
         }
