@@ -111,7 +111,7 @@ final class RawPeer: @unchecked Sendable {
 
     /// The next answer, or nil if the server closed the connection first.
     func receive() async throws -> WireResponse? {
-        for _ in 0..<2000 {
+        for _ in 0..<10_000 {
             if let frame = try decoder.next() { return try WireResponse.decode(frame.payload) }
             switch try socket.read(upTo: 65536) {
             case .processed(let bytes) where bytes.isEmpty: return nil
@@ -135,7 +135,7 @@ final class RawPeer: @unchecked Sendable {
         let harness = try await ServerHarness()
         async let slow = harness.client.call("gate")
         // Wait until the slow call is in the service, then a fast one on the same connection.
-        for _ in 0..<1000 where harness.service.heldCount == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        for _ in 0..<10_000 where harness.service.heldCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
         let fast = await harness.client.call("echo", args: ["n": 1])
         guard case .success(let response) = fast, case .success(let fields) = response.outcome else {
             Issue.record("the fast call did not complete while the slow one was held: \(fast)")
@@ -159,7 +159,7 @@ final class RawPeer: @unchecked Sendable {
         try peer.send(WireRequest(id: 3, operation: "echo", anyOrder: true))
         // The any-order request overtakes; the in-order echo waits for the gate before it.
         #expect(try await peer.receive()?.id == 3)
-        for _ in 0..<1000 where harness.service.heldCount == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        for _ in 0..<10_000 where harness.service.heldCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
         harness.service.open()
         #expect(try await peer.receive()?.id == 1)
         #expect(try await peer.receive()?.id == 2)
@@ -251,7 +251,7 @@ final class RawPeer: @unchecked Sendable {
     @Test func connectionsOverTheCap_areAnsweredUnavailable_andLoggedOncePerInterval() async throws {
         let harness = try await ServerHarness(maxConnections: 2)
         let kept = try [harness.raw(), harness.raw()]
-        for _ in 0..<1000 where harness.server.connectionCount < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        for _ in 0..<10_000 where harness.server.connectionCount < 2 { try await Task.sleep(for: .milliseconds(1)) }
         for _ in 0..<30 {
             let refused = try harness.raw()
             let answer = try #require(try await refused.receive())
