@@ -73,7 +73,8 @@ let package = Package(
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
-            name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+            name: "twofold-bench",
+            dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad"]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
@@ -83,7 +84,7 @@ let package = Package(
             dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
 
         // Shared by the test targets that start the built executables.
-        .target(name: "TwofoldTestSupport"),
+        .target(name: "TwofoldTestSupport", dependencies: ["TwofoldSystem", "TwofoldWire"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
@@ -111,7 +112,8 @@ let package = Package(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
         .testTarget(
-            name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
+            name: "TwofoldIPCTests",
+            dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess", "TwofoldTestSupport"]),
         .testTarget(
             name: "TwofoldSMSTests",
             dependencies: [

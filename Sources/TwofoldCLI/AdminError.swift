@@ -19,6 +19,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict = "admin.conflict"
         case permission = "admin.permission"
         case software = "admin.software"
+        case outcomeUnknown = "admin.outcome_unknown"
     }
 
     private let code: Code
@@ -47,6 +48,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict: 73  // EX_CANTCREAT
         case .permission: 77  // EX_NOPERM
         case .software: 70  // EX_SOFTWARE
+        case .outcomeUnknown: 75  // EX_TEMPFAIL: check, then retry if it did not happen
         }
     }
 
@@ -74,6 +76,7 @@ extension AdminError {
         case "vault.unavailable", "unavailable": code = .unavailable
         case "admin.conflict", "invite.not_pending": code = .conflict
         case "peer.forbidden": code = .permission
+        case "vault.outcome_unknown": code = .outcomeUnknown
         default: code = .software
         }
         let message = payload.message.isEmpty ? "the gateway refused: \(payload.code)" : payload.message
@@ -111,6 +114,19 @@ extension AdminError {
     public static func noAnswer(path: String, file: String = #fileID, line: Int = #line) -> AdminError {
         AdminError(
             .unavailable, "the gateway at \(path) did not answer in time or closed the connection",
+            file: file, line: line)
+    }
+
+    /// A change was sent but no answer came (the call timed out, or the connection broke after
+    /// the request left): it may or may not have happened. Never reported as "nothing changed";
+    /// the message names the command that shows whether it did.
+    public static func outcomeUnknown(
+        _ request: AdminRequest, path: String, file: String = #fileID, line: Int = #line
+    ) -> AdminError {
+        let (change, check) = request.unknownOutcomeWording
+        return AdminError(
+            .outcomeUnknown,
+            "the gateway at \(path) did not answer; \(change) may or may not have happened: run `\(check)`",
             file: file, line: line)
     }
 

@@ -92,7 +92,7 @@ public enum VaultDaemon {
                         path: options.string("sms-socket") ?? "/run/twofold-sms/sms.sock")
                     configuration.timeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
                     return configuration
-                }(), loop: loop)
+                }(), loop: loop, logger: logger.withLabel("sms-client"))
             let sms = WireSMSDispatcher(client: smsClient)
             let crypto = try VaultCrypto(masterKey: masterKey, previousMasterKey: previousKey)
             let audit = VaultAudit(sink: try LogSink.appendingFile(dataDirectory + "/audit.jsonl"))
