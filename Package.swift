@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(
             name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],
-            exclude: ["Vectors"]),
+            exclude: ["Vectors", "Corpus"]),
         .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
         .testTarget(
             name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
