@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
+        // WebAuthn verification: CBOR, COSE keys, authenticator and client data, both ceremonies.
+        .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto"]),
         // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
         .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
         .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
@@ -104,6 +106,9 @@ let package = Package(
                 "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
+        .testTarget(
+            name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],
+            exclude: ["Vectors", "Corpus"]),
         .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
         .testTarget(
             name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
