@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
-        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto"]),
+        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
         .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
+        // Crash-test driver for TwofoldDirectory: changes and compacts until SIGKILLed (TwofoldDirectoryTests).
+        .executableTarget(name: "directory-torture", dependencies: ["TwofoldDirectory"]),
 
         // MARK: Services.
         .target(
@@ -101,7 +103,11 @@ let package = Package(
                 "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
-        .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldDirectoryTests",
+            dependencies: [
+                "TwofoldDirectory", "TwofoldStore", "TwofoldSystem", "TwofoldTestSupport", "directory-torture",
+            ]),
         .testTarget(
             name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),

@@ -183,8 +183,7 @@ public struct AdminService: WireService {
             if transaction.user(email: email) != nil {
                 throw DirectoryError(.conflict, "\(email) already has a user; add it to accounts with member.add.")
             }
-            if transaction.invites.contains(where: { $0.email == email && $0.status(at: transaction.now) == .pending })
-            {
+            if transaction.pendingInvite(email: email) != nil {
                 throw DirectoryError(.conflict, "\(email) already has a pending invite; revoke it first.")
             }
             let invite = InviteRecord(
@@ -234,10 +233,8 @@ public struct AdminService: WireService {
         throw .notFound("user")
     }
 
-    private func findAccount(_ key: String) throws(DirectoryError) -> AccountRecord {
-        if let account = directory.account(id: key) { return account }
-        let folded = key.lowercased()
-        if let account = directory.accounts().first(where: { $0.name.lowercased() == folded }) { return account }
+    func findAccount(_ key: String) throws(DirectoryError) -> AccountRecord {
+        if let account = directory.account(id: key) ?? directory.account(named: key) { return account }
         throw .notFound("account")
     }
 
