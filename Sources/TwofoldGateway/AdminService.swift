@@ -175,7 +175,7 @@ public struct AdminService: WireService {
         let temporaryPassword = Self.temporaryPassword()
         let hash: String
         do {
-            hash = try await auth.passwords.hash(temporaryPassword)
+            hash = try await auth.passwords.hashTemporary([temporaryPassword]).first ?? ""
         } catch {
             throw DirectoryError(.storage, "The gateway is too busy to create an invite; try again.")
         }
