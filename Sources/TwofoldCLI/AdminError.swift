@@ -24,12 +24,15 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     private let code: Code
     /// One line for stderr, without the `twofold: ` prefix.
     public let message: String
+    /// The request may have been carried out: it was sent but no answer came back.
+    public let outcomeUnknown: Bool
     public let file: String
     public let line: Int
 
-    private init(_ code: Code, _ message: String, file: String, line: Int) {
+    private init(_ code: Code, _ message: String, outcomeUnknown: Bool = false, file: String, line: Int) {
         self.code = code
         self.message = message
+        self.outcomeUnknown = outcomeUnknown
         self.file = file
         self.line = line
     }
@@ -107,11 +110,37 @@ extension AdminError {
         }
     }
 
-    /// The call failed locally after connecting: timed out, or the connection dropped.
+    /// The call failed locally after connecting: timed out, or the connection dropped. The
+    /// request may or may not have been carried out.
     public static func noAnswer(path: String, file: String = #fileID, line: Int = #line) -> AdminError {
         AdminError(
             .unavailable, "the gateway at \(path) did not answer in time or closed the connection",
-            file: file, line: line)
+            outcomeUnknown: true, file: file, line: line)
+    }
+
+    /// Input data (a file's contents) is unusable (exit 65).
+    public static func dataError(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.dataError, message, file: file, line: line)
+    }
+
+    /// An input file cannot be read (exit 66).
+    public static func noInput(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.notFound, message, file: file, line: line)
+    }
+
+    /// An output file cannot be created (exit 73).
+    public static func cannotCreate(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.conflict, message, file: file, line: line)
+    }
+
+    /// The gateway could not be used, with `message` saying what that means (exit 69).
+    public static func unavailable(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.unavailable, message, file: file, line: line)
+    }
+
+    /// The same error with `context` before its message.
+    public func prefixed(_ context: String) -> AdminError {
+        AdminError(code, context + ": " + message, outcomeUnknown: outcomeUnknown, file: file, line: line)
     }
 
     /// The gateway answered something this version cannot read.

@@ -30,6 +30,9 @@ public struct AdminRequest: Sendable, Equatable {
             }
         case .inviteList, .userList, .accountList:
             break
+        case .inviteImport:
+            // Sent in batches by `InviteImport`, which reads the file.
+            break
         case .inviteRevoke:
             args["invite"] = argument(0)
         case .userShow, .userDisable, .userEnable:

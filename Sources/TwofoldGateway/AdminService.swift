@@ -18,8 +18,9 @@ public struct AdminService: WireService {
     }
 
     public let operations: Set<String> = [
-        "invite.create", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
-        "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove",
+        "invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable",
+        "user.enable", "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add",
+        "member.remove",
     ]
 
     var directory: Directory { auth.directory }
@@ -55,6 +56,7 @@ public struct AdminService: WireService {
         let args = Args(values: request.args)
         switch request.operation {
         case "invite.create": return try await createInvite(args, actor: actor)
+        case "invite.import": return try await importInvites(args, actor: actor)
         case "invite.list":
             let now = directory.now
             return ["invites": .array(directory.invites().map { inviteObject($0, now: now) })]
