@@ -73,7 +73,10 @@ let package = Package(
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
-            name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+            name: "twofold-bench",
+            dependencies: [
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldDirectory", "TwofoldPasswords",
+            ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
