@@ -61,13 +61,11 @@ struct ByteReader {
         return offset..<(offset + length)
     }
 
+    /// A string; invalid UTF-8 (which this code never writes, and a checksum guards on disk) is
+    /// repaired with U+FFFD rather than refused, so a read can never trap or fail on it.
     mutating func string() throws(Malformed) -> String {
         let field = try range()
-        let utf8 = UnsafeRawBufferPointer(rebasing: bytes[field]).assumingMemoryBound(to: UInt8.self)
-        guard let value = String(validating: utf8, as: UTF8.self) else {
-            throw Malformed()
-        }
-        return value
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field]), as: UTF8.self)
     }
 
     mutating func strings() throws(Malformed) -> [String] {

@@ -62,7 +62,8 @@ extension UserRecord {
     }
 
     /// The fields the indexes need, without decoding the rest: byte ranges of the id and the
-    /// email, and the account ids (for the member counts).
+    /// email, and the account ids (for the member counts). Checks the whole record's structure,
+    /// so bytes that pass are bytes `init(decoding:)` reads.
     struct Keys {
         let id: Range<Int>
         let email: Range<Int>
@@ -75,10 +76,12 @@ extension UserRecord {
         let id = try reader.range()
         let email = try reader.range()
         try reader.skipString()
-        _ = try reader.u8()
+        guard try reader.u8() & ~1 == 0 else { throw ByteReader.Malformed() }
         _ = try reader.int64()
         _ = try reader.int64()
-        return Keys(id: id, email: email, accounts: try reader.strings())
+        let accounts = try reader.strings()
+        guard reader.isAtEnd else { throw ByteReader.Malformed() }
+        return Keys(id: id, email: email, accounts: accounts)
     }
 }
 
@@ -153,11 +156,12 @@ extension InviteRecord {
         guard reader.isAtEnd else { throw ByteReader.Malformed() }
     }
 
-    /// The fields the indexes and retention need, without decoding the rest.
+    /// The fields the indexes and retention need, as byte ranges, without decoding the rest.
+    /// Checks the whole record's structure, so bytes that pass are bytes `init(decoding:)` reads.
     struct Keys {
         let id: Range<Int>
-        let email: String
-        let tokenHash: String
+        let email: Range<Int>
+        let tokenHash: Range<Int>
         /// When it was used or revoked; nil while it is open (pending or merely expired).
         let closedAt: Int64?
         let expiresAt: Int64
@@ -167,16 +171,19 @@ extension InviteRecord {
         var reader = ByteReader(bytes)
         try reader.header(.invite, version: RecordVersion.invite)
         let id = try reader.range()
-        let email = try reader.string()
-        let tokenHash = try reader.string()
+        let email = try reader.range()
+        let tokenHash = try reader.range()
         try reader.skipString()
         try reader.skipStrings()
         _ = try reader.int64()
         let expiresAt = try reader.int64()
         try reader.skipString()
         let present = try reader.u8()
+        guard present & ~7 == 0 else { throw ByteReader.Malformed() }
         let usedAt = present & 1 != 0 ? try reader.int64() : nil
         let revokedAt = present & 2 != 0 ? try reader.int64() : nil
+        if present & 4 != 0 { try reader.skipString() }
+        guard reader.isAtEnd else { throw ByteReader.Malformed() }
         return Keys(id: id, email: email, tokenHash: tokenHash, closedAt: usedAt ?? revokedAt, expiresAt: expiresAt)
     }
 }

@@ -76,19 +76,26 @@ final class DirectoryState: @unchecked Sendable {
         bytes.withUnsafeBytes { try? InviteRecord(decoding: $0) }
     }
 
-    /// The slot of the record whose field `field` (0 the id, 1 the email) is `key`.
+    /// The slot of the record whose field `number` (0 the id, 1 the email) is `key`.
     private static func find(_ key: String, field number: Int, in table: SlotTable<[UInt8]>, index: SlotIndex)
         -> UInt32?
     {
         var key = key
         return key.withUTF8 { utf8 in
             let wanted = UnsafeRawBufferPointer(utf8)
-            return index.find(hash: SlotIndex.hash(wanted)) { slot in
-                guard let bytes = table[slot] else { return false }
-                return bytes.withUnsafeBytes { record in
-                    guard let range = field(number, in: record) else { return false }
-                    return UnsafeRawBufferPointer(rebasing: record[range]).elementsEqual(wanted)
-                }
+            return find(wanted, hash: SlotIndex.hash(wanted), field: number, in: table, index: index)
+        }
+    }
+
+    private static func find(
+        _ wanted: UnsafeRawBufferPointer, hash: UInt32, field number: Int, in table: SlotTable<[UInt8]>,
+        index: SlotIndex
+    ) -> UInt32? {
+        index.find(hash: hash) { slot in
+            guard let bytes = table[slot] else { return false }
+            return bytes.withUnsafeBytes { record in
+                guard let range = field(number, in: record) else { return false }
+                return UnsafeRawBufferPointer(rebasing: record[range]).elementsEqual(wanted)
             }
         }
     }
@@ -126,27 +133,28 @@ final class DirectoryState: @unchecked Sendable {
     }
 
     private func putUser(_ bytes: [UInt8], _ keys: UserRecord.Keys) {
-        let (idHash, emailHash) = bytes.withUnsafeBytes { buffer in
-            (
-                SlotIndex.hash(UnsafeRawBufferPointer(rebasing: buffer[keys.id])),
-                SlotIndex.hash(UnsafeRawBufferPointer(rebasing: buffer[keys.email]))
-            )
-        }
-        let id = String(decoding: bytes[keys.id], as: UTF8.self)
-        if let slot = userSlot(id: id), let old = users[slot] {
-            let oldKeys = old.withUnsafeBytes { try? UserRecord.keys(in: $0) }
-            let oldEmail = oldKeys.map { Array(old[$0.email]) } ?? []
-            if oldEmail != Array(bytes[keys.email]) {
-                if let oldHash = Self.hash(field: 1, of: old) { userByEmail.remove(slot: slot, hash: oldHash) }
+        bytes.withUnsafeBytes { buffer in
+            let id = UnsafeRawBufferPointer(rebasing: buffer[keys.id])
+            let email = UnsafeRawBufferPointer(rebasing: buffer[keys.email])
+            let idHash = SlotIndex.hash(id)
+            let emailHash = SlotIndex.hash(email)
+            if let slot = Self.find(id, hash: idHash, field: 0, in: users, index: userByID), let old = users[slot] {
+                let oldKeys = old.withUnsafeBytes { try? UserRecord.keys(in: $0) }
+                let sameEmail = old.withUnsafeBytes { record in
+                    oldKeys.map { UnsafeRawBufferPointer(rebasing: record[$0.email]).elementsEqual(email) } ?? false
+                }
+                if !sameEmail {
+                    if let oldHash = Self.hash(field: 1, of: old) { userByEmail.remove(slot: slot, hash: oldHash) }
+                    userByEmail.insert(slot: slot, hash: emailHash)
+                }
+                countMembers(removing: oldKeys?.accounts ?? [], adding: keys.accounts)
+                users.replace(slot, with: bytes)
+            } else {
+                let slot = users.insert(bytes)
+                userByID.insert(slot: slot, hash: idHash)
                 userByEmail.insert(slot: slot, hash: emailHash)
+                countMembers(removing: [], adding: keys.accounts)
             }
-            countMembers(removing: oldKeys?.accounts ?? [], adding: keys.accounts)
-            users.replace(slot, with: bytes)
-        } else {
-            let slot = users.insert(bytes)
-            userByID.insert(slot: slot, hash: idHash)
-            userByEmail.insert(slot: slot, hash: emailHash)
-            countMembers(removing: [], adding: keys.accounts)
         }
     }
 
@@ -168,21 +176,28 @@ final class DirectoryState: @unchecked Sendable {
     }
 
     private func putInvite(_ bytes: [UInt8], _ keys: InviteRecord.Keys) {
-        let id = String(decoding: bytes[keys.id], as: UTF8.self)
-        let slot: UInt32
-        if let existing = inviteSlot(id: id) {
-            slot = existing
-            unindexOpen(slot)
-            invites.replace(slot, with: bytes)
-        } else {
-            slot = invites.insert(bytes)
-            let hash = bytes.withUnsafeBytes { SlotIndex.hash(UnsafeRawBufferPointer(rebasing: $0[keys.id])) }
+        let slot = bytes.withUnsafeBytes { buffer -> UInt32 in
+            let id = UnsafeRawBufferPointer(rebasing: buffer[keys.id])
+            let hash = SlotIndex.hash(id)
+            if let existing = Self.find(id, hash: hash, field: 0, in: invites, index: inviteByID) {
+                unindexOpen(existing)
+                invites.replace(existing, with: bytes)
+                return existing
+            }
+            let slot = invites.insert(bytes)
             inviteByID.insert(slot: slot, hash: hash)
+            return slot
         }
         if keys.closedAt == nil {
-            openInviteByToken[keys.tokenHash] = slot
-            openInvitesByEmail[keys.email, default: []].append(slot)
+            let (email, tokenHash) = Self.openKeys(bytes, keys)
+            openInviteByToken[tokenHash] = slot
+            openInvitesByEmail[email, default: []].append(slot)
         }
+    }
+
+    /// An open invite's email and token hash, the keys of the open-invite indexes.
+    private static func openKeys(_ bytes: [UInt8], _ keys: InviteRecord.Keys) -> (email: String, tokenHash: String) {
+        (String(decoding: bytes[keys.email], as: UTF8.self), String(decoding: bytes[keys.tokenHash], as: UTF8.self))
     }
 
     /// Removes `slot` from the open-invite indexes if it is there.
@@ -190,9 +205,10 @@ final class DirectoryState: @unchecked Sendable {
         guard let old = invites[slot], let keys = old.withUnsafeBytes({ try? InviteRecord.keys(in: $0) }),
             keys.closedAt == nil
         else { return }
-        if openInviteByToken[keys.tokenHash] == slot { openInviteByToken[keys.tokenHash] = nil }
-        openInvitesByEmail[keys.email]?.removeAll { $0 == slot }
-        if openInvitesByEmail[keys.email]?.isEmpty == true { openInvitesByEmail[keys.email] = nil }
+        let (email, tokenHash) = Self.openKeys(old, keys)
+        if openInviteByToken[tokenHash] == slot { openInviteByToken[tokenHash] = nil }
+        openInvitesByEmail[email]?.removeAll { $0 == slot }
+        if openInvitesByEmail[email]?.isEmpty == true { openInvitesByEmail[email] = nil }
     }
 
     private func removeInvite(id: String) {
