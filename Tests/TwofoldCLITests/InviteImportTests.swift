@@ -29,7 +29,9 @@ final class ImportTransport: AdminTransport {
         let results: [JSONValue] = rows.enumerated().map { index, row in
             guard case .object(let fields) = row, case .string(let email)? = fields["email"] else { return .null }
             if refuse.contains(email) {
-                return .object(["error": .object(["code": "admin.conflict", "message": .string("\(email) already has a user.")])])
+                return .object([
+                    "error": .object(["code": "admin.conflict", "message": .string("\(email) already has a user.")])
+                ])
             }
             return .object([
                 "invite": .object(["id": .string("i-\(count)-\(index)"), "email": .string(email), "status": "pending"]),
@@ -97,13 +99,15 @@ final class ImportTransport: AdminTransport {
     }
 
     @Test func refusedRows_getOneLineEach_andCreatedOnesTheirSecretsInA0600File() throws {
-        let input = try file("people.csv", "email,accounts\nann@example.com,Acme\nbob@example.com,\n\ncarl@example.com,\n")
+        let input = try file(
+            "people.csv", "email,accounts\nann@example.com,Acme\nbob@example.com,\n\ncarl@example.com,\n")
         let output = folder + "/secrets.csv"
         let transport = ImportTransport(refuse: ["bob@example.com"])
         let result = run([input, "--output", output, "--batch", "2"], transport)
         #expect(result.status == 65, "some rows were refused")
         #expect(result.standardOutput.isEmpty)
-        #expect(result.standardError.contains("twofold: line 3: bob@example.com: bob@example.com already has a user.\n"))
+        #expect(
+            result.standardError.contains("twofold: line 3: bob@example.com: bob@example.com already has a user.\n"))
         #expect(result.standardError.contains("Created 2 invites; refused 1 row."))
         #expect(transport.requests.withLock { $0.count } == 2, "two batches of at most 2 rows")
         let secrets = try String(contentsOfFile: output, encoding: .utf8)
