@@ -48,7 +48,9 @@ let package = Package(
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
                 "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
             ]),
-        .target(name: "TwofoldSMS", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
+        .target(
+            name: "TwofoldSMS",
+            dependencies: ["TwofoldSystem", "TwofoldStore", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
         .target(
             name: "TwofoldGateway",
             dependencies: [
@@ -75,7 +77,8 @@ let package = Package(
         .executableTarget(
             name: "twofold-bench",
             dependencies: [
-                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldDirectory", "TwofoldPasswords",
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
+                "TwofoldPasswords",
             ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
@@ -86,7 +89,7 @@ let package = Package(
             dependencies: ["TwofoldGateway", "TwofoldHTTPServer", "TwofoldSystem", "TwofoldProcess"]),
 
         // Shared by the test targets that start the built executables.
-        .target(name: "TwofoldTestSupport"),
+        .target(name: "TwofoldTestSupport", dependencies: ["TwofoldSystem", "TwofoldWire"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
@@ -118,7 +121,8 @@ let package = Package(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
         .testTarget(
-            name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
+            name: "TwofoldIPCTests",
+            dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess", "TwofoldTestSupport"]),
         .testTarget(
             name: "TwofoldSMSTests",
             dependencies: [

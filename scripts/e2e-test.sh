@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 # TWOFOLD_E2E_SKIP_BUILD=1 uses the binaries as they are.
 if [ -z "${TWOFOLD_E2E_SKIP_BUILD:-}" ]; then
     echo "== build the daemons"
-    for product in sms-sender secret-vault auth-gateway; do
+    # twofold: the operator's CLI, for the tests that run its commands (test_stalls).
+    for product in sms-sender secret-vault auth-gateway twofold; do
         swift build --product "$product" -Xswiftc -warnings-as-errors
     done
 fi

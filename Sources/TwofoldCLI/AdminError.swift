@@ -19,23 +19,24 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict = "admin.conflict"
         case permission = "admin.permission"
         case software = "admin.software"
+        case outcomeUnknown = "admin.outcome_unknown"
     }
 
     private let code: Code
     /// One line for stderr, without the `twofold: ` prefix.
     public let message: String
-    /// The request may have been carried out: it was sent but no answer came back.
-    public let outcomeUnknown: Bool
     public let file: String
     public let line: Int
 
-    private init(_ code: Code, _ message: String, outcomeUnknown: Bool = false, file: String, line: Int) {
+    private init(_ code: Code, _ message: String, file: String, line: Int) {
         self.code = code
         self.message = message
-        self.outcomeUnknown = outcomeUnknown
         self.file = file
         self.line = line
     }
+
+    /// A change was sent but no answer came back: it may or may not have been carried out.
+    public var isOutcomeUnknown: Bool { code == .outcomeUnknown }
 
     /// A stable machine code, e.g. `admin.not_found`.
     public var stableCode: String { code.rawValue }
@@ -50,6 +51,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict: 73  // EX_CANTCREAT
         case .permission: 77  // EX_NOPERM
         case .software: 70  // EX_SOFTWARE
+        case .outcomeUnknown: 75  // EX_TEMPFAIL: check, then retry if it did not happen
         }
     }
 
@@ -77,6 +79,7 @@ extension AdminError {
         case "vault.unavailable", "unavailable": code = .unavailable
         case "admin.conflict", "invite.not_pending": code = .conflict
         case "peer.forbidden": code = .permission
+        case "vault.outcome_unknown": code = .outcomeUnknown
         default: code = .software
         }
         let message = payload.message.isEmpty ? "the gateway refused: \(payload.code)" : payload.message
@@ -110,12 +113,11 @@ extension AdminError {
         }
     }
 
-    /// The call failed locally after connecting: timed out, or the connection dropped. The
-    /// request may or may not have been carried out.
+    /// The call failed locally after connecting: timed out, or the connection dropped.
     public static func noAnswer(path: String, file: String = #fileID, line: Int = #line) -> AdminError {
         AdminError(
             .unavailable, "the gateway at \(path) did not answer in time or closed the connection",
-            outcomeUnknown: true, file: file, line: line)
+            file: file, line: line)
     }
 
     /// Input data (a file's contents) is unusable (exit 65).
@@ -140,7 +142,25 @@ extension AdminError {
 
     /// The same error with `context` before its message.
     public func prefixed(_ context: String) -> AdminError {
-        AdminError(code, context + ": " + message, outcomeUnknown: outcomeUnknown, file: file, line: line)
+        AdminError(code, context + ": " + message, file: file, line: line)
+    }
+
+    /// The same error, its outcome unknown, with `message` saying what to check (exit 75).
+    public func outcomeUnknown(_ message: String) -> AdminError {
+        AdminError(.outcomeUnknown, message, file: file, line: line)
+    }
+
+    /// A change was sent but no answer came (the call timed out, or the connection broke after
+    /// the request left): it may or may not have happened. Never reported as "nothing changed";
+    /// the message names the command that shows whether it did.
+    public static func outcomeUnknown(
+        _ request: AdminRequest, path: String, file: String = #fileID, line: Int = #line
+    ) -> AdminError {
+        let (change, check) = request.unknownOutcomeWording
+        return AdminError(
+            .outcomeUnknown,
+            "the gateway at \(path) did not answer; \(change) may or may not have happened: run `\(check)`",
+            file: file, line: line)
     }
 
     /// The gateway answered something this version cannot read.

@@ -88,12 +88,12 @@ enum InviteImport {
                 case .success(let result):
                     if let error = record(result, for: batch) { return finish(failure: error) }
                     flushNow()
-                case .failure(let error) where error.outcomeUnknown:
+                case .failure(let error) where error.isOutcomeUnknown:
                     let lines = "lines \(batch.first?.line ?? 0)–\(batch.last?.line ?? 0)"
                     return finish(
-                        failure: .unavailable(
-                            "\(error.message); whether the invites of \(lines) were created is unknown: check "
-                                + "'twofold invite list' before importing those lines again"))
+                        failure: error.outcomeUnknown(
+                            "the gateway did not answer; whether the invites of \(lines) were created is unknown: "
+                                + "check 'twofold invite list' before importing those lines again"))
                 case .failure(let error):
                     let lines = "lines \(batch.first?.line ?? 0)–\(batch.last?.line ?? 0)"
                     return finish(failure: error.prefixed("nothing was created for \(lines)"))

@@ -65,16 +65,15 @@ extension Directory {
         let marker = Self.newMarker()
         let markerPayload = LogPayload.encodeMarker(marker)
 
-        let markerStored = Acknowledgement()
+        let markerStored = BlockingResult<UInt64, StoreError>()
         state.withLock { guarded in
             _ = guarded.journal.appended(markerPayload)
             guarded.journal.requested = false
             guarded.journal.carried = []
             store.append(markerPayload) { markerStored.fulfill($0) }
         }
-        let stored = markerStored.wait()
-        if case .failure(let error)? = stored { recordFailure(error) }
-        guard case .success? = stored else {
+        if case .failure(let error) = markerStored.wait() {
+            recordFailure(error)
             stopCarrying()
             throw DirectoryError(.storage, "The gateway could not save the change.")
         }
@@ -107,22 +106,19 @@ extension Directory {
         try fault(.snapshotInstalled)
         report.snapshotBytes = writer.size
 
-        let replaced = state.withLock { guarded -> Result<Int, StoreError> in
+        // Submitted under the lock, so the new log holds every change made before it and none
+        // is appended in between; waited for outside it, so no completion ever waits for it.
+        let rewritten = BlockingResult<Range<UInt64>, StoreError>()
+        report.changesCarried = state.withLock { guarded -> Int in
             let carried = guarded.journal.carried ?? []
             guarded.journal.carried = nil
             let log = [markerPayload] + carried
-            do throws(StoreError) {
-                _ = try store.compact(snapshot: log)
-            } catch {
-                return .failure(error)
-            }
+            store.compact(snapshot: log) { rewritten.fulfill($0) }
             guarded.journal.logBytes = log.reduce(0) { $0 + $1.count + RecordCodec.frameHeaderSize }
             guarded.journal.snapshotBytes = writer.size
-            return .success(carried.count)
+            return carried.count
         }
-        switch replaced {
-        case .success(let carried): report.changesCarried = carried
-        case .failure(let error):
+        if case .failure(let error) = rewritten.wait() {
             recordFailure(error)
             throw DirectoryError(.storage, "The gateway could not rewrite its log: \(error.code)")
         }
@@ -248,19 +244,20 @@ extension Directory {
     }
 }
 
-/// A one-shot store acknowledgement waited for by the compaction thread.
-final class Acknowledgement: Sendable {
-    private let value = Mutex<Result<UInt64, StoreError>?>(nil)
+/// A result handed from the store's writer thread to the compaction thread, which blocks for it.
+final class BlockingResult<Success: Sendable, Failure: Error>: Sendable {
+    private let value = Mutex<Result<Success, Failure>?>(nil)
     private let ready = DispatchSemaphore(value: 0)
 
-    func fulfill(_ result: Result<UInt64, StoreError>) {
+    func fulfill(_ result: Result<Success, Failure>) {
         value.withLock { $0 = result }
         ready.signal()
     }
 
-    /// The result; never nil, since `fulfill` stores it before signalling.
-    func wait() -> Result<UInt64, StoreError>? {
-        ready.wait()
-        return value.withLock { $0 }
+    func wait() -> Result<Success, Failure> {
+        while true {
+            ready.wait()
+            if let result = value.withLock({ $0 }) { return result }
+        }
     }
 }

@@ -37,6 +37,11 @@ extension Directory {
     ) throws -> Directory {
         let started = DispatchTime.now().uptimeNanoseconds
         let opened = try RecordStore.open(directory: path, options: options.store)
+        // Recovery in place is not wired for the gateway yet: a log it cannot read stops the start.
+        if let failure = opened.failure {
+            opened.store.close()
+            throw failure
+        }
         let store = opened.store
         var records = opened.records
         var report = OpenReport()

@@ -11,6 +11,8 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
         case corrupt = "storage.corrupt"
         case requestInvalid = "request.invalid"
         case vaultUnavailable = "vault.unavailable"
+        /// The vault did not answer a change in time: it may or may not have happened.
+        case vaultOutcomeUnknown = "vault.outcome_unknown"
     }
 
     public let code: Code

@@ -205,26 +205,47 @@ public struct AdminService: WireService {
         ]
     }
 
+    /// Ends the user's sessions, asks the vault to reset, then ends them again. Ending them first
+    /// makes the answer irrelevant to safety: a reset whose answer is lost (the vault stalled past
+    /// the deadline) leaves no session behind; ending them again catches a login that completed
+    /// while the vault worked. The vault never starts a reset after its deadline, so "unknown"
+    /// means it happened before the deadline or never.
     private func resetMFA(_ args: Args, actor: String) async throws(DirectoryError) -> [String: JSONValue] {
         let target = try findUser(try args.string("user"))
         let reason = try args.string("reason").trimmingWhitespace()
         guard !reason.isEmpty, reason.utf8.count <= 1000 else {
             throw DirectoryError(.invalid, "A reset needs a reason (at most 1000 bytes).")
         }
+        try await endSessions(of: target.id)
         let reply = await auth.vault.call(
             "reset", ["user": .string(target.id), "actor": .string(actor), "reason": .string(reason)])
         switch reply {
         case .success: break
-        case .unavailable: throw DirectoryError(.vaultUnavailable, "The vault is unavailable; nothing was reset.")
+        case .unavailable:
+            audit.record("mfa.reset", user: target.id, address: actor, outcome: "vault_unavailable", detail: "operator")
+            throw DirectoryError(
+                .vaultUnavailable, "The vault is unavailable; the MFA was not reset (the user's sessions were ended).")
+        case .outcomeUnknown:
+            _ = try? await endSessions(of: target.id)
+            audit.record("mfa.reset", user: target.id, address: actor, outcome: "unknown", detail: "operator")
+            throw DirectoryError(
+                .vaultOutcomeUnknown,
+                "the vault did not answer; the reset may or may not have happened: run `twofold user show` "
+                    + "(the user's sessions were ended)")
         case .failure(let payload): throw DirectoryError(.invalid, payload.message)
         }
-        let user = try await directory.update { (transaction) throws(DirectoryError) -> UserRecord in
-            guard let user = transaction.user(id: target.id) else { throw .notFound("user") }
+        let user = try await endSessions(of: target.id)
+        audit.record("mfa.reset", user: user.id, address: actor, outcome: "ok", detail: "operator")
+        return ["user": userObject(user)]
+    }
+
+    @discardableResult
+    private func endSessions(of userID: String) async throws(DirectoryError) -> UserRecord {
+        try await directory.update { (transaction) throws(DirectoryError) -> UserRecord in
+            guard let user = transaction.user(id: userID) else { throw .notFound("user") }
             transaction.endSessions(ofUser: user.id)
             return user
         }
-        audit.record("mfa.reset", user: user.id, address: actor, outcome: "ok", detail: "operator")
-        return ["user": userObject(user)]
     }
 
     // MARK: Lookups and encoding.

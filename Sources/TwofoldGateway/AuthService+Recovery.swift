@@ -27,6 +27,13 @@ extension AuthService {
         let reply = await vault.call("recovery.start", ["user": .string(user.id)])
         switch reply {
         case .unavailable: throw AuthError.unavailable
+        case .outcomeUnknown:
+            // The vault may have sent the text after all: say so rather than "nothing was sent".
+            audit.record("recovery.sms", user: user.id, address: address, outcome: "unknown")
+            throw AuthError(
+                "sms.unavailable", .serviceUnavailable,
+                "We could not confirm that the text was sent. If a code arrives, you can use it; otherwise try again in a moment.",
+                retryAfterMs: 30_000)
         case .success(let result):
             audit.record("recovery.sms", user: user.id, address: address, outcome: "sent")
             return (result.string("phone_masked") ?? "", result.int("expires_at") ?? 0)

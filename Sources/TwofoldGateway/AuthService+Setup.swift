@@ -47,6 +47,12 @@ extension AuthService {
         let reply = await vault.call("enroll.confirm", args)
         switch reply {
         case .unavailable: throw AuthError.unavailable
+        case .outcomeUnknown:
+            // The new authenticator may have replaced the old one: do what a confirmation does to
+            // the user's other sessions (this one stays, so the user can check and retry).
+            _ = try? await directory.update { $0.endSessions(ofUser: user.id, keeping: session.id) }
+            audit.record("mfa.setup", user: user.id, address: address, outcome: "unknown")
+            throw AuthError.unavailable
         case .failure(let payload):
             setups.withLock { _ = $0.removeValue(forKey: session.id) }
             audit.record("mfa.setup", user: user.id, address: address, outcome: payload.code)

@@ -206,7 +206,7 @@ public final class AuthService: Sendable {
     /// The vault's answer when it was not a success: down → 503; its error → a generic one.
     static func mapVaultFailure(_ reply: VaultConnection.Reply) -> AuthError {
         switch reply {
-        case .unavailable, .success: return .unavailable
+        case .unavailable, .outcomeUnknown, .success: return .unavailable
         case .failure(let payload):
             return AuthError("vault.\(payload.code)", .badRequest, payload.message)
         }

@@ -45,7 +45,8 @@ public enum GatewayDaemon {
         var vaultConfiguration = WireClient.Configuration(path: options.vaultSocket)
         // Back on its feet as soon as the vault returns: retry connecting at least every 250 ms.
         vaultConfiguration.maximumBackoff = .milliseconds(250)
-        let vault = WireClient(configuration: vaultConfiguration, loop: group.loops[0])
+        let vault = WireClient(
+            configuration: vaultConfiguration, loop: group.loops[0], logger: logger.withLabel("vault-client"))
         defer { vault.close() }
 
         let auth: AuthService
