@@ -9,8 +9,10 @@ extension Directory {
         /// When a session is over; compaction drops the sessions it calls expired. Without it
         /// sessions end only when told to.
         public var sessionLifetime: SessionLifetime?
-        /// The log is compacted once it holds this many bytes more than a quarter of the
-        /// snapshot's size (so a large directory is not rewritten for a few changes).
+        /// The log is compacted once it holds this many bytes more than an eighth of the
+        /// snapshot's size: a large directory is not rewritten for a few changes, and a restart
+        /// never reads more than that much log besides the snapshot (at a million users, 77 MB
+        /// at most against a 357 MB snapshot, which bounds the restart's time and memory).
         public var compactionLogBytes = 32 << 20
         /// Compaction runs by itself on its own thread (the gateway); off, only `compact()`
         /// runs it (tools and tests).

@@ -22,7 +22,7 @@ public final class Directory: Sendable {
 
     /// How much log there is, and the changes a running compaction must carry into the new log.
     struct Journal {
-        /// Compact once the log exceeds this plus a quarter of the snapshot (`Options`).
+        /// Compact once the log exceeds this plus an eighth of the snapshot (`Options`).
         let threshold: Int
         /// Bytes appended to the log since it was last compacted (framing included).
         var logBytes = 0
@@ -35,7 +35,7 @@ public final class Directory: Sendable {
         init(threshold: Int) { self.threshold = max(0, threshold) }
 
         var isOverThreshold: Bool {
-            logBytes.subtractingReportingOverflow(Int(snapshotBytes / 4)).partialValue > threshold
+            logBytes.subtractingReportingOverflow(Int(snapshotBytes / 8)).partialValue > threshold
         }
 
         /// Counts `payload`, keeps it for the running compaction, and says whether the log has
