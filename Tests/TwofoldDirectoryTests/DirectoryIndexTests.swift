@@ -92,7 +92,7 @@ import Testing
         #expect(directory.user(email: "user999@example.com")?.id == "u-999")
         #expect(directory.user(email: "user1000@example.com") == nil)
         #expect(directory.sessionCount(ofUser: "u-7") == 3)
-        try await directory.update { $0.endSessions(ofUser: "u-7", keeping: "s1") }
+        _ = try await directory.update { $0.endSessions(ofUser: "u-7", keeping: "s1") }
         #expect(directory.sessionCount(ofUser: "u-7") == 1)
         #expect(directory.session(id: "s1") != nil && directory.session(id: "s0") == nil)
     }
