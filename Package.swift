@@ -33,13 +33,15 @@ let package = Package(
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
-        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto"]),
+        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
         .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
+        // Crash-test driver for TwofoldDirectory: changes and compacts until SIGKILLed (TwofoldDirectoryTests).
+        .executableTarget(name: "directory-torture", dependencies: ["TwofoldDirectory"]),
 
         // MARK: Services.
         .target(
@@ -76,7 +78,10 @@ let package = Package(
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
             name: "twofold-bench",
-            dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad"]),
+            dependencies: [
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
+                "TwofoldPasswords",
+            ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
@@ -103,13 +108,17 @@ let package = Package(
             name: "TwofoldHTTPServerTests",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldGateway", "TwofoldHTTP", "TwofoldSystem", "TwofoldProcess", "TwofoldIPC",
-                "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
+                "TwofoldWire", "TwofoldTestSupport", "TwofoldDirectory", "TwofoldPasswords", "auth-gateway",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(
             name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],
             exclude: ["Vectors", "Corpus"]),
-        .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldDirectoryTests",
+            dependencies: [
+                "TwofoldDirectory", "TwofoldStore", "TwofoldSystem", "TwofoldTestSupport", "directory-torture",
+            ]),
         .testTarget(
             name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),

@@ -18,8 +18,9 @@ public struct AdminService: WireService {
     }
 
     public let operations: Set<String> = [
-        "invite.create", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
-        "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove",
+        "invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable",
+        "user.enable", "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add",
+        "member.remove",
     ]
 
     var directory: Directory { auth.directory }
@@ -55,6 +56,7 @@ public struct AdminService: WireService {
         let args = Args(values: request.args)
         switch request.operation {
         case "invite.create": return try await createInvite(args, actor: actor)
+        case "invite.import": return try await importInvites(args, actor: actor)
         case "invite.list":
             let now = directory.now
             return ["invites": .array(directory.invites().map { inviteObject($0, now: now) })]
@@ -175,7 +177,7 @@ public struct AdminService: WireService {
         let temporaryPassword = Self.temporaryPassword()
         let hash: String
         do {
-            hash = try await auth.passwords.hash(temporaryPassword)
+            hash = try await auth.passwords.hashTemporary([temporaryPassword]).first ?? ""
         } catch {
             throw DirectoryError(.storage, "The gateway is too busy to create an invite; try again.")
         }
@@ -183,8 +185,7 @@ public struct AdminService: WireService {
             if transaction.user(email: email) != nil {
                 throw DirectoryError(.conflict, "\(email) already has a user; add it to accounts with member.add.")
             }
-            if transaction.invites.contains(where: { $0.email == email && $0.status(at: transaction.now) == .pending })
-            {
+            if transaction.pendingInvite(email: email) != nil {
                 throw DirectoryError(.conflict, "\(email) already has a pending invite; revoke it first.")
             }
             let invite = InviteRecord(
@@ -255,10 +256,8 @@ public struct AdminService: WireService {
         throw .notFound("user")
     }
 
-    private func findAccount(_ key: String) throws(DirectoryError) -> AccountRecord {
-        if let account = directory.account(id: key) { return account }
-        let folded = key.lowercased()
-        if let account = directory.accounts().first(where: { $0.name.lowercased() == folded }) { return account }
+    func findAccount(_ key: String) throws(DirectoryError) -> AccountRecord {
+        if let account = directory.account(id: key) ?? directory.account(named: key) { return account }
         throw .notFound("account")
     }
 

@@ -31,7 +31,7 @@ extension AuthService {
                 "login.throttled", .tooManyRequests, "Too many failed attempts. Try again in a moment.",
                 retryAfterMs: wait)
         }
-        let check = try await passwords.verify(
+        let check = try await passwords.verifyTemporary(
             temporaryPassword, against: email == invite.email ? invite.temporaryPasswordHash : nil)
         guard case .match = check else {
             throttle.recordFailure(email: invite.id, address: addressKey, now: now)

@@ -49,10 +49,7 @@ public final class AuthService: Sendable {
         let id = DirectoryToken.hash(token)
         guard let session = directory.session(id: id) else { return nil }
         let now = self.now
-        let expired =
-            now - session.lastSeenAt > settings.sessionIdleMs || now - session.createdAt > settings.sessionAbsoluteMs
-            || (session.stage == .password && now - session.stageStartedAt > settings.passwordStageMs)
-        if expired {
+        if settings.sessionLifetime.isExpired(session, at: now) {
             let directory = self.directory
             Task { _ = try? await directory.update { $0.endSession(id: id) } }
             audit.record("session.expired", user: session.userID, address: nil, outcome: "ended")

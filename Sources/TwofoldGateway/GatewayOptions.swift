@@ -24,6 +24,10 @@ public struct GatewayOptions: Sendable {
     public var passwordMinimumLength: Int
     public var passwordBlocklist: String?
     public var vaultTimeout: Duration
+    /// How long ended invites stay listed before compaction drops them.
+    public var inviteRetentionMs: Int64
+    /// Rewrite the directory in the stored format of earlier builds and exit (rollback).
+    public var rewriteFormat1: Bool
 
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
@@ -87,6 +91,9 @@ public struct GatewayOptions: Sendable {
                 "password-blocklist", placeholder: "FILE",
                 help: "Extra passwords to refuse, one per line (added to the built-in 10,000)."),
             .value("invite-ttl", placeholder: "DURATION", default: "7d", help: "How long an invite link works."),
+            .value(
+                "invite-retention", placeholder: "DURATION", default: "30d",
+                help: "How long used, revoked and expired invites stay listed before they are dropped."),
             .value("session-idle", placeholder: "DURATION", default: "30m", help: "Idle timeout of a session."),
             .value("session-absolute", placeholder: "DURATION", default: "12h", help: "Longest life of a session."),
             .value(
@@ -95,6 +102,11 @@ public struct GatewayOptions: Sendable {
             .value(
                 "vault-timeout", placeholder: "DURATION", default: "800ms",
                 help: "Longest wait for the vault before answering 503."),
+            .flag(
+                "rewrite-format-1",
+                help:
+                    "Rewrite DATA-DIR/directory in the stored format of builds before the million-user directory "
+                    + "(rollback, see deploy/README.md), then exit. The gateway must be stopped."),
         ])
 
     public init(_ parsed: ParsedOptions) throws(ProcessError) {
@@ -141,6 +153,8 @@ public struct GatewayOptions: Sendable {
         passwordMinimumLength = try parsed.int("password-min-length", in: 8...64) ?? 12
         passwordBlocklist = parsed.string("password-blocklist")
         vaultTimeout = try parsed.duration("vault-timeout") ?? .milliseconds(800)
+        inviteRetentionMs = Self.millis(try parsed.duration("invite-retention") ?? .seconds(30 * 86_400))
+        rewriteFormat1 = parsed.flag("rewrite-format-1")
     }
 
     static func millis(_ duration: Duration) -> Int64 {
