@@ -122,7 +122,7 @@ import TwofoldSystem
         try await busy.close()
         await shutdown.value
         #expect(server.openConnectionCount == 0)
-        running.group.shutdownGracefully()
+        await running.stopLoops()
     }
 
     @Test func shutdownDeadline_forceClosesARequestThatDoesNotFinish() async throws {
@@ -142,6 +142,6 @@ import TwofoldSystem
         #expect(server.openConnectionCount == 0)
         try await client.waitForClose()
         held.drop()
-        running.group.shutdownGracefully()
+        await running.stopLoops()
     }
 }

@@ -244,7 +244,7 @@ import TwofoldSystem
             configuration: configuration, group: group, logger: .init(label: "t", sink: .memory()), handler: echoHandler
         )
         await #expect(throws: HTTPServerError.self) { try await second.start() }
-        group.shutdownGracefully()
+        try await offThePool { group.shutdownGracefully() }
         await running.stop()
     }
 }

@@ -83,7 +83,13 @@ final class RunningServer: Sendable {
 
     func stop() async {
         await server.shutdown(deadline: clock.now())
-        group.shutdownGracefully()
+        await stopLoops()
+    }
+
+    /// Stops the loops off the concurrency pool (stopping joins their threads).
+    func stopLoops() async {
+        let group = self.group
+        _ = try? await offThePool { group.shutdownGracefully() }
     }
 }
 
