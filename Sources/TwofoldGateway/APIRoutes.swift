@@ -52,7 +52,12 @@ struct APIRoutes: Sendable {
                             throw AuthError("csrf.origin", .forbidden, "Cross-origin requests are not allowed.")
                         }
                         var body: [String: JSONValue] = [:]
-                        if !incoming.request.body.isEmpty {
+                        if method != .get {
+                            // Every state-changing route requires a body (protocol/openapi.json);
+                            // `{}` when there is nothing to say.
+                            guard !incoming.request.body.isEmpty else {
+                                throw AuthError.invalidRequest("A JSON object body is required ({} when empty).")
+                            }
                             guard case .object(let object)? = try? JSONValue.parse(incoming.request.body) else {
                                 throw AuthError.invalidRequest("The body must be a JSON object.")
                             }
@@ -188,7 +193,9 @@ struct APIRoutes: Sendable {
             return WebSupport.json(.ok, ["session_token": .string(issued.token)])
         }
         endpoint(.post, "/logout", into: &router) { request throws(AuthError) in
-            if let session = request.session { await auth.logout(session, address: request.address) }
+            // Without a live session there is nothing to end: 401 as for every other route.
+            guard let session = request.session else { throw AuthError.authRequired }
+            await auth.logout(session, address: request.address)
             return HTTPResponse(status: .noContent)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TwofoldDirectory
 import TwofoldHTTPServer
 import TwofoldProcess
 import TwofoldSystem
@@ -160,6 +161,9 @@ public struct GatewayOptions: Sendable {
             throw .invalidValue("public-url", expected: "an http:// or https:// URL")
         }
         auth.issuer = try parsed.require("issuer")
+        guard UserText.problem(auth.issuer, maximumBytes: 100) == nil else {
+            throw .invalidValue("issuer", expected: "1 to 100 bytes of text without control or direction characters")
+        }
         auth.trustProxy = parsed.flag("trust-proxy")
         auth.inviteLifetimeMs = Self.millis(try parsed.duration("invite-ttl") ?? .seconds(7 * 86_400))
         auth.sessionIdleMs = Self.millis(try parsed.duration("session-idle") ?? .seconds(1800))

@@ -119,7 +119,7 @@ public struct WebSupport: Sendable {
         if let retry = error.retryAfterMs { fields["retry_after_ms"] = .integer(retry) }
         if let left = error.attemptsLeft { fields["attempts_left"] = .integer(Int64(left)) }
         var response = json(error.status, ["error": .object(fields)])
-        if let retry = error.retryAfterMs, error.status.code == 503 || error.status.code == 429 {
+        if let retry = AuthError.boundedWait(error.retryAfterMs), error.status.code == 503 || error.status.code == 429 {
             response.headers.set("Retry-After", String(max(1, (retry + 999) / 1000)))
         }
         return response
