@@ -165,6 +165,7 @@ enum ServerErrorPages {
         case 405: "Not allowed here"
         case 408: "Request timed out"
         case 413: "Too much data"
+        case 429: "Too many connections"
         case 503: "Temporarily unavailable"
         case 500...: "Something went wrong"
         default: "Bad request"

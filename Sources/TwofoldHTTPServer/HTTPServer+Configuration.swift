@@ -31,8 +31,9 @@ extension HTTPServer {
         public var accessLogPath: (@Sendable (String) -> String)?
         /// Shapes the answers the server gives on its own, without the handler: a request refused
         /// while parsing (400, 413, 414, 431, …), a request timeout (408), a handler that never
-        /// answered (500), a connection over the cap (503). Nil answers them as plain text. The
-        /// server still adds the security headers and `Retry-After: 1` to a 503.
+        /// answered (500), a connection over the cap (503) or over the per-address limit (429).
+        /// Nil answers them as plain text. The server still adds the security headers, and
+        /// `Retry-After: 1` to a 503 or 429 that has none.
         public var errorResponse: (@Sendable (HTTPServer.ErrorReply) -> HTTPResponse)?
 
         public init(address: SocketAddress = .ipv4(host: "127.0.0.1", port: 8080)) {

@@ -33,7 +33,9 @@ final class HTTPServerCore: Sendable {
     func errorResponse(_ reply: HTTPServer.ErrorReply) -> HTTPResponse {
         var response = configuration.errorResponse?(reply) ?? reply.plainText
         response.status = reply.status
-        if reply.status == .serviceUnavailable, response.headers["Retry-After"] == nil {
+        if reply.status == .serviceUnavailable || reply.status == .tooManyRequests,
+            response.headers["Retry-After"] == nil
+        {
             response.headers.set("Retry-After", "1")
         }
         return response

@@ -171,6 +171,12 @@ func temporarySocketPath(_ label: String) -> String {
         #expect(response.text.contains("Not allowed here"))
         try await client.get("/bench/hello")
         #expect(try await client.readResponse().text == "hello")
+        for method in ["TRACE", "QUERY"] {
+            try await client.send("\(method) /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            let refused = try await client.readResponse()
+            #expect(refused.status == 405, "\(method): no route takes it")
+            #expect(refused.header("Allow") == "GET, HEAD")
+        }
         try await gateway.stop()
     }
 }

@@ -60,6 +60,7 @@ import TwofoldSystem
         let extra = try await running.client()
         let refused = try await extra.readResponse()
         #expect(refused.status == 429)
+        #expect(refused.header("Retry-After") == "1")
         #expect(refused.header("Connection") == "close")
         #expect(refused.text.contains("Too many connections from your address"))
         try await extra.waitForClose()
