@@ -91,6 +91,16 @@ public struct WebSupport: Sendable {
         return cookie?.headerValue ?? ""
     }
 
+    /// What the user typed, to fill a form in again after a refusal: without the characters the
+    /// `UserText` rule forbids (a NUL or a direction override has no business in a page), and
+    /// not at all when it is longer than any acceptable value could be.
+    static func refill(_ typed: String, maximumBytes: Int) -> String {
+        guard typed.utf8.count <= maximumBytes else { return "" }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: typed.unicodeScalars.filter { !UserText.isForbidden($0) })
+        return String(kept)
+    }
+
     // MARK: Responses.
 
     static func html(_ status: HTTPStatus, _ page: String, cookies: [String] = []) -> HTTPResponse {
