@@ -110,6 +110,13 @@ let package = Package(
                 "TwofoldHTTPServer", "TwofoldGateway", "TwofoldHTTP", "TwofoldSystem", "TwofoldProcess", "TwofoldIPC",
                 "TwofoldWire", "TwofoldTestSupport", "TwofoldDirectory", "TwofoldPasswords", "auth-gateway",
             ]),
+        // AuthService and AdminService against a fake vault and a real directory (no HTTP).
+        .testTarget(
+            name: "TwofoldGatewayTests",
+            dependencies: [
+                "TwofoldGateway", "TwofoldDirectory", "TwofoldPasswords", "TwofoldHTTPServer", "TwofoldProcess",
+                "TwofoldWire", "TwofoldSystem", "TwofoldIPC",
+            ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(
             name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import TwofoldDirectory
+import TwofoldHTTP
 import TwofoldHTTPServer
 import TwofoldIPC
 import TwofoldPasswords
@@ -60,12 +61,15 @@ public enum GatewayDaemon {
         defer { directory.close() }
         let web = WebRoutes(auth: auth, support: WebSupport(settings: auth.settings))
         let api = APIRoutes(auth: auth, support: WebSupport(settings: auth.settings))
-        let application = GatewayApplication(vault: vault, workerPool: pool, issuer: auth.settings.issuer) { router in
+        let application = GatewayApplication(
+            vault: vault, workerPool: pool, issuer: auth.settings.issuer, benchmarkRoutes: options.benchmarkRoutes
+        ) { router in
             web.register(into: &router)
             api.register(into: &router)
         }
         var configuration = HTTPServer.Configuration(address: options.listen)
         configuration.maxConnections = options.maxConnections
+        configuration.maxConnectionsPerAddress = options.maxConnectionsPerAddress
         configuration.timeouts = options.timeouts
         configuration.accessLog = options.accessLog
         configuration.accessLogPath = GatewayDaemon.redactingTokens
@@ -74,6 +78,10 @@ public enum GatewayDaemon {
         let server = HTTPServer(
             configuration: configuration, group: group, logger: logger.withLabel("http"), handler: application)
         application.attach(server)
+        var services: [any Service] = [server]
+        if let address = options.metricsListen {
+            services.append(metricsServer(address, application: application, group: group, logger: logger))
+        }
 
         let readiness = ReadinessService(
             status: "serving http on \(options.listen)", logger: logger, loop: group.loops[0])
@@ -112,17 +120,32 @@ public enum GatewayDaemon {
             return 1
         }
         defer { hangups.cancel() }
-        let services = ServiceGroup(
-            services: [server, AdminSocketService(server: admin), readiness], loop: group.loops[0],
-            gracePeriod: options.shutdownGrace)
+        services += [AdminSocketService(server: admin), readiness]
+        let serviceGroup = ServiceGroup(services: services, loop: group.loops[0], gracePeriod: options.shutdownGrace)
         do {
-            try await services.run()
+            try await serviceGroup.run()
         } catch {
             logger.error("stopped with an error", ["error": .string(String(describing: error))])
             return 1
         }
         logger.info("stopped")
         return 0
+    }
+
+    /// The metrics listener: a small server of its own (a scrape at a time, no access log), so
+    /// `/metrics` never shares the public listener's address or connection slots.
+    static func metricsServer(
+        _ address: SocketAddress, application: GatewayApplication, group: EventLoopGroup, logger: Logger
+    ) -> HTTPServer {
+        var configuration = HTTPServer.Configuration(address: address)
+        configuration.unixSocketMode = 0o660
+        configuration.maxConnections = 16
+        configuration.maxConnectionsPerAddress = 0
+        configuration.accessLog = false
+        configuration.limits = HTTPParserLimits(maxBodySize: 0)
+        return HTTPServer(
+            configuration: configuration, group: group, logger: logger.withLabel("metrics"),
+            handler: application.metricsEndpoint)
     }
 
     static func passwordPolicy(_ options: GatewayOptions) throws -> PasswordPolicy {

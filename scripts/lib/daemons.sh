@@ -38,7 +38,9 @@ wait_ready() {
 
 # start_daemons BIN PORT [GATEWAY ARGS...]: sms-sender, secret-vault (a fresh master key) and
 # auth-gateway on 127.0.0.1:PORT, all under WORK (sockets in WORK/run, logs WORK/<name>.log,
-# the admin socket WORK/run/admin.sock, the outbox WORK/sms/outbox.jsonl).
+# the admin socket WORK/run/admin.sock, the outbox WORK/sms/outbox.jsonl, /metrics on the Unix
+# socket WORK/run/metrics.sock). Every load-driver connection comes from 127.0.0.1, so the
+# gateway's per-address connection limit is off.
 start_daemons() {
     local bin=$1 port=$2
     shift 2
@@ -67,7 +69,8 @@ start_gateway() {
     local log=$1 bin=$2 port=$3
     shift 3
     "$bin/auth-gateway" --listen "127.0.0.1:$port" --vault-socket "$WORK/run/vault.sock" --no-access-log \
-        --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" "$@" 2>"$log" &
+        --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" \
+        --metrics-listen "unix:$WORK/run/metrics.sock" --max-connections-per-address 0 "$@" 2>"$log" &
     GATEWAY_PID=$!
     PIDS+=($GATEWAY_PID)
     wait_ready "$log" auth-gateway
