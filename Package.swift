@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
+        // WebAuthn verification: CBOR, COSE keys, authenticator and client data, both ceremonies.
+        .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto"]),
         // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
         .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
         .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
@@ -36,13 +38,15 @@ let package = Package(
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
-        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto"]),
+        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
         .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
+        // Crash-test driver for TwofoldDirectory: changes and compacts until SIGKILLed (TwofoldDirectoryTests).
+        .executableTarget(name: "directory-torture", dependencies: ["TwofoldDirectory"]),
 
         // MARK: Services.
         .target(
@@ -51,7 +55,9 @@ let package = Package(
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
                 "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
             ]),
-        .target(name: "TwofoldSMS", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
+        .target(
+            name: "TwofoldSMS",
+            dependencies: ["TwofoldSystem", "TwofoldStore", "TwofoldWire", "TwofoldIPC", "TwofoldProcess"]),
         .target(
             name: "TwofoldGateway",
             dependencies: [
@@ -76,7 +82,11 @@ let package = Package(
         .executableTarget(name: "twofold", dependencies: ["TwofoldCLI"]),
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
-            name: "twofold-bench", dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore"]),
+            name: "twofold-bench",
+            dependencies: [
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
+                "TwofoldPasswords",
+            ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(
@@ -94,7 +104,7 @@ let package = Package(
             ]),
 
         // Shared by the test targets that start the built executables.
-        .target(name: "TwofoldTestSupport"),
+        .target(name: "TwofoldTestSupport", dependencies: ["TwofoldSystem", "TwofoldWire"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
@@ -111,10 +121,24 @@ let package = Package(
             name: "TwofoldHTTPServerTests",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldGateway", "TwofoldHTTP", "TwofoldSystem", "TwofoldProcess", "TwofoldIPC",
-                "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
+                "TwofoldWire", "TwofoldTestSupport", "TwofoldDirectory", "TwofoldPasswords", "auth-gateway",
+            ]),
+        // AuthService and AdminService against a fake vault and a real directory (no HTTP).
+        .testTarget(
+            name: "TwofoldGatewayTests",
+            dependencies: [
+                "TwofoldGateway", "TwofoldDirectory", "TwofoldPasswords", "TwofoldHTTPServer", "TwofoldProcess",
+                "TwofoldWire", "TwofoldSystem", "TwofoldIPC",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
-        .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],
+            exclude: ["Vectors", "Corpus"]),
+        .testTarget(
+            name: "TwofoldDirectoryTests",
+            dependencies: [
+                "TwofoldDirectory", "TwofoldStore", "TwofoldSystem", "TwofoldTestSupport", "directory-torture",
+            ]),
         .testTarget(
             name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),
@@ -122,7 +146,8 @@ let package = Package(
             name: "TwofoldVaultTests",
             dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
         .testTarget(
-            name: "TwofoldIPCTests", dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
+            name: "TwofoldIPCTests",
+            dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess", "TwofoldTestSupport"]),
         .testTarget(
             name: "TwofoldSMSTests",
             dependencies: [

@@ -35,15 +35,15 @@ SHOULD_VIOLATE_SCHEMA = {"request.invalid", "request.not_object", "version.unsup
 # Operation errors a per-op request schema is meant to predict (argument shape and ranges).
 ARGUMENT_ERRORS = {"request.invalid", "user.invalid", "reset.reason_required", "admin.invalid"}
 ENVELOPE_CODES = {
-    "frame.empty", "frame.too_large", "json.invalid_utf8", "json.malformed", "request.not_object",
-    "request.invalid", "version.unsupported", "op.unknown", "internal", "unavailable",
+    "frame.empty", "frame.too_large", "frame.timeout", "json.invalid_utf8", "json.malformed", "request.not_object",
+    "request.invalid", "version.unsupported", "op.unknown", "deadline.exceeded", "internal", "unavailable",
 }
 SERVERS = {"vault": "vault.md", "sms-sender": "sms-sender.md", "admin": "admin.md"}
 OPERATIONS = {
     "vault": ["health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
               "phone.clear", "recovery.start", "recovery.verify", "user.delete"],
     "sms-sender": ["health", "sms.send"],
-    "admin": ["invite.create", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
+    "admin": ["invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
               "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove"],
 }
 NON_DETERMINISTIC = {"enroll.begin", "enroll.confirm", "totp.verify", "recovery.start", "recovery.verify", "sms.send"}
@@ -73,9 +73,17 @@ def _sorted_value(value):
 
 
 def canonical_request(request):
-    """v, id, op, args (always present); args members sorted."""
-    return ("{\"v\":%s,\"id\":%s,\"op\":%s,\"args\":%s}" % (
-        _sorted_value(request["v"]), _sorted_value(request["id"]), _string(request["op"]),
+    """v, id, op, then deadline_at, idempotency_key, any_order when present, then args (always
+    present); args members sorted."""
+    extra = ""
+    if "deadline_at" in request:
+        extra += ",\"deadline_at\":" + _sorted_value(request["deadline_at"])
+    if "idempotency_key" in request:
+        extra += ",\"idempotency_key\":" + _string(request["idempotency_key"])
+    if request.get("any_order") is True:
+        extra += ",\"any_order\":true"
+    return ("{\"v\":%s,\"id\":%s,\"op\":%s%s,\"args\":%s}" % (
+        _sorted_value(request["v"]), _sorted_value(request["id"]), _string(request["op"]), extra,
         _sorted_value(request.get("args", {})))).encode()
 
 

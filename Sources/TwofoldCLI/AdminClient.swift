@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TwofoldCrypto
 import TwofoldIPC
 import TwofoldSystem
 import TwofoldWire
@@ -43,7 +44,8 @@ public struct AdminClient: AdminTransport {
         let loop = group.next()
         let client = WireClient(configuration: configuration, loop: loop)
         let answer = Answer()
-        client.call(request.operation, args: request.args) { result in
+        let key = request.changesState ? IdempotencyKey(randomBytes: SecureRandom.bytes(count: 16)) : nil
+        client.call(request.operation, args: request.args, idempotencyKey: key) { result in
             answer.result.withLock { $0 = result }
             answer.done.signal()
         }
@@ -58,6 +60,10 @@ public struct AdminClient: AdminTransport {
             case .success(let members): return .success(AdminResult(members))
             case .failure(let payload): return .failure(.server(payload))
             }
+        case .failure(let error)? where error.isOutcomeUnknown:
+            // The request left: the gateway may have carried it out. Say so; never "nothing changed".
+            if let refusal = Self.refusal(on: probe) { return .failure(refusal) }
+            return .failure(request.changesState ? .outcomeUnknown(request, path: path) : .noAnswer(path: path))
         case .failure(let error)? where error.code == "unavailable":
             return .failure(Self.refusal(on: probe) ?? .noAnswer(path: path))
         case .failure(let error)?:

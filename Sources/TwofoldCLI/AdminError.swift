@@ -19,6 +19,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict = "admin.conflict"
         case permission = "admin.permission"
         case software = "admin.software"
+        case outcomeUnknown = "admin.outcome_unknown"
     }
 
     private let code: Code
@@ -34,6 +35,9 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
+    /// A change was sent but no answer came back: it may or may not have been carried out.
+    public var isOutcomeUnknown: Bool { code == .outcomeUnknown }
+
     /// A stable machine code, e.g. `admin.not_found`.
     public var stableCode: String { code.rawValue }
 
@@ -47,6 +51,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict: 73  // EX_CANTCREAT
         case .permission: 77  // EX_NOPERM
         case .software: 70  // EX_SOFTWARE
+        case .outcomeUnknown: 75  // EX_TEMPFAIL: check, then retry if it did not happen
         }
     }
 
@@ -74,6 +79,7 @@ extension AdminError {
         case "vault.unavailable", "unavailable": code = .unavailable
         case "admin.conflict", "invite.not_pending": code = .conflict
         case "peer.forbidden": code = .permission
+        case "vault.outcome_unknown": code = .outcomeUnknown
         default: code = .software
         }
         let message = payload.message.isEmpty ? "the gateway refused: \(payload.code)" : payload.message
@@ -111,6 +117,49 @@ extension AdminError {
     public static func noAnswer(path: String, file: String = #fileID, line: Int = #line) -> AdminError {
         AdminError(
             .unavailable, "the gateway at \(path) did not answer in time or closed the connection",
+            file: file, line: line)
+    }
+
+    /// Input data (a file's contents) is unusable (exit 65).
+    public static func dataError(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.dataError, message, file: file, line: line)
+    }
+
+    /// An input file cannot be read (exit 66).
+    public static func noInput(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.notFound, message, file: file, line: line)
+    }
+
+    /// An output file cannot be created (exit 73).
+    public static func cannotCreate(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.conflict, message, file: file, line: line)
+    }
+
+    /// The gateway could not be used, with `message` saying what that means (exit 69).
+    public static func unavailable(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.unavailable, message, file: file, line: line)
+    }
+
+    /// The same error with `context` before its message.
+    public func prefixed(_ context: String) -> AdminError {
+        AdminError(code, context + ": " + message, file: file, line: line)
+    }
+
+    /// The same error, its outcome unknown, with `message` saying what to check (exit 75).
+    public func outcomeUnknown(_ message: String) -> AdminError {
+        AdminError(.outcomeUnknown, message, file: file, line: line)
+    }
+
+    /// A change was sent but no answer came (the call timed out, or the connection broke after
+    /// the request left): it may or may not have happened. Never reported as "nothing changed";
+    /// the message names the command that shows whether it did.
+    public static func outcomeUnknown(
+        _ request: AdminRequest, path: String, file: String = #fileID, line: Int = #line
+    ) -> AdminError {
+        let (change, check) = request.unknownOutcomeWording
+        return AdminError(
+            .outcomeUnknown,
+            "the gateway at \(path) did not answer; \(change) may or may not have happened: run `\(check)`",
             file: file, line: line)
     }
 

@@ -13,8 +13,9 @@ enum AdminHelp {
     static let footer = """
 
         Needs root or membership of the gateway's admin group (auth-gateway --admin-group).
-        Exit status: 0 ok, 64 usage, 65 invalid data, 66 not found, 69 gateway or vault unavailable,
-        73 conflict, 77 permission denied, 70 anything else.
+        Exit status: 0 ok, 64 usage, 65 invalid data, 66 not found, 69 gateway or vault unavailable
+        (the change was not made), 73 conflict, 75 no answer to a change (it may or may not have
+        happened: check with the command printed), 77 permission denied, 70 anything else.
 
         """
 
@@ -71,6 +72,9 @@ enum AdminHelp {
         case "USER": "A user id (u-…) or email address."
         case "ACCOUNT": "An account id (a-…) or name."
         case "INVITE": "An invite id (i-…), as shown by 'twofold invite list'."
+        case "FILE":
+            "CSV with a header row (email, accounts: names or ids separated by ;) or JSON lines "
+                + "({\"email\": …, \"accounts\": […]})."
         case "NAME", "NEW_NAME": "The account's name."
         default: ""
         }

@@ -30,6 +30,9 @@ public struct AdminRequest: Sendable, Equatable {
             }
         case .inviteList, .userList, .accountList:
             break
+        case .inviteImport:
+            // Sent in batches by `InviteImport`, which reads the file.
+            break
         case .inviteRevoke:
             args["invite"] = argument(0)
         case .userShow, .userDisable, .userEnable:
@@ -47,6 +50,31 @@ public struct AdminRequest: Sendable, Equatable {
             args["user"] = argument(1)
         }
         self.init(operation: action.operation, args: args)
+    }
+
+    /// The admin operations that change something (each sent with a fresh idempotency key; an
+    /// unanswered one is reported as "may or may not have happened").
+    public static let stateChangingOperations: Set<String> = [
+        "invite.create", "invite.import", "invite.revoke", "user.disable", "user.enable", "user.reset_mfa",
+        "account.create", "account.rename", "member.add", "member.remove",
+    ]
+
+    public var changesState: Bool { Self.stateChangingOperations.contains(operation) }
+
+    /// What to call this change, and the read-only command that shows whether it happened.
+    var unknownOutcomeWording: (change: String, check: String) {
+        let user = args["user"].flatMap { if case .string(let text) = $0 { text } else { nil } }
+        let showUser = "twofold user show" + (user.map { " " + AdminText.sanitized($0) } ?? "")
+        switch operation {
+        case "invite.create": return ("the invite", "twofold invite list")
+        case "invite.import": return ("this batch of invites", "twofold invite list")
+        case "invite.revoke": return ("the revocation", "twofold invite list")
+        case "user.disable", "user.enable": return ("the change", showUser)
+        case "user.reset_mfa": return ("the reset", showUser)
+        case "account.create", "account.rename": return ("the change", "twofold account list")
+        case "member.add", "member.remove": return ("the change", showUser)
+        default: return ("the command", "twofold --help")
+        }
     }
 
     /// `30m`, `12h`, `7d` (and `s`/`ms`) as milliseconds.

@@ -25,6 +25,10 @@ public final class HTTPServer: Service, Sendable {
     private let acceptLoop: EventLoop
     private let cursor = Atomic<Int>(0)
     private let listener = Mutex(ListenerState())
+    /// Accept failures and cap refusals come in floods: one log line per 10 s, with a count.
+    private let acceptFailures: LogThrottle
+    private let acceptRecoveries: LogThrottle
+    private let capRefusals: LogThrottle
 
     private struct ListenerState: @unchecked Sendable {
         enum Phase { case idle, running, stopped }
@@ -32,6 +36,8 @@ public final class HTTPServer: Service, Sendable {
         var socket: Socket?
         var registration: EventLoop.Registration?
         var localAddress: SocketAddress?
+        /// The current pause after a failed `accept`; nil while accepting normally.
+        var acceptBackoff: Duration?
     }
 
     /// - Parameters:
@@ -42,6 +48,9 @@ public final class HTTPServer: Service, Sendable {
         self.core = core
         contexts = group.loops.map { LoopContext(loop: $0, server: core) }
         acceptLoop = group.loops[0]
+        acceptFailures = LogThrottle(clock: acceptLoop.clock)
+        acceptRecoveries = LogThrottle(clock: acceptLoop.clock)
+        capRefusals = LogThrottle(clock: acceptLoop.clock)
     }
 
     public var configuration: Configuration { core.configuration }
@@ -55,6 +64,13 @@ public final class HTTPServer: Service, Sendable {
     /// Binds, listens and starts accepting. Throws `HTTPServerError.listenFailed` or `.alreadyStarted`.
     public func start() async throws {
         let configuration = core.configuration
+        // systemd's default soft limit (1024) is below a cap of 1024 plus the gateway's own files.
+        let needed = UInt64(max(0, configuration.maxConnections)) + 128
+        if DescriptorLimit.raiseSoftLimit(toAtLeast: needed) < needed {
+            core.logger.warning(
+                "the descriptor limit is below the connection cap plus reserve; raise LimitNOFILE",
+                ["limit": .integer(DescriptorLimit.current().soft), "needed": .integer(needed)])
+        }
         let address = try await acceptLoop.submit { [self] () throws(HTTPServerError) -> SocketAddress in
             try listener.withLock { state throws(HTTPServerError) in
                 guard state.phase == .idle else { throw .alreadyStarted() }
@@ -137,19 +153,41 @@ public final class HTTPServer: Service, Sendable {
                 return
             }
             guard case .processed(let connection) = accepted else { return }
+            if listener.withLock({ $0.acceptBackoff != nil }) { acceptingAgain() }
             admit(connection)
         }
     }
 
     /// Out of descriptors (or another accept failure): the pending connection stays queued and
-    /// level-triggered epoll would report it again at once, so stop watching for a moment.
+    /// level-triggered epoll would report it again at once, so stop watching for a back-off
+    /// (50 ms, doubling to 1 s while it keeps failing). Logged once per 10 s with a count.
     private func pauseAccepting(after error: SystemError) {
-        core.logger.warning("accept failed", ["error": .string(error.message), "errno": .integer(error.errno)])
-        guard let registration = listener.withLock({ $0.registration }) else { return }
+        acceptFailures.record { count in
+            core.logger.warning(
+                "accept failed; pausing accepts",
+                ["error": .string(error.message), "errno": .integer(error.errno), "count": .integer(count)])
+        }
+        let (registration, pause) = listener.withLock { state -> (EventLoop.Registration?, Duration) in
+            let pause = min((state.acceptBackoff ?? .milliseconds(25)) * 2, .seconds(1))
+            state.acceptBackoff = pause
+            return (state.registration, pause)
+        }
+        guard let registration else { return }
         try? acceptLoop.setInterest([], for: registration)
-        acceptLoop.scheduleTask(in: .milliseconds(100)) { [self] in
+        acceptLoop.scheduleTask(in: pause) { [self] in
             guard let registration = listener.withLock({ $0.registration }) else { return }
             try? acceptLoop.setInterest(.readable, for: registration)
+        }
+    }
+
+    /// Accepting works again; said at most once per 10 s (at the edge of the limit accepts
+    /// alternate with failures), with the failures not yet logged.
+    private func acceptingAgain() {
+        listener.withLock { $0.acceptBackoff = nil }
+        acceptRecoveries.record { _ in
+            acceptFailures.flush { count in
+                core.logger.notice("accepting again", ["failed_accepts_not_yet_logged": .integer(count)])
+            }
         }
     }
 
@@ -186,6 +224,10 @@ public final class HTTPServer: Service, Sendable {
             into: &bytes, date: HTTPDate(secondsSince1970: SystemInfo.wallClockSeconds()).imfFixdate, keepAlive: false)
         _ = try? socket.write(bytes)
         socket.close()
-        core.logger.warning("connection refused: limit reached", ["limit": .integer(core.configuration.maxConnections)])
+        capRefusals.record { count in
+            core.logger.warning(
+                "connections refused: limit reached",
+                ["limit": .integer(core.configuration.maxConnections), "count": .integer(count)])
+        }
     }
 }

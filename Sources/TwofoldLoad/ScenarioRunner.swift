@@ -45,6 +45,7 @@ public final class ScenarioRunner: Sendable {
             case .session: try await sessionIteration()
             case .recovery: try await recoveryIteration()
             case .get: try await getIteration()
+            case .invite: try await inviteIteration()
             }
             return nil
         } catch {
@@ -117,8 +118,12 @@ public final class ScenarioRunner: Sendable {
     static func result(of exchange: WireExchange, name: String) throws(LoadError) -> JSONValue {
         switch exchange.result {
         case .failure(let error):
-            if error.code == "unavailable" { throw .closed("\(name): the socket is unavailable") }
-            throw .unexpected("\(name) \(error.code)")
+            switch error.code {
+            case "unavailable": throw .closed("\(name): the socket is unavailable")
+            case "response.timeout": throw .timeout(name)
+            case "response.invalid": throw .protocolViolation("\(name): \(error.message)")
+            default: throw .unexpected("\(name) \(error.code)")
+            }
         case .success(let response):
             switch response.outcome {
             case .success(let result): return .object(result)

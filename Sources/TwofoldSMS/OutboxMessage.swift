@@ -34,7 +34,10 @@ public struct OutboxMessage: Sendable, Hashable, CustomStringConvertible {
         else {
             throw .invalid(field: fieldPrefix + "to", problem: "must be an E.164 number: '+' then 8 to 15 digits")
         }
-        guard textLengths.contains(scalarCount(text, limit: textLengths.upperBound)) else {
+        // Bounded in bytes before the scalars are counted (a scalar is at most 4 bytes).
+        guard text.utf8.count <= 4 * textLengths.upperBound,
+            textLengths.contains(scalarCount(text, limit: textLengths.upperBound))
+        else {
             throw .invalid(field: fieldPrefix + "text", problem: "must be 1 to 480 characters")
         }
         return OutboxMessage(id: id, to: to, text: text)

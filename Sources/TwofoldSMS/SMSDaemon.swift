@@ -6,8 +6,8 @@ import TwofoldSystem
 /// The whole sms-sender process after option parsing: opens the outbox, serves `SMSService` on a
 /// Unix socket from one event loop, tells systemd when it is ready (and feeds its watchdog), logs
 /// "reload" on SIGHUP, and on SIGTERM/SIGINT stops accepting, answers what is in flight, syncs and
-/// closes the outbox. An outbox that fails for good stops the process with an error, so systemd
-/// restarts it and the restart recovers the file.
+/// closes the outbox. An outbox whose writes fail (a full disk) is a state, not an exit: the worker
+/// answers `unavailable`, reports `degraded` health, and recovers in place when writes succeed.
 public struct SMSDaemon: Sendable {
     public struct Configuration: Sendable {
         public var socketPath: String
@@ -87,19 +87,14 @@ public struct SMSDaemon: Sendable {
 
         init(daemon: SMSDaemon, outbox: Outbox, loop: EventLoop) {
             self.daemon = daemon
-            self.writer = OutboxWriter(outbox: outbox)
+            self.writer = OutboxWriter(outbox: outbox, logger: daemon.logger)
             self.loop = loop
         }
 
         func start(context: ServiceContext) async throws {
             let logger = daemon.logger
             let service = SMSService(
-                writer: writer, logger: logger, failProvider: daemon.configuration.failProvider,
-                onOutboxFailure: { error in
-                    logger.critical(
-                        "outbox failed; shutting down so a restart can recover it", ["error": .string(error.message)])
-                    context.reportFailure(error)
-                })
+                writer: writer, logger: logger, failProvider: daemon.configuration.failProvider)
             var configuration = WireServer.Configuration(path: daemon.configuration.socketPath)
             configuration.group = daemon.configuration.socketGroup
             configuration.peers = daemon.configuration.peers

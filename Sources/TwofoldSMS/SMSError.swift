@@ -1,3 +1,4 @@
+import TwofoldStore
 import TwofoldSystem
 import TwofoldWire
 
@@ -33,14 +34,23 @@ public struct SMSError: Error, Sendable, CustomStringConvertible {
     /// The stable machine code, e.g. `"sms.invalid"`.
     public var code: String { codeValue.rawValue }
 
-    public var description: String { "SMSError(\(code)): \(message) at \(file):\(line)" }
+    /// Code and message; `file` and `line` are for logs, not for operators' screens.
+    public var description: String { "\(code): \(message)" }
 
-    /// What the client is told. Outbox failures are the worker's own problem: the client gets a
-    /// generic `internal` error and the detail stays in the log.
+    /// How long a client should wait before sending again while the outbox recovers.
+    public static let retryAfterMillis = 5_000
+
+    /// What the client is told. An outbox that cannot be written is a dependency down: the
+    /// envelope's `unavailable` with `detail` `sms.outbox_failed` and `retry_after_ms`; the
+    /// error itself stays in the worker's log. Corrupt and locked outboxes only stop a start.
     public var wirePayload: WireErrorPayload {
         switch codeValue {
         case .invalid, .providerFailed: WireErrorPayload(code: code, message: message)
-        case .outboxCorrupt, .outboxLocked, .outboxIO, .outboxFailed: WireError.internal().payload
+        case .outboxIO, .outboxFailed:
+            WireErrorPayload(
+                code: "unavailable", message: "the outbox cannot be written right now; try again later",
+                detail: Code.outboxFailed.rawValue, retryAfterMs: Self.retryAfterMillis)
+        case .outboxCorrupt, .outboxLocked: WireError.internal().payload
         }
     }
 
@@ -67,9 +77,9 @@ public struct SMSError: Error, Sendable, CustomStringConvertible {
             file: file, line: line)
     }
 
-    /// Another process (or another `Outbox` in this one) has the outbox open.
+    /// Another process (or another `Outbox` in this one) holds the outbox's folder.
     static func outboxLocked(path: String, file: String = #fileID, line: Int = #line) -> SMSError {
-        SMSError(.outboxLocked, "outbox '\(path)' is in use by another sms-sender", file: file, line: line)
+        SMSError(.outboxLocked, "the outbox folder '\(path)' is in use by another sms-sender", file: file, line: line)
     }
 
     /// A syscall on the outbox failed.
@@ -78,11 +88,17 @@ public struct SMSError: Error, Sendable, CustomStringConvertible {
             .outboxIO, "\(what): \(error.call) failed: \(error.message)", systemError: error, file: file, line: line)
     }
 
-    /// An earlier write or sync failed, so durability can no longer be promised until a restart
-    /// (which drops any torn tail).
-    static func outboxFailed(file: String = #fileID, line: Int = #line) -> SMSError {
+    /// The store layer (the folder lock, the space probe) failed.
+    static func outboxProbe(_ error: StoreError, file: String = #fileID, line: Int = #line) -> SMSError {
+        SMSError(.outboxIO, error.detail, systemError: error.systemError, file: file, line: line)
+    }
+
+    /// The outbox refuses appends: after a failed write or sync until it has recovered (durability
+    /// cannot be promised meanwhile), or for good once closed.
+    static func outboxFailed(closed: Bool, file: String = #fileID, line: Int = #line) -> SMSError {
         SMSError(
-            .outboxFailed, "the outbox failed earlier and accepts no more writes; restart to recover", file: file,
-            line: line)
+            .outboxFailed,
+            closed ? "the outbox is closed" : "the outbox failed earlier and refuses messages until it recovers",
+            file: file, line: line)
     }
 }

@@ -16,20 +16,12 @@ public final class SMSService: WireService {
     private let writer: OutboxWriter
     private let logger: Logger
     private let providerFailing: Atomic<Bool>
-    private let onOutboxFailure: @Sendable (SMSError) -> Void
 
-    /// - Parameters:
-    ///   - failProvider: start with the simulated provider refusing new messages.
-    ///   - onOutboxFailure: called (from the writer's queue) when the outbox fails for good, so the
-    ///     daemon can exit and be restarted, which recovers the file.
-    public init(
-        writer: OutboxWriter, logger: Logger, failProvider: Bool = false,
-        onOutboxFailure: @escaping @Sendable (SMSError) -> Void = { _ in }
-    ) {
+    /// - Parameter failProvider: start with the simulated provider refusing new messages.
+    public init(writer: OutboxWriter, logger: Logger, failProvider: Bool = false) {
         self.writer = writer
         self.logger = logger
         self.providerFailing = Atomic(failProvider)
-        self.onOutboxFailure = onOutboxFailure
     }
 
     /// Whether the simulated provider refuses new messages (`sms.provider_failed`).
@@ -54,13 +46,12 @@ public final class SMSService: WireService {
 
     private func health(id: RequestID) -> WireResponse {
         let outbox = writer.outbox
-        return .success(
-            id: id,
-            result: [
-                "status": .string(outbox.isHealthy ? "ok" : "failed"),
-                "outbox_messages": .integer(Int64(outbox.messageCount)),
-                "failing": .bool(failProvider),
-            ])
+        var result: [String: JSONValue] = [
+            "status": .string(outbox.isHealthy ? "ok" : "degraded"),
+            "outbox_messages": .integer(Int64(outbox.messageCount)), "failing": .bool(failProvider),
+        ]
+        if let failure = outbox.failure { result["reason"] = .string(failure.message) }
+        return .success(id: id, result: result)
     }
 
     private struct SendArguments: Decodable {
@@ -85,7 +76,7 @@ public final class SMSService: WireService {
             respond(.failure(id: request.id, error.wirePayload))
             return
         }
-        let (logger, onOutboxFailure, requestID) = (self.logger, self.onOutboxFailure, request.id)
+        let (logger, requestID) = (self.logger, request.id)
         writer.submit(message, refuseIfNew: failProvider) { result in
             switch result {
             case .success(let outcome):
@@ -97,12 +88,10 @@ public final class SMSService: WireService {
                         result: ["id": .string(message.id), "status": .string("queued"), "duplicate": .bool(duplicate)])
                 )
             case .failure(let error):
+                // An outbox failure is logged once by the outbox (and counted while it lasts),
+                // never once per refused message.
                 if error.code == "sms.provider_failed" {
                     logger.warning("sms refused by the simulated provider", ["message": .string(message.id)])
-                } else {
-                    logger.error(
-                        "outbox write failed", ["message": .string(message.id), "error": .string(error.message)])
-                    onOutboxFailure(error)
                 }
                 respond(.failure(id: requestID, error.wirePayload))
             }

@@ -7,8 +7,8 @@ extension LogWriter {
     /// the new one is, and it is complete because it was synced first. Runs on the writer
     /// thread between group commits, so appends queued before it land in the old log first.
     func compact(_ payloads: [[UInt8]], completion: CompactCompletion) {
-        if let failure = log.failure {
-            completion(.failure(Self.failed(after: failure)))
+        guard log.failure == nil, let active = log.descriptor else {
+            completion(.failure(Self.failed(after: log.failure ?? StoreError(.failed, "the log is not open"))))
             return
         }
         let first = log.nextSequence
@@ -33,7 +33,7 @@ extension LogWriter {
                 try FileSystem.rename(layout.pendingLog, to: layout.log)
             }
             renamed = true
-            log.descriptor.close()
+            active.close()
             log.descriptor = file
             log.length = Int64(bytes.count)
             log.nextSequence = first + UInt64(payloads.count)
@@ -44,8 +44,8 @@ extension LogWriter {
             try fault(.compactionDirectorySynced)
         } catch {
             if renamed || error.code == .faultInjected {
-                // Past the rename the directory entry may not be durable, and a simulated crash
-                // must leave the files exactly as they are: either way, stop.
+                // Past the rename the directory entry may not be durable (recovery syncs it
+                // again), and a simulated crash must leave the files exactly as they are.
                 poison(error)
             } else {
                 // The old log is untouched and still active; the pending file is just litter.

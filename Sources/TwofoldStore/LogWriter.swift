@@ -6,14 +6,15 @@ import TwofoldSystem
 /// The active log's mutable state. Only the writer thread touches it once started; `open`
 /// fills it before the thread starts and the thread closes it before signalling its exit.
 final class ActiveLog: @unchecked Sendable {
-    var descriptor: FileDescriptor
-    /// Bytes of intact data: where the next batch is written.
+    /// Nil while the log has never been read: an open that failed on I/O leaves that to recovery.
+    var descriptor: FileDescriptor?
+    /// Bytes of acknowledged data: where the next batch is written, and what recovery keeps.
     var length: Int64
     var nextSequence: UInt64
-    /// Set when a write or sync failed: durability is no longer known, so nothing more is done.
+    /// Set while the store is failed: durability is not known, so nothing is written.
     var failure: StoreError?
 
-    init(descriptor: FileDescriptor, length: Int64, nextSequence: UInt64) {
+    init(descriptor: FileDescriptor?, length: Int64, nextSequence: UInt64) {
         self.descriptor = descriptor
         self.length = length
         self.nextSequence = nextSequence
@@ -24,6 +25,11 @@ final class ActiveLog: @unchecked Sendable {
 /// queued appends with one `pwrite` and one `fdatasync` (group commit), then completes them.
 /// Appends queued while a sync is in flight form the next batch, so throughput grows with
 /// concurrency instead of being one sync per record.
+///
+/// A failed write or sync puts the store in its failed state: everything queued and everything
+/// submitted later is refused, and the thread retries recovery with back-off (`LogWriter+Recovery`).
+/// Completions never run inside `submit`: they run on this thread, or on `callbacks` for requests
+/// refused at submission, so a caller may submit while holding a lock its completion takes.
 final class LogWriter: Sendable {
     typealias AppendCompletion = @Sendable (Result<UInt64, StoreError>) -> Void
     typealias CompactCompletion = @Sendable (Result<Range<UInt64>, StoreError>) -> Void
@@ -40,33 +46,50 @@ final class LogWriter: Sendable {
         }
     }
 
-    private struct Queue {
+    struct Queue {
         var pending: [Work] = []
         var writerIdle = false
         var closing = false
+        /// Set while failed: submissions are refused.
         var failure: StoreError?
+        /// A simulated crash (`faultInjected`): the store never recovers from it.
+        var crashed = false
+        /// Requests refused during the current failure.
+        var refused = 0
+        var owner: RecordStore.Owner?
     }
 
-    private let queue = Mutex(Queue())
-    private let wakeup = DispatchSemaphore(value: 0)
+    let queue = Mutex(Queue())
+    let wakeup = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     private let started = DispatchSemaphore(value: 0)
     /// The writer thread's identity while it runs (cleared before it exits, so a later thread
     /// reusing the address is never mistaken for it).
     private let writerIdentity = Mutex<ObjectIdentifier?>(nil)
-    private let counters = Mutex(RecordStore.Stats())
+    let counters = Mutex(RecordStore.Stats())
+    /// Runs the completions of requests refused at submission, and events not sent from the
+    /// writer thread: never on the caller's thread.
+    let callbacks = DispatchQueue(label: "twofold-store-callbacks")
     let log: ActiveLog
-    let lock: FileDescriptor
+    let lock: DirectoryLock
     let layout: StoreLayout
     let codec: RecordCodec
     let options: RecordStore.Options
 
-    init(log: ActiveLog, lock: FileDescriptor, layout: StoreLayout, codec: RecordCodec, options: RecordStore.Options) {
+    init(
+        log: ActiveLog, lock: DirectoryLock, layout: StoreLayout, codec: RecordCodec, options: RecordStore.Options,
+        failure: StoreError? = nil
+    ) {
         self.log = log
         self.lock = lock
         self.layout = layout
         self.codec = codec
         self.options = options
+        if let failure {
+            log.failure = failure
+            queue.withLock { $0.failure = failure }
+            counters.withLock { $0.failures = 1 }
+        }
     }
 
     func start() {
@@ -87,21 +110,53 @@ final class LogWriter: Sendable {
         return writerIdentity.withLock { $0 == current }
     }
 
-    /// Queues `work`, or fails it on the calling thread when the store is closed or failed.
+    var currentFailure: StoreError? { queue.withLock { $0.failure } }
+
+    /// Queues `work`; when the store is closed or failed, fails it on `callbacks` instead.
     func submit(_ work: Work) {
-        enum Outcome { case queued(wake: Bool), rejected(StoreError) }
+        enum Outcome { case queued(wake: Bool), closed, failed(StoreError) }
         let outcome = queue.withLock { queue -> Outcome in
-            if queue.closing { return .rejected(StoreError(.closed, "the store is closed")) }
-            if let failure = queue.failure { return .rejected(Self.failed(after: failure)) }
+            if queue.closing { return .closed }
+            if let failure = queue.failure {
+                queue.refused += 1
+                return .failed(failure)
+            }
             queue.pending.append(work)
             let wake = queue.writerIdle
             queue.writerIdle = false
             return .queued(wake: wake)
         }
         switch outcome {
-        case .queued(let wake): if wake { wakeup.signal() }
-        case .rejected(let error): work.fail(error)
+        case .queued(let wake):
+            if wake { wakeup.signal() }
+        case .closed:
+            let error = StoreError(.closed, "the store is closed")
+            callbacks.async { work.fail(error) }
+        case .failed(let cause):
+            counters.withLock { $0.refused += 1 }
+            let error = Self.failed(after: cause)
+            callbacks.async { work.fail(error) }
         }
+    }
+
+    /// The error a request gets while the store is failed (counting the refusal), or nil.
+    func refusal() -> StoreError? {
+        let cause = queue.withLock { queue -> StoreError? in
+            guard let failure = queue.failure else { return nil }
+            queue.refused += 1
+            return failure
+        }
+        guard let cause else { return nil }
+        counters.withLock { $0.refused += 1 }
+        return Self.failed(after: cause)
+    }
+
+    func setOwner(_ owner: RecordStore.Owner) {
+        let failure = queue.withLock { queue -> StoreError? in
+            queue.owner = owner
+            return queue.failure
+        }
+        if let failure { callbacks.async { owner.report(.failed(failure)) } }
     }
 
     /// Stops accepting work, lets the writer finish what is queued, and (unless called from the
@@ -119,29 +174,47 @@ final class LogWriter: Sendable {
         exited.signal()  // let any other thread waiting in shutdown through as well
     }
 
+    private enum Step {
+        case process([Work])
+        case sleep
+        case recover
+        case exit
+    }
+
     private func run() {
+        var recovery = RecoveryProgress(retry: options.retry)
         while true {
-            let batch = queue.withLock { queue -> [Work]? in
-                if queue.pending.isEmpty {
-                    if queue.closing { return nil }
-                    queue.writerIdle = true
-                    return []
+            let step = queue.withLock { queue -> Step in
+                if !queue.pending.isEmpty {
+                    let taken = queue.pending
+                    queue.pending = []
+                    return .process(taken)
                 }
-                let taken = queue.pending
-                queue.pending = []
-                return taken
+                if queue.closing { return .exit }
+                queue.writerIdle = true
+                return queue.failure != nil && !queue.crashed ? .recover : .sleep
             }
-            guard let batch else { break }
-            if batch.isEmpty {
+            switch step {
+            case .exit:
+                log.descriptor?.close()
+                lock.release()
+                writerIdentity.withLock { $0 = nil }
+                exited.signal()
+                return
+            case .process(let batch):
+                process(batch)
+            case .sleep:
                 wakeup.wait()
-                continue
+            case .recover:
+                // Woken early only by `shutdown` (nothing is queued while failed).
+                _ = wakeup.wait(timeout: .now() + .nanoseconds(Self.nanoseconds(recovery.retry.next())))
+                let closing = queue.withLock { queue -> Bool in
+                    queue.writerIdle = false
+                    return queue.closing
+                }
+                if !closing { attemptRecovery(&recovery) }
             }
-            process(batch)
         }
-        log.descriptor.close()
-        lock.close()
-        writerIdentity.withLock { $0 = nil }
-        exited.signal()
     }
 
     private func process(_ work: [Work]) {
@@ -175,29 +248,32 @@ final class LogWriter: Sendable {
     /// One group commit: a single write and a single `fdatasync` for every record in `group`.
     private func commit(_ group: [([UInt8], AppendCompletion)]) {
         guard !group.isEmpty else { return }
-        if let failure = log.failure {
-            for (_, completion) in group { completion(.failure(Self.failed(after: failure))) }
+        guard log.failure == nil, let descriptor = log.descriptor else {
+            let error = Self.failed(after: log.failure ?? StoreError(.failed, "the log is not open"))
+            for (_, completion) in group { completion(.failure(error)) }
             return
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(group.reduce(0) { $0 + $1.0.count + RecordCodec.frameHeaderSize })
-        for (payload, _) in group {
-            do {
-                try codec.encode(payload, into: &bytes)
-            } catch {
-                preconditionFailure("payload size was checked before batching")
-            }
+        do throws(StoreError) {
+            for (payload, _) in group { try codec.encode(payload, into: &bytes) }
+        } catch {
+            // Sizes were checked before batching, so this cannot happen; if it did, nothing was
+            // written and the batch is refused as a whole.
+            for (_, completion) in group { completion(.failure(error)) }
+            return
         }
         do throws(StoreError) {
             try fault(.batchEncoded)
             try performIO("appending to the log") { () throws(SystemError) in
-                try log.descriptor.write(bytes, at: log.length)
+                try descriptor.write(bytes, at: log.length)
             }
             try fault(.batchWritten)
-            try performIO("syncing the log") { () throws(SystemError) in try log.descriptor.synchronizeData() }
+            try performIO("syncing the log") { () throws(SystemError) in try descriptor.synchronizeData() }
         } catch {
             // After a failed write or fsync the page cache and the disk may disagree (and a
-            // retried fsync can falsely succeed), so the store stops rather than guess.
+            // retried fsync can falsely succeed), so the store refuses everything until recovery
+            // has cut the log back to its acknowledged length and read it back.
             poison(error)
             for (_, completion) in group { completion(.failure(error)) }
             return
@@ -213,20 +289,39 @@ final class LogWriter: Sendable {
         for (index, (_, completion)) in group.enumerated() { completion(.success(first + UInt64(index))) }
     }
 
-    /// Runs the fault hook; its error becomes `.faultInjected`.
+    /// Runs the fault hook: a `SystemError` it throws becomes that I/O failure (`.io`), anything
+    /// else a simulated crash (`.faultInjected`).
     func fault(_ point: RecordStore.FaultPoint) throws(StoreError) {
         guard let hook = options.faultHook else { return }
         do {
             try hook(point)
+        } catch let error as SystemError {
+            throw StoreError.io(error, "injected failure at \(point.rawValue)")
         } catch {
             throw StoreError(.faultInjected, "fault hook stopped the store at \(point.rawValue)")
         }
     }
 
-    /// Marks the store failed: every later request is refused with `.failed`.
+    /// Enters the failed state (or records a newer cause): fails everything queued, refuses
+    /// everything submitted from now on, and tells the owner once. Writer thread only.
     func poison(_ error: StoreError) {
         log.failure = error
-        queue.withLock { $0.failure = error }
+        let (drained, owner, first) = queue.withLock { queue -> ([Work], RecordStore.Owner?, Bool) in
+            let first = queue.failure == nil
+            queue.failure = error
+            if error.code == .faultInjected { queue.crashed = true }
+            let drained = queue.pending
+            queue.pending = []
+            queue.refused += drained.count
+            return (drained, queue.owner, first)
+        }
+        counters.withLock { stats in
+            if first { stats.failures += 1 }
+            stats.refused += drained.count
+        }
+        let refusal = Self.failed(after: error)
+        for work in drained { work.fail(refusal) }
+        if first { owner?.report(.failed(error)) }
     }
 
     func recordCompaction(bytes: Int) {
@@ -238,10 +333,21 @@ final class LogWriter: Sendable {
     }
 
     static func failed(after cause: StoreError) -> StoreError {
-        StoreError(.failed, "an earlier write failed (\(cause.code)); reopen the store", systemError: cause.systemError)
+        let retry = cause.code == .faultInjected ? "reopen the store" : "retrying in the background"
+        return StoreError(
+            .failed, "the store is refusing writes after \(cause.code) (\(cause.detail)); \(retry)",
+            systemError: cause.systemError)
     }
 
     static func tooLarge(_ size: Int, limit: Int) -> StoreError {
         StoreError(.recordTooLarge, "record of \(size) bytes exceeds the \(limit)-byte limit")
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        let nanos = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanos.overflow, seconds >= 0 else { return seconds < 0 ? 0 : Int.max }
+        let (total, overflow) = nanos.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflow ? Int.max : Int(total)
     }
 }

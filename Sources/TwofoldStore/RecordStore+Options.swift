@@ -6,18 +6,32 @@ extension RecordStore {
         /// A group commit writes at most this many bytes at once (always at least one record),
         /// which also bounds the torn tail a crash can leave.
         public var maximumBatchBytes: Int
-        /// Called at each `FaultPoint`; throwing there simulates the process dying at that
+        /// Called at each `FaultPoint`. Throwing a `SystemError` there simulates that syscall
+        /// failing (say `ENOSPC` or `EIO`): the store takes its failure path and recovers as it
+        /// would from the real error. Throwing anything else simulates the process dying at that
         /// point: the store writes and cleans up nothing more and fails every later request.
         public var faultHook: (@Sendable (FaultPoint) throws -> Void)?
+        /// The waits between recovery attempts while the store is failed.
+        public var retry: RetryBackoff
+        /// While failed, the owner hears `Event.stillFailing` at most this often.
+        public var failureReportInterval: Duration
+        /// What recovery's `SpaceProbe` reserves before the store accepts writes again.
+        public var spaceProbeBytes: Int
 
         public init(
             maximumRecordSize: Int = RecordCodec.defaultMaximumPayloadSize,
             maximumBatchBytes: Int = 1 << 20,
-            faultHook: (@Sendable (FaultPoint) throws -> Void)? = nil
+            faultHook: (@Sendable (FaultPoint) throws -> Void)? = nil,
+            retry: RetryBackoff = RetryBackoff(),
+            failureReportInterval: Duration = .seconds(60),
+            spaceProbeBytes: Int = SpaceProbe.defaultBytes
         ) {
             self.maximumRecordSize = maximumRecordSize
             self.maximumBatchBytes = maximumBatchBytes
             self.faultHook = faultHook
+            self.retry = retry
+            self.failureReportInterval = failureReportInterval
+            self.spaceProbeBytes = spaceProbeBytes
         }
     }
 
@@ -49,6 +63,12 @@ extension RecordStore {
         public var bytesWritten: Int = 0
         /// Completed compactions.
         public var compactions: Int = 0
+        /// Times the store entered its failed state.
+        public var failures: Int = 0
+        /// Times it recovered from it.
+        public var recoveries: Int = 0
+        /// Requests refused because the store was failed.
+        public var refused: Int = 0
 
         public init() {}
     }

@@ -1,7 +1,8 @@
 import TwofoldSystem
 
 /// The one error type of the store. `code` is stable (logs, alerts, tests match on it); the
-/// description carries offsets and reasons but never record contents, which may be secret.
+/// description carries offsets and reasons but never record contents, which may be secret, and
+/// never the source location (`file` and `line` are there for logs that want them).
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// A stable, machine-readable error code such as `store.locked`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -31,7 +32,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let io = Code(.io)
         /// The store was closed before the request could run.
         public static let closed = Code(.closed)
-        /// An earlier write or sync failed, so durability can no longer be promised; reopen.
+        /// The store is in its failed state after a write or sync failed: it refuses requests until
+        /// its recovery succeeds (see `RecordStore.Owner`), or for good after a simulated crash.
         public static let failed = Code(.failed)
         /// A test's fault hook stopped the store at a crash point.
         public static let faultInjected = Code(.faultInjected)
@@ -59,7 +61,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(.io, "\(detail): \(error.call) failed: \(error.message)", systemError: error, file: file, line: line)
     }
 
-    public var description: String { "\(code): \(detail) at \(file):\(line)" }
+    public var description: String { "\(code): \(detail)" }
 }
 
 /// Runs a syscall-layer operation, turning its `SystemError` into `StoreError.io` that says what

@@ -86,6 +86,25 @@ extension FileDescriptor {
         try syscall("ftruncate", file: file, line: line) { ftruncate(rawValue, off_t(size)) }
     }
 
+    /// Reserves disk space for `length` bytes from `offset` (`posix_fallocate(3)`; the C library
+    /// writes zeros where the filesystem cannot preallocate), growing the file to cover them.
+    /// Fails with `ENOSPC` when the space is not there: what a probe for free space needs.
+    public func allocate(
+        offset: Int64 = 0,
+        length: Int64,
+        file: String = #fileID,
+        line: Int = #line
+    ) throws(SystemError) {
+        while true {
+            // posix_fallocate returns the error number instead of setting errno.
+            let result = posix_fallocate(rawValue, off_t(offset), off_t(length))
+            if result == 0 { return }
+            if result == EINTR { continue }
+            precondition(result != EBADF, "posix_fallocate on a bad file descriptor: a bookkeeping bug")
+            throw SystemError(call: "posix_fallocate", errno: result, file: file, line: line)
+        }
+    }
+
     /// `fsync`: data and all metadata reach stable storage.
     public func synchronize(file: String = #fileID, line: Int = #line) throws(SystemError) {
         try syscall("fsync", file: file, line: line) { fsync(rawValue) }

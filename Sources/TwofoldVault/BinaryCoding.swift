@@ -1,6 +1,14 @@
 /// A tiny big-endian binary writer/reader for the vault's sealed records: compact and fast to
 /// decode (restart with a million users must stay within seconds), versioned by a leading byte.
+///
+/// Length-prefixed fields hold at most 255 bytes (or items): a longer one throws `FieldTooLong`
+/// instead of trapping, so no input that slipped past a bound can stop the vault.
 struct BinaryWriter {
+    /// A field longer than its one-byte length prefix can describe.
+    struct FieldTooLong: Error, Equatable {
+        let length: Int
+    }
+
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
@@ -12,14 +20,19 @@ struct BinaryWriter {
     mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
     mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
 
+    /// A count of at most 255 (the number of items that follow).
+    mutating func count(_ value: Int) throws(FieldTooLong) {
+        guard let byte = UInt8(exactly: value) else { throw FieldTooLong(length: value) }
+        bytes.append(byte)
+    }
+
     /// Up to 255 bytes, length-prefixed.
-    mutating func shortBytes(_ value: some Collection<UInt8>) {
-        precondition(value.count <= 255, "shortBytes holds at most 255 bytes")
-        bytes.append(UInt8(value.count))
+    mutating func shortBytes(_ value: some Collection<UInt8>) throws(FieldTooLong) {
+        try count(value.count)
         bytes.append(contentsOf: value)
     }
 
-    mutating func shortString(_ value: String) { shortBytes(Array(value.utf8)) }
+    mutating func shortString(_ value: String) throws(FieldTooLong) { try shortBytes(Array(value.utf8)) }
 
     mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
 }

@@ -4,6 +4,8 @@ import TwofoldPhone
 public struct VaultHealth: Sendable, Equatable {
     public let users: Int
     public let smsReachable: Bool
+    /// Why the vault is degraded (its store refuses writes), or nil when it is not.
+    public let degradedReason: String?
     /// ISO 3166 codes of the countries SMS recovery refuses (`--sms-blocked-countries`), sorted.
     public let smsBlockedCountries: [String]
 }
@@ -30,6 +32,11 @@ extension Vault {
         user: UserID, actor: String, reason: String,
         completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
     ) {
+        // Bounded in bytes before any work (trimming included); the exact limits apply trimmed.
+        guard actor.utf8.count <= Self.maximumUntrimmedBytes, reason.utf8.count <= Self.maximumUntrimmedBytes else {
+            completion(.failure(VaultError(.reasonRequired, "A reset needs an actor and a reason.")))
+            return
+        }
         let actor = actor.trimmingSpaces()
         let reason = reason.trimmingSpaces()
         guard !actor.isEmpty, !reason.isEmpty, actor.utf8.count <= 200, reason.utf8.count <= 1000 else {
@@ -59,12 +66,22 @@ extension Vault {
         }
     }
 
+    /// Longest `actor` or `reason` looked at before trimming (the limits after it are 200 and
+    /// 1000 bytes): anything longer is refused without being walked.
+    static let maximumUntrimmedBytes = 4096
+
     /// Forgets the user entirely. The record is removed from memory and a tombstone appended; the
     /// sealed bytes leave the disk when the log is compacted, which the daemon does right after
-    /// (see `VaultService.afterDelete`).
+    /// (see `VaultService.afterDelete`). `actor` (audited) must be 1–200 bytes after trimming.
     public func deleteUser(
         user: UserID, actor: String, completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
     ) {
+        guard actor.utf8.count <= Self.maximumUntrimmedBytes, case let actor = actor.trimmingSpaces(),
+            !actor.isEmpty, actor.utf8.count <= 200
+        else {
+            completion(.failure(VaultError(.invalidArguments, "field 'args.actor' must be 1 to 200 bytes of text")))
+            return
+        }
         update(user, { record, _ throws(VaultError) in record = VaultUserRecord() }) { result in
             self.audit.record("user.delete", user: user, actor: actor, outcome: result.auditOutcome)
             completion(result)
@@ -73,13 +90,14 @@ extension Vault {
 
     public func health() -> VaultHealth {
         VaultHealth(
-            users: userCount, smsReachable: sms.isReachable,
+            users: userCount, smsReachable: sms.isReachable, degradedReason: persistence.failure,
             smsBlockedCountries: policy.smsRecovery.blockedCountryCodes.sorted())
     }
 
     /// Operation and outcome counters since start.
     public func stats() -> (operations: [String: Int], outcomes: [String: Int], users: Int) {
-        state.withLock { ($0.counters.operations, $0.counters.outcomes, $0.users.count) }
+        let counted = counters.withLock { $0 }
+        return (counted.operations, counted.outcomes, userCount)
     }
 }
 

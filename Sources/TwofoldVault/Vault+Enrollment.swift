@@ -5,7 +5,10 @@ extension Vault {
     public func beginEnrollment(
         user: UserID, accountName: String, completion: @escaping @Sendable (Result<EnrollmentStart, VaultError>) -> Void
     ) {
-        guard !accountName.isEmpty, accountName.utf8.count <= 200, !accountName.contains(":") else {
+        // Bytes, not Characters: a ':' followed by a combining mark is one Character that is not
+        // ":", yet it would still put a ':' byte into the authenticator's label.
+        guard !accountName.isEmpty, accountName.utf8.count <= 200, !accountName.utf8.contains(UInt8(ascii: ":"))
+        else {
             completion(.failure(VaultError(.invalidArguments, "account_name must be 1–200 characters without ':'.")))
             return
         }
@@ -52,7 +55,8 @@ extension Vault {
                     if matchesSuperseded(record, code: code, now: now) { return (.staleSetup, nil) }
                     throw VaultError(.notPending, "There is no authenticator setup in progress; start the setup again.")
                 }
-                if let enrollmentID, enrollmentID != Hex.encode(pending.id) {
+                // An id is 32 hex digits; anything else is compared no further.
+                if let enrollmentID, enrollmentID.utf8.count != 32 || enrollmentID != Hex.encode(pending.id) {
                     if matchesSuperseded(record, code: code, now: now) { return (.staleSetup, nil) }
                     throw VaultError(.notPending, "That setup was replaced by a newer one; scan the new QR code.")
                 }

@@ -93,7 +93,8 @@ extension Vault {
     public func verifyRecovery(
         user: UserID, code: String, completion: @escaping @Sendable (Result<RecoveryOutcome, VaultError>) -> Void
     ) {
-        let mac = crypto.recoveryMAC(user: user, code: code)
+        // Only a 6-byte code is ever MACed; any other length is a wrong attempt, decided unread.
+        let mac = code.utf8.count == 6 ? crypto.recoveryMAC(user: user, code: code) : nil
         update(
             user,
             { record, now throws(VaultError) -> (RecoveryOutcome, String?) in
@@ -101,7 +102,7 @@ extension Vault {
                     record.recovery = nil
                     return (.expired, nil)
                 }
-                guard code.utf8.count == 6, crypto.constantTimeEquals(recovery.mac, mac) else {
+                guard let mac, crypto.constantTimeEquals(recovery.mac, mac) else {
                     let left = recovery.attemptsLeft - 1
                     record.recovery =
                         left == 0
@@ -153,7 +154,6 @@ extension Vault {
         var writer = BinaryWriter()
         sends.forEach { writer.i64($0) }
         let sealed = crypto.seal(writer.bytes, associatedData: associatedData)
-        context.numberSends[tag] = sealed
         context.entries.append(VaultLogEntry(kind: .numberSends, key: tag, sealed: sealed))
     }
 

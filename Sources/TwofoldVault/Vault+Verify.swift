@@ -62,9 +62,9 @@ extension Vault {
     }
 
     func count(_ operation: String, _ outcome: String) {
-        state.withLock { state in
-            state.counters.operations[operation, default: 0] += 1
-            state.counters.outcomes["\(operation).\(outcome)", default: 0] += 1
+        counters.withLock { counters in
+            counters.operations[operation, default: 0] += 1
+            counters.outcomes["\(operation).\(outcome)", default: 0] += 1
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The secret vault's state machine: every operation of `protocol/vault.md`, independent of the
@@ -7,15 +8,19 @@ import Synchronization
 ///
 /// The check of a code against the last accepted step and the update of that step happen inside
 /// one critical section (`state`), and the append is enqueued inside it too, so the on-disk order
-/// of a user's records is the order in which they were decided.
+/// of a user's records is the order in which they were decided. Nothing else runs under that
+/// lock: completions, audit lines, SMS sends and counters all happen after it is released (the
+/// counters have their own lock), so no callee can re-enter it.
 public final class Vault: Sendable {
     struct State {
         var users: [UserID: [UInt8]] = [:]
         var numberSends: [String: [UInt8]] = [:]
-        var counters = VaultCounters()
+        /// The key check value the store holds (nil until one was read or written).
+        var keyCheck: [UInt8]?
     }
 
     let state = Mutex(State())
+    let counters = Mutex(VaultCounters())
     let crypto: VaultCrypto
     let persistence: any VaultPersistence
     let clock: any VaultClock
@@ -39,25 +44,47 @@ public final class Vault: Sendable {
     /// are not unsealed here, so a restart costs one pass over the log, not a decryption per user.
     public func replay(_ payload: [UInt8]) throws(VaultError) {
         let entry = try VaultLogEntry(decoding: payload)
+        state.withLock { state in Self.apply(entry, to: &state) }
+    }
+
+    static func apply(_ entry: VaultLogEntry, to state: inout State) {
+        switch entry.kind {
+        case .user:
+            if let user = UserID(entry.key) { state.users[user] = entry.sealed }
+        case .userDeleted:
+            if let user = UserID(entry.key) { state.users[user] = nil }
+        case .numberSends:
+            state.numberSends[entry.key] = entry.sealed
+        case .numberSendsDeleted:
+            state.numberSends[entry.key] = nil
+        case .keyCheck:
+            state.keyCheck = entry.sealed
+        }
+    }
+
+    /// Replaces the in-memory state with the one `payloads` describe: what the store read back
+    /// after recovering from a failure, so changes whose appends failed are forgotten. The new
+    /// state is checked against the master key (`KeyCheckError` if it does not match: nothing is
+    /// replaced), installed under the state lock, and `resume` is called under that same lock,
+    /// so every append submitted afterwards is decided against the rebuilt state. A store without
+    /// a key check value gets one appended.
+    public func rebuild(from payloads: some Sequence<[UInt8]>, resume: () -> Void) throws {
+        var fresh = State()
+        for payload in payloads { Self.apply(try VaultLogEntry(decoding: payload), to: &fresh) }
+        let verdict = try keyVerdict(fresh, rotating: false)
         state.withLock { state in
-            switch entry.kind {
-            case .user:
-                if let user = UserID(entry.key) { state.users[user] = entry.sealed }
-            case .userDeleted:
-                if let user = UserID(entry.key) { state.users[user] = nil }
-            case .numberSends:
-                state.numberSends[entry.key] = entry.sealed
-            case .numberSendsDeleted:
-                state.numberSends[entry.key] = nil
-            }
+            state = fresh
+            resume()
+            if verdict == .unchecked { appendKeyCheck(&state) { _ in } }
         }
     }
 
     /// Re-seals every user record under the current master key (opening it with the current or the
-    /// previous one) and drops the per-number SMS counters, whose keys derive from the old master
-    /// key (those quotas start afresh). Returns how many records were re-sealed; records neither
-    /// key opens are kept as they are and counted in `unreadable`. The caller then compacts, so no
-    /// record sealed under the old key is left on disk.
+    /// previous one), drops the per-number SMS counters, whose keys derive from the old master
+    /// key (those quotas start afresh), and sets the new key check value. Returns how many records
+    /// were re-sealed; records neither key opens are kept as they are and counted in `unreadable`
+    /// (`checkKey(rotating: true)` refuses to start a rotation with any). The caller then
+    /// compacts, so no record sealed under the old key is left on disk.
     public func resealAll() -> (resealed: Int, unreadable: Int) {
         state.withLock { state in
             var resealed = 0
@@ -72,30 +99,40 @@ public final class Vault: Sendable {
                 resealed += 1
             }
             state.numberSends.removeAll()
+            state.keyCheck = crypto.keyCheckValue
             return (resealed, unreadable)
         }
     }
 
-    /// Runs `body` with a snapshot of every live record while no change can be decided or
-    /// appended (the state lock is held throughout), so a compaction built from it cannot lose a
-    /// record appended in between. Blocks every operation until `body` returns.
-    public func withExclusiveSnapshot<R>(_ body: ([[UInt8]]) throws -> R) rethrows -> R {
-        try state.withLock { state in try body(Self.records(of: state)) }
+    /// Replaces the store's log with the live records. The snapshot is taken and handed to the
+    /// store under the state lock (so it holds every change appended before it, and nothing can
+    /// be appended in between), but the compaction itself runs on the store's thread and
+    /// `completion` is called from there: no operation waits for the disk.
+    public func compact(completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let failure: (any Error)? = state.withLock { state in
+            let records: [[UInt8]]
+            do {
+                records = try Self.records(of: state)
+            } catch {
+                return error
+            }
+            persistOffCallerThread(completion) { persistence.compact(records, completion: $0) }
+            return nil
+        }
+        if let failure { completion(failure) }
     }
 
-    /// Every live record, for compaction.
-    public func snapshot() -> [[UInt8]] {
-        state.withLock { Self.records(of: $0) }
-    }
-
-    private static func records(of state: State) -> [[UInt8]] {
+    private static func records(of state: State) throws(BinaryWriter.FieldTooLong) -> [[UInt8]] {
         var records: [[UInt8]] = []
-        records.reserveCapacity(state.users.count + state.numberSends.count)
+        records.reserveCapacity(state.users.count + state.numberSends.count + 1)
+        if let keyCheck = state.keyCheck {
+            records.append(try VaultLogEntry(kind: .keyCheck, key: "", sealed: keyCheck).encoded())
+        }
         for (user, sealed) in state.users {
-            records.append(VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed).encoded())
+            records.append(try VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed).encoded())
         }
         for (tag, sealed) in state.numberSends {
-            records.append(VaultLogEntry(kind: .numberSends, key: tag, sealed: sealed).encoded())
+            records.append(try VaultLogEntry(kind: .numberSends, key: tag, sealed: sealed).encoded())
         }
         return records
     }
@@ -117,7 +154,8 @@ public final class Vault: Sendable {
     }
 
     /// `update` for operations that also change records other than the user's (the per-number SMS
-    /// quota): they do so through `context`, inside the same critical section.
+    /// quota): they read the current ones from `context` and add their new records to it, inside
+    /// the same critical section.
     func updateWithContext<R: Sendable>(
         _ user: UserID,
         _ body: (inout VaultUserRecord, inout UpdateContext) throws(VaultError) -> R,
@@ -127,39 +165,42 @@ public final class Vault: Sendable {
         let outcome: Result<R, VaultError>? = state.withLock { state -> Result<R, VaultError>? in
             let record: VaultUserRecord
             do throws(VaultError) {
+                try checkStorage()
                 record = try loadUser(user, from: state)
             } catch {
                 return .failure(error)
             }
             var copy = record
-            var context = UpdateContext(now: now)
-            swap(&context.numberSends, &state.numberSends)
+            var context = UpdateContext(now: now, numberSends: state.numberSends)
             let result: Result<R, VaultError>
             do throws(VaultError) {
                 result = .success(try body(&copy, &context))
             } catch {
                 result = .failure(error)
             }
-            swap(&context.numberSends, &state.numberSends)
+            // Everything is encoded before anything changes, so a record that cannot be encoded
+            // leaves the state as it was.
             var entries = context.entries
             if copy != record {
                 if copy.isEmpty {
-                    state.users[user] = nil
                     entries.append(VaultLogEntry(kind: .userDeleted, key: user.rawValue, sealed: []))
                 } else {
+                    guard let plaintext = try? copy.encoded() else { return .failure(Self.encodingFailure()) }
                     let sealed = crypto.seal(
-                        copy.encoded(), associatedData: VaultLogEntry.associatedData(.user, user.rawValue))
-                    state.users[user] = sealed
+                        plaintext, associatedData: VaultLogEntry.associatedData(.user, user.rawValue))
                     entries.append(VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed))
                 }
             }
-            guard let last = entries.popLast() else { return result }
-            // The store makes records durable in append order, so the last one's completion
-            // covers the others.
-            for entry in entries { persistence.append(entry.encoded()) { _ in } }
-            persistence.append(last.encoded()) { error in
+            guard let payloads = try? entries.map({ entry throws(BinaryWriter.FieldTooLong) in try entry.encoded() })
+            else { return .failure(Self.encodingFailure()) }
+            guard let last = payloads.last else { return result }
+            for entry in entries { Self.apply(entry, to: &state) }
+            // The store makes records durable in append order and fails every append after a
+            // failed one, so the last one's completion covers the others.
+            for payload in payloads.dropLast() { persistence.append(payload) { _ in } }
+            persistOffCallerThread({ error in
                 completion(error == nil ? result : .failure(Self.storageFailure()))
-            }
+            }) { persistence.append(last, completion: $0) }
             return nil
         }
         if let outcome { completion(outcome) }
@@ -168,8 +209,22 @@ public final class Vault: Sendable {
     /// Reads `user`'s record without changing it.
     func read<R>(_ user: UserID, _ body: (VaultUserRecord, Int64) throws(VaultError) -> R) throws(VaultError) -> R {
         let now = clock.nowMillis()
-        let record = try state.withLock { state throws(VaultError) in try loadUser(user, from: state) }
+        let record = try state.withLock { state throws(VaultError) in
+            try checkStorage()
+            return try loadUser(user, from: state)
+        }
         return try body(record, now)
+    }
+
+    /// Refuses while the store refuses writes: the in-memory state may then hold changes the disk
+    /// does not, so neither reads nor writes are answered from it until the store recovers and
+    /// the state is rebuilt.
+    private func checkStorage() throws(VaultError) {
+        do {
+            try persistence.checkWritable()
+        } catch {
+            throw Self.storageUnavailable()
+        }
     }
 
     private func loadUser(_ user: UserID, from state: State) throws(VaultError) -> VaultUserRecord {
@@ -182,21 +237,73 @@ public final class Vault: Sendable {
         return record
     }
 
-    static func storageFailure() -> VaultError {
-        VaultError(.internalError, "The vault could not store the change; nothing was acknowledged.")
+    /// Appends the master key's check value (state lock held).
+    func appendKeyCheck(_ state: inout State, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let entry = VaultLogEntry(kind: .keyCheck, key: "", sealed: crypto.keyCheckValue)
+        guard let payload = try? entry.encoded() else { return }
+        Self.apply(entry, to: &state)
+        persistOffCallerThread(completion) { persistence.append(payload, completion: $0) }
     }
+
+    /// Hands `completion` to `submit`, making sure it never runs inside that call: the caller
+    /// holds the state lock, and completions count, audit, send SMS and may start another update.
+    /// The real store never completes synchronously; a persistence that does is moved off.
+    func persistOffCallerThread(
+        _ completion: @escaping @Sendable ((any Error)?) -> Void,
+        submit: (@escaping @Sendable ((any Error)?) -> Void) -> Void
+    ) {
+        let call = CallInProgress()
+        submit { error in
+            if call.hasReturned {
+                completion(error)
+            } else {
+                DispatchQueue.global().async { completion(error) }
+            }
+        }
+        call.markReturned()
+    }
+
+    static let storageRetryMillis: Int64 = 5_000
+
+    /// The answer while the store refuses writes: nothing was read or changed.
+    static func storageUnavailable() -> VaultError {
+        VaultError(
+            .unavailable, "The vault's storage is failing; nothing was changed. Try again in a moment.",
+            retryAfterMillis: storageRetryMillis, detail: "storage.failed")
+    }
+
+    /// The answer when the append of a decided change failed. The store discards it while it
+    /// recovers, but a crash before that could still find it on disk, so it is not "not done".
+    static func storageFailure() -> VaultError {
+        VaultError(
+            .unavailable,
+            "The vault could not store the change (its storage is failing), so it may not have taken effect. "
+                + "Try again in a moment.",
+            retryAfterMillis: storageRetryMillis, detail: "storage.failed")
+    }
+
+    static func encodingFailure() -> VaultError {
+        VaultError(.internalError, "The vault could not encode this user's record; nothing was changed.")
+    }
+}
+
+/// Whether a call has returned yet; set by the caller after the call, read by a completion.
+final class CallInProgress: Sendable {
+    private let returned = Atomic<Bool>(false)
+    var hasReturned: Bool { returned.load(ordering: .acquiring) }
+    func markReturned() { returned.store(true, ordering: .releasing) }
 }
 
 /// What an update may touch besides the user's own record.
 struct UpdateContext {
     let now: Int64
-    /// The vault's per-number send records (moved in for the duration of the update).
-    var numberSends: [String: [UInt8]] = [:]
-    /// Further records to persist before the user's own.
+    /// The vault's per-number send records as they are before this update.
+    let numberSends: [String: [UInt8]]
+    /// Further records to persist (and apply) before the user's own.
     var entries: [VaultLogEntry] = []
 }
 
-/// Counters for `stats`; bumped under the state lock.
+/// Counters for `stats`, under their own lock (never the state lock).
 struct VaultCounters: Sendable {
     var operations: [String: Int] = [:]
     var outcomes: [String: Int] = [:]

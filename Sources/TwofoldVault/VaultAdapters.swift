@@ -4,7 +4,8 @@ import TwofoldStore
 import TwofoldSystem
 import TwofoldWire
 
-/// `VaultPersistence` over the crash-safe record store (group commit, fsync before completion).
+/// `VaultPersistence` over the crash-safe record store (group commit, fsync before completion,
+/// completions always on the store's threads, in-process recovery after a failed write).
 public struct StorePersistence: VaultPersistence {
     let store: RecordStore
 
@@ -18,6 +19,19 @@ public struct StorePersistence: VaultPersistence {
             }
         }
     }
+
+    public func compact(_ snapshot: [[UInt8]], completion: @escaping @Sendable ((any Error)?) -> Void) {
+        store.compact(snapshot: snapshot) { result in
+            switch result {
+            case .success: completion(nil)
+            case .failure(let error): completion(error)
+            }
+        }
+    }
+
+    public var failure: String? { store.failure.map { "storage failed: \($0.detail)" } }
+
+    public func checkWritable() throws { try store.checkWritable() }
 }
 
 /// The real clock.

@@ -17,6 +17,10 @@ public struct VaultCrypto: Sendable {
     private let previousSealingKey: SymmetricKey?
     private let recoveryKey: SecretBytes
     private let numberKey: SecretBytes
+    /// The master key's check value, kept in the store so a wrong key is refused at start.
+    let keyCheckValue: [UInt8]
+    /// During a rotation, the previous master key's check value.
+    let previousKeyCheckValue: [UInt8]?
 
     /// - Parameters:
     ///   - masterKey: exactly 32 bytes; everything is sealed with it.
@@ -26,6 +30,34 @@ public struct VaultCrypto: Sendable {
         previousSealingKey = try previousMasterKey.map { key throws(VaultError) in try Self.sealingKey(from: key) }
         recoveryKey = try Self.derive(from: masterKey, "twofold.vault.v1/recovery-code")
         numberKey = try Self.derive(from: masterKey, "twofold.vault.v1/phone-number-tag")
+        keyCheckValue = try Self.keyCheckValue(of: masterKey)
+        previousKeyCheckValue = try previousMasterKey.map { key throws(VaultError) in try Self.keyCheckValue(of: key) }
+    }
+
+    /// HMAC-SHA256 of a fixed label under a subkey derived for this purpose only: equal for the
+    /// same master key, unrelated for any other, and useless for opening anything.
+    private static func keyCheckValue(of masterKey: [UInt8]) throws(VaultError) -> [UInt8] {
+        let key = try derive(from: masterKey, "twofold.vault.v1/key-check")
+        return HMAC.authenticationCode(
+            for: Array("twofold.vault.v1/key-check-value".utf8), key: key, algorithm: .sha256
+        ).bytes
+    }
+
+    /// Which master key to try, for the checks made at start.
+    enum KeyChoice {
+        case current
+        case previous
+    }
+
+    /// Whether `sealed` opens with exactly that key (not falling back to the other one).
+    func opens(_ sealed: [UInt8], associatedData: [UInt8], with choice: KeyChoice) -> Bool {
+        let key: SymmetricKey?
+        switch choice {
+        case .current: key = sealingKey
+        case .previous: key = previousSealingKey
+        }
+        guard let key, let box = try? AESGCM.SealedBox(combined: sealed) else { return false }
+        return (try? AESGCM.open(box, key: key, authenticating: associatedData)) != nil
     }
 
     /// A subkey of `masterKey` for one purpose: HMAC-SHA256(master, label), so the master key

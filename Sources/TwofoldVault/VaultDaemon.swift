@@ -85,10 +85,6 @@ public enum VaultDaemon {
             let blocked = options.list("sms-blocked-countries")
             if !blocked.isEmpty { policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: Set(blocked)) }
 
-            let opened = try RecordStore.open(directory: dataDirectory + "/store")
-            if !opened.recovery.isClean {
-                logger.warning("store recovered", ["report": .string(opened.recovery.description)])
-            }
             let loop = try EventLoop(name: "vault")
             let smsClient = WireClient(
                 configuration: {
@@ -96,26 +92,22 @@ public enum VaultDaemon {
                         path: options.string("sms-socket") ?? "/run/twofold-sms/sms.sock")
                     configuration.timeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
                     return configuration
-                }(), loop: loop)
+                }(), loop: loop, logger: logger.withLabel("sms-client"))
             let sms = WireSMSDispatcher(client: smsClient)
-            let vault = Vault(
-                crypto: try VaultCrypto(masterKey: masterKey, previousMasterKey: previousKey),
-                persistence: StorePersistence(store: opened.store),
-                clock: SystemVaultClock(), sms: sms, policy: policy,
-                audit: VaultAudit(sink: try LogSink.appendingFile(dataDirectory + "/audit.jsonl")))
-            for record in opened.records { try vault.replay(record.payload) }
-            if previousKey != nil {
-                // Key rotation: re-seal everything under the new key and compact, so nothing sealed
-                // under the old key stays on disk; afterwards the old key can be destroyed.
-                let (resealed, unreadable) = vault.resealAll()
-                _ = try vault.withExclusiveSnapshot { records in try opened.store.compact(snapshot: records) }
-                logger.notice(
-                    "re-sealed the store under the new master key; the previous key is no longer needed",
-                    ["records": .integer(resealed), "unreadable": .integer(unreadable)])
+            let crypto = try VaultCrypto(masterKey: masterKey, previousMasterKey: previousKey)
+            let audit = VaultAudit(sink: try LogSink.appendingFile(dataDirectory + "/audit.jsonl"))
+            let (vault, opened) = try openStore(dataDirectory + "/store", command: command, logger: logger) { store in
+                Vault(
+                    crypto: crypto, persistence: StorePersistence(store: store), clock: SystemVaultClock(), sms: sms,
+                    policy: policy, audit: audit)
             }
+            checkKeys(vault, opened: opened, rotating: previousKey != nil, command: command, logger: logger)
             // Keep the log proportional to live state: compact when it is mostly superseded records.
+            // A failure (a full disk) is logged and the vault serves anyway.
             if opened.records.count > 1000, opened.records.count > 2 * vault.userCount {
-                _ = try opened.store.compact(snapshot: vault.snapshot())
+                if let error = wait({ vault.compact(completion: $0) }) {
+                    logger.warning("start-up compaction failed; serving anyway", ["error": .string("\(error)")])
+                }
             }
             logger.info(
                 "store opened", ["records": .integer(opened.records.count), "users": .integer(vault.userCount)])
@@ -132,16 +124,18 @@ public enum VaultDaemon {
                     try options.list("allow-groups").map { name throws(SystemError) in
                         try FileSystem.groupID(named: name)
                     }))
-            // After a delete, compact on the loop thread (never on the store's writer thread, whose
-            // completion reports the delete), holding the vault's lock so nothing is appended meanwhile.
-            let store = opened.store
+            // After a delete, compact so the sealed record leaves the disk. Submitting takes the
+            // vault's lock for the snapshot only; the compaction runs on the store's thread.
             let service = VaultService(vault: vault) {
-                loop.execute {
-                    do {
-                        try vault.withExclusiveSnapshot { records in _ = try store.compact(snapshot: records) }
-                        logger.info("store compacted after a user delete", ["users": .integer(vault.userCount)])
-                    } catch {
-                        logger.error("compaction after delete failed", ["error": .string("\(error)")])
+                // Off the store's writer thread, which runs the delete's completion: the snapshot
+                // is O(users) and the writer has group commits to do.
+                DispatchQueue.global().async {
+                    vault.compact { error in
+                        if let error {
+                            logger.error("compaction after delete failed", ["error": .string("\(error)")])
+                        } else {
+                            logger.info("store compacted after a user delete", ["users": .integer(vault.userCount)])
+                        }
                     }
                 }
             }

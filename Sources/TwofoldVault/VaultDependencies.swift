@@ -24,9 +24,20 @@ public protocol SMSDispatcher: Sendable {
     var isReachable: Bool { get }
 }
 
-/// Durable, ordered storage of sealed records: `completion(nil)` once fsync'd. Records become durable
-/// in the order `append` was called. `append` only enqueues: the vault calls it while holding its
-/// state lock, so `completion` must run later on another thread, never inside `append`.
+/// Durable, ordered storage of sealed records (the record store in the daemon).
+///
+/// `append` and `compact` only enqueue: the vault calls them while holding its state lock, so
+/// their completions must run later on another thread (the vault moves one that does not off
+/// its lock, but the real store never does that). Records become durable in the order `append`
+/// was called, and once an append fails every later one fails too until the storage recovers
+/// (the vault then rebuilds its state from the records read back: `Vault.rebuild`).
 public protocol VaultPersistence: Sendable {
+    /// `completion(nil)` once `payload` is durable (fsync'd).
     func append(_ payload: [UInt8], completion: @escaping @Sendable ((any Error)?) -> Void)
+    /// Replaces everything stored with `snapshot`, after every append submitted before it.
+    func compact(_ snapshot: [[UInt8]], completion: @escaping @Sendable ((any Error)?) -> Void)
+    /// Why writes are refused now (for `health`), or nil while they are accepted.
+    var failure: String? { get }
+    /// Throws while writes are refused, counting the refusal.
+    func checkWritable() throws
 }

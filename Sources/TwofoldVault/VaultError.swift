@@ -16,6 +16,9 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         case quota = "recovery.quota"
         case smsUnavailable = "sms.unavailable"
         case reasonRequired = "reset.reason_required"
+        /// The envelope's `unavailable`: the vault's storage is failing (`detail` =
+        /// `storage.failed`, with `retry_after_ms`).
+        case unavailable = "unavailable"
         case internalError = "internal"
     }
 
@@ -40,5 +43,6 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
-    public var description: String { "\(code.rawValue): \(message) (\(file):\(line))" }
+    /// Code and message only; `file` and `line` are there for logs, not for operators' screens.
+    public var description: String { "\(code.rawValue): \(message)" }
 }

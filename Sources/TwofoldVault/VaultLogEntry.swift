@@ -1,6 +1,7 @@
 /// One record of the vault's store: `kind (u8) · key (u8 length + UTF-8) · sealed box (rest)`.
 /// The sealed box is AES-256-GCM over the record, with `associatedData(kind, key)` bound in, so a
-/// record cannot be moved to another user or kind without failing authentication.
+/// record cannot be moved to another user or kind without failing authentication. The key check
+/// record is the exception: its "sealed" bytes are the master key's check value, a MAC, not a box.
 struct VaultLogEntry: Sendable, Equatable {
     enum Kind: UInt8, Sendable {
         case user = 1
@@ -8,11 +9,16 @@ struct VaultLogEntry: Sendable, Equatable {
         /// Recovery SMS send times for one phone number; keyed by a MAC of the number, never the number.
         case numberSends = 3
         case numberSendsDeleted = 4
+        /// The master key's check value (`VaultCrypto.keyCheckValue`), empty key; the latest one
+        /// wins. Written when a store is created, on the first start of a store that had none,
+        /// and by a key rotation's compaction. See docs/store-format.md.
+        case keyCheck = 5
 
         var name: String {
             switch self {
             case .user, .userDeleted: "user"
             case .numberSends, .numberSendsDeleted: "number"
+            case .keyCheck: "key-check"
             }
         }
     }
@@ -43,10 +49,12 @@ struct VaultLogEntry: Sendable, Equatable {
         }
     }
 
-    func encoded() -> [UInt8] {
+    /// The record's bytes. Keys are user ids (at most 128 bytes) and hex tags, so the 255-byte
+    /// limit of the key field is never reached; if it were, this throws rather than traps.
+    func encoded() throws(BinaryWriter.FieldTooLong) -> [UInt8] {
         var writer = BinaryWriter(capacity: 2 + key.utf8.count + sealed.count)
         writer.u8(kind.rawValue)
-        writer.shortString(key)
+        try writer.shortString(key)
         writer.raw(sealed)
         return writer.bytes
     }

@@ -75,12 +75,13 @@ public struct VaultService: WireService {
             switch request.operation {
             case "health":
                 let health = vault.health()
-                reply(
-                    .success([
-                        "status": .string("ok"), "users": .integer(Int64(health.users)),
-                        "sms_reachable": .bool(health.smsReachable),
-                        "sms_blocked_countries": .array(health.smsBlockedCountries.map { .string($0) }),
-                    ]))
+                var fields: [String: JSONValue] = [
+                    "status": .string(health.degradedReason == nil ? "ok" : "degraded"),
+                    "users": .integer(Int64(health.users)), "sms_reachable": .bool(health.smsReachable),
+                    "sms_blocked_countries": .array(health.smsBlockedCountries.map { .string($0) }),
+                ]
+                if let reason = health.degradedReason { fields["reason"] = .string(reason) }
+                reply(.success(fields))
             case "stats":
                 let stats = vault.stats()
                 reply(

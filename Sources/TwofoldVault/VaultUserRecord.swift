@@ -36,39 +36,42 @@ struct VaultUserRecord: Sendable, Equatable {
 
     static let formatVersion: UInt8 = 1
 
-    func encoded() -> [UInt8] {
+    /// The record's bytes (`formatVersion` 1). Every length-prefixed field is bounded before it
+    /// gets here (phones are E.164, secrets and ids fixed-size, lists capped by the policy); one
+    /// that is not throws rather than traps.
+    func encoded() throws(BinaryWriter.FieldTooLong) -> [UInt8] {
         var writer = BinaryWriter()
         writer.u8(Self.formatVersion)
-        func seed(_ value: Seed) {
-            writer.shortBytes(value.secret)
+        func seed(_ value: Seed) throws(BinaryWriter.FieldTooLong) {
+            try writer.shortBytes(value.secret)
             writer.u8(value.algorithm)
             writer.u8(value.digits)
             writer.u16(value.period)
             writer.i64(value.createdAtMillis)
         }
-        func pendingEnrollment(_ value: PendingEnrollment) {
-            writer.shortBytes(value.id)
-            seed(value.seed)
+        func pendingEnrollment(_ value: PendingEnrollment) throws(BinaryWriter.FieldTooLong) {
+            try writer.shortBytes(value.id)
+            try seed(value.seed)
         }
         writer.bool(active != nil)
-        if let active { seed(active) }
+        if let active { try seed(active) }
         writer.bool(pending != nil)
-        if let pending { pendingEnrollment(pending) }
-        writer.u8(UInt8(superseded.count))
-        superseded.forEach(pendingEnrollment)
+        if let pending { try pendingEnrollment(pending) }
+        try writer.count(superseded.count)
+        for old in superseded { try pendingEnrollment(old) }
         writer.bool(lastAcceptedStep != nil)
         if let lastAcceptedStep { writer.u64(lastAcceptedStep) }
         writer.u32(consecutiveFailures)
         writer.i64(lockedUntilMillis)
         writer.bool(phone != nil)
-        if let phone { writer.shortString(phone) }
+        if let phone { try writer.shortString(phone) }
         writer.bool(recovery != nil)
         if let recovery {
-            writer.shortBytes(recovery.mac)
+            try writer.shortBytes(recovery.mac)
             writer.i64(recovery.expiresAtMillis)
             writer.u8(recovery.attemptsLeft)
         }
-        writer.u8(UInt8(recoverySends.count))
+        try writer.count(recoverySends.count)
         recoverySends.forEach { writer.i64($0) }
         return writer.bytes
     }

@@ -12,6 +12,11 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Set by `parseNumber`: the last number was an integer literal too large for `Int64` (it is
+    /// returned as a `double`, which loses that it was written as an integer).
+    private var lastNumberWasOversizedInteger = false
+    /// Members of the top-level object whose value is such an oversized integer literal.
+    private(set) var oversizedIntegerMembers: Set<String> = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -19,6 +24,15 @@ struct JSONParser {
 
     /// Validates `bytes` as UTF-8, then parses exactly one value surrounded by optional whitespace.
     static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, WireError> {
+        parseDocumentNotingOversizedIntegers(bytes).map(\.value)
+    }
+
+    /// `parseDocument`, also naming the top-level members written as integer literals beyond
+    /// `Int64` (an envelope reader tells `"v":99999999999999999999`, an integer it does not speak,
+    /// from `"v":1e20`, which is not an integer at all).
+    static func parseDocumentNotingOversizedIntegers(
+        _ bytes: UnsafeBufferPointer<UInt8>
+    ) -> Result<(value: JSONValue, oversizedIntegerMembers: Set<String>), WireError> {
         if let offset = UTF8Validator.firstInvalidOffset(in: bytes) {
             return .failure(.invalidUTF8(offset: offset))
         }
@@ -28,7 +42,7 @@ struct JSONParser {
             let value = try parser.parseValue()
             parser.skipWhitespace()
             if parser.index != bytes.count { throw parser.error("unexpected data after the value") }
-            return .success(value)
+            return .success((value, parser.oversizedIntegerMembers))
         } catch {
             return .failure(error)
         }
@@ -67,7 +81,9 @@ struct JSONParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "expected ':' after a key")
             skipWhitespace()
+            lastNumberWasOversizedInteger = false
             let value = try parseValue()
+            if depth == 1, lastNumberWasOversizedInteger, case .double = value { oversizedIntegerMembers.insert(key) }
             if members.updateValue(value, forKey: key) != nil {
                 throw WireError.malformedJSON(offset: keyOffset, reason: "duplicate key")
             }
@@ -233,6 +249,7 @@ struct JSONParser {
         if isInteger, let value = exactInteger(intStart..<intEnd, negative: negative) {
             return .integer(value)
         }
+        lastNumberWasOversizedInteger = isInteger
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw WireError.malformedJSON(offset: start, reason: "number out of range")

@@ -26,6 +26,16 @@ public enum JSONValue: Sendable, Equatable {
         return try Array(bytes).withUnsafeBufferPointer { JSONParser.parseDocument($0) }.get()
     }
 
+    /// `parse`, also naming the top-level object's members written as integer literals too large
+    /// for `Int64` (returned as `double`, like any number that does not fit).
+    static func parseNotingOversizedIntegers(
+        _ bytes: some Collection<UInt8>
+    ) throws(WireError) -> (value: JSONValue, oversizedIntegerMembers: Set<String>) {
+        let result = bytes.withContiguousStorageIfAvailable { JSONParser.parseDocumentNotingOversizedIntegers($0) }
+        if let result { return try result.get() }
+        return try Array(bytes).withUnsafeBufferPointer { JSONParser.parseDocumentNotingOversizedIntegers($0) }.get()
+    }
+
     /// The canonical serialization: no whitespace, object keys in UTF-8 byte order, strings
     /// escaped as in RFC 8785 §3.2.2.2. A non-finite `double` (which JSON cannot express) is
     /// written as `null`.

@@ -16,7 +16,10 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownOperation = "op.unknown"
         case `internal` = "internal"
         case unavailable = "unavailable"
+        case deadlineExceeded = "deadline.exceeded"
+        case frameTimeout = "frame.timeout"
         case invalidResponse = "response.invalid"
+        case responseTimeout = "response.timeout"
     }
 
     private let codeValue: Code
@@ -42,10 +45,16 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// which the byte stream can no longer be split into frames.
     public var closesConnection: Bool {
         switch codeValue {
-        case .frameEmpty, .frameTooLarge, .frameTruncated: true
+        case .frameEmpty, .frameTooLarge, .frameTruncated, .frameTimeout: true
         default: false
         }
     }
+
+    /// Client side: whether the request may have been carried out although no valid answer came
+    /// (`response.invalid`, `response.timeout`). A caller must then report the outcome as
+    /// unknown, never as "nothing happened". Every other error means the server did not run it:
+    /// `unavailable` raised locally means it was never sent.
+    public var isOutcomeUnknown: Bool { codeValue == .invalidResponse || codeValue == .responseTimeout }
 
     /// Whether an error response can be sent for it (`frame.truncated` means the peer is gone).
     public var isAnswerable: Bool { codeValue != .frameTruncated }
@@ -128,10 +137,35 @@ extension WireError {
             .unavailable, "temporarily unavailable", retryAfterMs: max(0, retryAfterMs), file: file, line: line)
     }
 
+    /// The request's `deadline_at` had passed when the server would have started it; the server
+    /// did not run it.
+    public static func deadlineExceeded(file: String = #fileID, line: Int = #line) -> WireError {
+        WireError(.deadlineExceeded, "the request's deadline passed before it was started", file: file, line: line)
+    }
+
+    /// A frame was started but not completed in time (either direction); the connection is closed.
+    public static func frameTimeout(seconds: Int, file: String = #fileID, line: Int = #line) -> WireError {
+        WireError(.frameTimeout, "a frame was not completed within \(seconds) s", file: file, line: line)
+    }
+
     /// Client side only (never sent): a response frame does not follow the envelope rules.
     public static func invalidResponse(
         field: String, problem: String, file: String = #fileID, line: Int = #line
     ) -> WireError {
         WireError(.invalidResponse, "response field '\(field)' \(problem)", file: file, line: line)
+    }
+
+    /// Client side only (never sent): no valid answer can come any more for a request that was
+    /// sent; `reason` says why (a malformed answer, the connection closed). The outcome is unknown.
+    public static func noValidResponse(_ reason: String, file: String = #fileID, line: Int = #line) -> WireError {
+        WireError(.invalidResponse, reason, file: file, line: line)
+    }
+
+    /// Client side only (never sent): no answer before the call's deadline. The request may still
+    /// run (or have run); the outcome is unknown.
+    public static func responseTimeout(file: String = #fileID, line: Int = #line) -> WireError {
+        WireError(
+            .responseTimeout, "no answer before the deadline; the request may or may not have been carried out",
+            file: file, line: line)
     }
 }

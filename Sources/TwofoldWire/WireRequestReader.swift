@@ -1,8 +1,10 @@
 /// Turns one frame payload into a request, or into the exact error response to send back.
 ///
 /// The server's per-frame entry point. Checks run in a fixed order, and the first failure wins:
-/// UTF-8, JSON syntax, top-level object, `id`, `v`, `op`, `args`, operation known. The id is
-/// read before anything else about the envelope so every later rejection can echo it.
+/// UTF-8, JSON syntax, top-level object, `id`, `v`, `op`, `args`, the optional envelope fields
+/// (`deadline_at`, `idempotency_key`, `any_order`), operation known. The id is read before
+/// anything else about the envelope so every later rejection can echo it. Whether the deadline
+/// has passed is the server's check (it needs the clock): `WireRequest.deadlinePassed`.
 public struct WireRequestReader: Sendable {
     /// The operation names this server offers; any other gets `op.unknown`.
     public let operations: Set<String>
@@ -14,8 +16,9 @@ public struct WireRequestReader: Sendable {
     /// Parses and checks `payload` (one frame's bytes).
     public func read(_ payload: some Collection<UInt8>) -> Result<WireRequest, WireRejection> {
         let document: JSONValue
+        let oversizedIntegers: Set<String>
         do {
-            document = try JSONValue.parse(payload)
+            (document, oversizedIntegers) = try JSONValue.parseNotingOversizedIntegers(payload)
         } catch {
             return .failure(WireRejection(id: nil, error: error))
         }
@@ -41,6 +44,8 @@ public struct WireRequestReader: Sendable {
         case nil: return reject(.invalidRequest(field: "v", problem: "is missing"))
         case .integer(Int64(WireRequest.version)): break
         case .integer: return reject(.unsupportedVersion())
+        // An integer literal beyond Int64 is still an integer: a version this server does not speak.
+        case .double where oversizedIntegers.contains("v"): return reject(.unsupportedVersion())
         default: return reject(.invalidRequest(field: "v", problem: "must be an integer"))
         }
         let operation: String
@@ -55,7 +60,41 @@ public struct WireRequestReader: Sendable {
         case .object(let members): args = members
         default: return reject(.invalidRequest(field: "args", problem: "must be an object"))
         }
+        let deadlineAt: Int64?
+        switch envelope["deadline_at"] {
+        case nil: deadlineAt = nil
+        case .integer(let millis) where millis >= 0 && millis <= WireRequest.maxDeadline: deadlineAt = millis
+        default:
+            return reject(
+                .invalidRequest(
+                    field: "deadline_at",
+                    problem: "must be an integer in 0...\(WireRequest.maxDeadline) (Unix time in milliseconds)"))
+        }
+        let idempotencyKey: IdempotencyKey?
+        switch envelope["idempotency_key"] {
+        case nil: idempotencyKey = nil
+        case .string(let text):
+            guard let key = IdempotencyKey(text) else { return reject(Self.invalidKey) }
+            idempotencyKey = key
+        default: return reject(Self.invalidKey)
+        }
+        let anyOrder: Bool
+        switch envelope["any_order"] {
+        case nil: anyOrder = false
+        case .bool(let flag): anyOrder = flag
+        default: return reject(.invalidRequest(field: "any_order", problem: "must be a boolean"))
+        }
         guard operations.contains(operation) else { return reject(.unknownOperation()) }
-        return .success(WireRequest(id: id, operation: operation, args: args))
+        return .success(
+            WireRequest(
+                id: id, operation: operation, args: args, deadlineAt: deadlineAt, idempotencyKey: idempotencyKey,
+                anyOrder: anyOrder))
+    }
+
+    private static var invalidKey: WireError {
+        .invalidRequest(
+            field: "idempotency_key",
+            problem: "must be a string of \(IdempotencyKey.minLength) to \(IdempotencyKey.maxLength) characters "
+                + "A-Z a-z 0-9 - _")
     }
 }

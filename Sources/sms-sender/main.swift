@@ -23,8 +23,12 @@ do {
 let logger = Logger(label: "sms-sender", minimumLevel: level)
 do {
     try SMSDaemon(configuration: configuration, logger: logger).runBlocking()
+} catch let error as SMSError {
+    // The stable code (e.g. sms.outbox_corrupt) goes to the log and to the one stderr line.
+    logger.critical("stopped on an error", ["code": .string(error.code), "error": .string(error.message)])
+    CommandLineTool.fail(
+        command: "sms-sender", "\(error.code): \(error.message)", status: error.code == "sms.outbox_locked" ? 75 : 1)
 } catch {
-    let message = (error as? SMSError)?.message ?? "\(error)"
-    logger.critical("stopped on an error", ["error": .string(message)])
-    CommandLineTool.fail(command: "sms-sender", message)
+    logger.critical("stopped on an error", ["error": .string("\(error)")])
+    CommandLineTool.fail(command: "sms-sender", "\(error)")
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TwofoldCrypto
+import TwofoldLoad
 import TwofoldOTP
 
 /// Verify round trips per second against the real `secret-vault` (release), with 1 and 32
@@ -29,7 +30,6 @@ enum VaultBench {
             try waitForSocket(directory + "/vault.sock")
             try RawEchoServer.start(path: directory + "/echo.sock")
 
-            let sample = verifyFrame(user: "bench-u00000", code: "123456", id: 1)
             print(
                 "| in flight | raw echo (round trips/s) | vault verify (round trips/s) | ratio | accepted | p50 µs (vault) | p99 µs (vault) |"
             )
@@ -39,16 +39,26 @@ enum VaultBench {
                 pools.append(try enroll(count: users, prefix: "p\(index)-", socket: directory + "/vault.sock"))
             }
             for (index, inFlight) in [1, 32].enumerated() {
+                // The echo gets frames of the same shape, ids included, so both sides match by id.
                 let echo = try drive(socket: directory + "/echo.sock", inFlight: inFlight) { id in
-                    (RawSocketClient.frame(sample), nil)
+                    RawSocketClient.frame(verifyFrame(user: "bench-u00000", code: "123456", id: id))
                 }
-                var cursor = UsersCursor(seeds: pools[index])
+                var pool = VaultBenchCheck.Pool(seeds: pools[index])
                 let verify = try drive(socket: directory + "/vault.sock", inFlight: inFlight) { id in
-                    let (user, seed, stepOffset) = cursor.next()
+                    guard let (user, seed, stepOffset) = pool.next() else { return nil }
                     let code = TOTP.code(
                         secret: seed, unixTime: Int64(Date().timeIntervalSince1970) + 30 * stepOffset,
                         parameters: OTPParameters())
-                    return (RawSocketClient.frame(verifyFrame(user: user, code: code, id: id)), user)
+                    return RawSocketClient.frame(verifyFrame(user: user, code: code, id: id))
+                }
+                let run = VaultBenchCheck.Run(
+                    answered: verify.count, accepted: verify.accepted, poolRanDry: verify.ranDry)
+                if case .refused(let reason) = VaultBenchCheck.verdict(run) {
+                    // Never a rate that counts refusals or a dry pool: say why instead.
+                    row(
+                        String(inFlight), formatted(echo.rate), "no rate: \(reason)", "-",
+                        "\(verify.accepted)/\(verify.count)", "-", "-")
+                    continue
                 }
                 row(
                     String(inFlight), formatted(echo.rate), formatted(verify.rate),
@@ -60,28 +70,32 @@ enum VaultBench {
         }
     }
 
-    /// Hands out users round-robin. Enrollment confirmed each user with the previous step's code,
-    /// so a user can accept the current step's code (pass 0) and then the next step's (pass 1),
-    /// both inside the ±1 window; the pools are sized so a run needs at most two passes.
-    struct UsersCursor {
-        var users: [(String, [UInt8])]
-        var index = 0
-        var pass: Int64 = 0
-        init(seeds: [String: [UInt8]]) { users = seeds.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
-        mutating func next() -> (user: String, seed: [UInt8], stepOffset: Int64) {
-            defer {
-                index += 1
-                if index == users.count {
-                    index = 0
-                    pass += 1
-                }
-            }
-            return (users[index].0, users[index].1, pass)
-        }
+    /// A verify request that lets the vault answer as soon as it is done (`any_order`), as the
+    /// gateway's client does; answers are matched by id.
+    static func verifyFrame(user: String, code: String, id: Int) -> [UInt8] {
+        Array(
+            "{\"v\":1,\"id\":\(id),\"op\":\"totp.verify\",\"any_order\":true,\"args\":{\"user\":\"\(user)\",\"code\":\"\(code)\"}}"
+                .utf8)
     }
 
-    static func verifyFrame(user: String, code: String, id: Int) -> [UInt8] {
-        Array("{\"v\":1,\"id\":\(id),\"op\":\"totp.verify\",\"args\":{\"user\":\"\(user)\",\"code\":\"\(code)\"}}".utf8)
+    /// The envelope's id: the number after the first `"id":` (a canonical payload starts
+    /// `{"v":1,"id":`, and the echo returns the request, which starts the same way).
+    static func answerID(_ payload: [UInt8]) -> Int? {
+        let key = Array("\"id\":".utf8)
+        guard payload.count > key.count,
+            let start = (0...(payload.count - key.count)).first(where: {
+                payload[$0..<$0 + key.count].elementsEqual(key)
+            })
+        else { return nil }
+        var value = 0
+        var index = start + key.count
+        var digits = 0
+        while index < payload.count, payload[index] >= 0x30, payload[index] <= 0x39, digits < 15 {
+            value = value * 10 + Int(payload[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        return digits > 0 ? value : nil
     }
 
     struct DriveResult {
@@ -90,37 +104,50 @@ enum VaultBench {
         var accepted: Int
         var p50: Double
         var p99: Double
+        /// `next` had no more requests before the period ended.
+        var ranDry: Bool
     }
 
-    /// Keeps `inFlight` requests outstanding for `seconds`; `next` makes request `id`.
-    static func drive(socket: String, inFlight: Int, next: (Int) -> ([UInt8], String?)) throws -> DriveResult {
+    /// Keeps `inFlight` requests outstanding for `seconds`; `next` makes request `id`, or nil when
+    /// it has none left. Answers may come in any order: each is matched to its request by id.
+    static func drive(socket: String, inFlight: Int, next: (Int) -> [UInt8]?) throws -> DriveResult {
         let client = try RawSocketClient(path: socket)
         var sentAt: [UInt64] = []
         var latencies: [Double] = []
-        var id = 0
         var accepted = 0
+        var outstanding = 0
+        var ranDry = false
         func send() {
-            let (frame, _) = next(id)
+            guard !ranDry, let frame = next(sentAt.count) else {
+                ranDry = true
+                return
+            }
             sentAt.append(DispatchTime.now().uptimeNanoseconds)
             client.send(frame)
-            id += 1
+            outstanding += 1
         }
         for _ in 0..<inFlight { send() }
         let start = DispatchTime.now().uptimeNanoseconds
         var received = 0
-        while Double(DispatchTime.now().uptimeNanoseconds - start) < seconds * 1e9 {
+        while outstanding > 0, Double(DispatchTime.now().uptimeNanoseconds - start) < seconds * 1e9 {
             let payload = client.receiveFrame()
-            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - sentAt[received]) / 1000)
+            outstanding -= 1
+            guard let answered = answerID(payload), answered < sentAt.count else {
+                throw BenchError("an answer without a known id")
+            }
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - sentAt[answered]) / 1000)
             if payload.count < 200, String(decoding: payload, as: UTF8.self).contains("\"accepted\"") { accepted += 1 }
             received += 1
             send()
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        for _ in received..<id { _ = client.receiveFrame() }
+        for _ in 0..<outstanding { _ = client.receiveFrame() }
+        guard !latencies.isEmpty else { throw BenchError("no answer within \(seconds) s") }
         latencies.sort()
         return DriveResult(
             rate: Double(received) / elapsed, count: received, accepted: accepted,
-            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            ranDry: ranDry)
     }
 
     /// Enrolls `count` users (begin + confirm with the previous step's code, so the current and

@@ -155,6 +155,19 @@ import TwofoldSystem
         #expect(error?.wirePayload.code == "internal")
     }
 
+    @Test func open_whenTheFirstOutboxsFileWasDeleted_isStillRefusedByTheFolderLock() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = try Outbox(directory: folder.path, logger: quietLogger())
+        defer { first.close() }
+        try FileManager.default.removeItem(atPath: folder.outboxPath)
+        let error = #expect(throws: SMSError.self) { try Outbox(directory: folder.path, logger: quietLogger()) }
+        #expect(error?.code == "sms.outbox_locked")
+        first.close()
+        let second = try Outbox(directory: folder.path, logger: quietLogger())
+        second.close()
+    }
+
     @Test func open_whenFolderIsMissing_failsWithIO() throws {
         let error = #expect(throws: SMSError.self) {
             try Outbox(directory: "/tmp/sms-missing-\(UUID().uuidString)", logger: quietLogger())

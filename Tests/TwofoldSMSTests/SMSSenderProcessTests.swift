@@ -133,4 +133,32 @@ import TwofoldWire
         )
         #expect(FileManager.default.fileExists(atPath: folder.path + "/d"))
     }
+
+    @Test func secondSender_onTheSameFolder_exits75_evenAfterTheOutboxFileIsDeleted() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = try SenderProcess(folder: folder)
+        try FileManager.default.removeItem(atPath: first.outboxPath)
+        let second = try SenderProcess.runToExit([
+            "--socket", folder.path + "/second.sock", "--data-dir", folder.path + "/data",
+        ])
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("sms-sender: sms.outbox_locked: "))
+        first.signal(SIGTERM)
+        #expect(first.finish().status == 0)
+    }
+
+    @Test func corruptOutbox_stopsTheStartWithItsStableCode() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(atPath: folder.path + "/data", withIntermediateDirectories: true)
+        try Data("not a record\n{\"id\":\"x\",\"to\":\"+1\",\"text\":\"t\",\"time\":\"t\"}\n".utf8)
+            .write(to: URL(fileURLWithPath: folder.path + "/data/outbox.jsonl"))
+        let run = try SenderProcess.runToExit([
+            "--socket", folder.path + "/s.sock", "--data-dir", folder.path + "/data",
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\"code\":\"sms.outbox_corrupt\""))
+        #expect(run.stderr.contains("sms-sender: sms.outbox_corrupt: outbox line 1"))
+    }
 }

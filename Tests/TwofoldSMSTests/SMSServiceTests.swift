@@ -5,31 +5,25 @@ import TwofoldSMS
 import TwofoldWire
 
 @Suite struct SMSServiceTests {
-    /// A service over a fresh outbox; `failures` collects what `onOutboxFailure` reported.
+    /// A service over a fresh outbox.
     final class Fixture: Sendable {
         let folder: TemporaryFolder
         let outbox: Outbox
         let service: SMSService
         let sink = LogSink.memory()
-        let failures = FailureLog()
 
         init(failProvider: Bool = false) throws {
             folder = try TemporaryFolder()
             outbox = try Outbox(directory: folder.path, logger: quietLogger())
-            let failures = self.failures
             service = SMSService(
-                writer: OutboxWriter(outbox: outbox), logger: quietLogger(sink), failProvider: failProvider,
-                onOutboxFailure: { error in failures.codes.withLock { $0.append(error.code) } })
+                writer: OutboxWriter(outbox: outbox, logger: quietLogger(sink)), logger: quietLogger(sink),
+                failProvider: failProvider)
         }
 
         deinit {
             outbox.close()
             folder.remove()
         }
-    }
-
-    final class FailureLog: Sendable {
-        let codes = Mutex<[String]>([])
     }
 
     @Test func operations_areHealthAndSend() {
@@ -116,7 +110,7 @@ import TwofoldWire
         let response = await call(fixture.service, "sms.send", sendArgs(id: "new"))
         #expect(response.error?.code == "sms.provider_failed")
         #expect(try fixture.folder.contents().isEmpty)
-        #expect(fixture.failures.codes.withLock { $0 }.isEmpty)
+        #expect(fixture.outbox.isHealthy)
     }
 
     @Test func send_whenProviderFailsButIDWasAlreadyQueued_answersDuplicate() async throws {
@@ -128,13 +122,16 @@ import TwofoldWire
         #expect(await call(fixture.service, "sms.send", sendArgs(id: "later")).result?["duplicate"] == .bool(false))
     }
 
-    @Test func send_whenOutboxHasFailed_isInternalAndReportsTheFailure() async throws {
+    @Test func send_whenTheOutboxRefuses_isUnavailableWithARetryHint_andHealthSaysDegraded() async throws {
         let fixture = try Fixture()
         fixture.outbox.close()
         let response = await call(fixture.service, "sms.send", sendArgs(id: "x"))
-        #expect(response.error == WireError.internal().payload)
-        #expect(fixture.failures.codes.withLock { $0 } == ["sms.outbox_failed"])
-        #expect(await call(fixture.service, "health").result?["status"] == .string("failed"))
+        #expect(response.error?.code == "unavailable")
+        #expect(response.error?.detail == "sms.outbox_failed")
+        #expect(response.error?.retryAfterMs == SMSError.retryAfterMillis)
+        let health = await call(fixture.service, "health").result
+        #expect(health?["status"] == .string("degraded"))
+        #expect(health?["reason"] == .string("the outbox is closed"))
     }
 
     @Test func logs_nameMessageIDsButNeverTextOrNumber() async throws {

@@ -70,3 +70,42 @@ extension WireResponse {
         return nil
     }
 }
+
+/// A 1 MiB tmpfs for one test, or nil (the test then says it skipped) unless running as root.
+final class SmallTmpfs {
+    let path: String
+
+    init?() {
+        guard getuid() == 0 else { return nil }
+        path = "/tmp/sms-fs-" + UUID().uuidString.prefix(8).lowercased()
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", path]) == 0 else { return nil }
+    }
+
+    /// Writes a filler file until the filesystem is full.
+    func fill() {
+        let fd = open(path + "/filler", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let chunk = [UInt8](repeating: 0xFF, count: 4096)
+        while chunk.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
+        var one: UInt8 = 0xFF
+        while write(fd, &one, 1) > 0 {}
+    }
+
+    func free() { try? FileManager.default.removeItem(atPath: path + "/filler") }
+
+    deinit {
+        _ = Self.run("/bin/umount", ["-l", path])
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

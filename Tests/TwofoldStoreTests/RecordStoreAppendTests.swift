@@ -129,18 +129,27 @@ final class WriterGate: Sendable {
         }
     }
 
-    @Test func append_afterClose_failsWithClosedOnTheCallingThread() throws {
+    @Test func append_afterClose_failsWithClosedOnAnotherThreadAfterReturning() throws {
         try withTemporaryDirectory { directory in
             let store = try RecordStore.open(directory: directory).store
             store.close()
             store.close()
-            let result = Mutex<Result<UInt64, StoreError>?>(nil)
-            store.append(bytes("late")) { value in result.withLock { $0 = value } }
-            let error = try #require(
-                result.withLock { $0 }.map { value -> StoreError? in
-                    if case .failure(let error) = value { return error } else { return nil }
-                } ?? nil)
-            #expect(error.code == .closed)
+            let caller = ObjectIdentifier(Thread.current)
+            let returned = Mutex(false)
+            let seen = Mutex<(error: StoreError?, sameThread: Bool, afterReturn: Bool)?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            store.append(bytes("late")) { value in
+                var error: StoreError?
+                if case .failure(let failure) = value { error = failure }
+                let afterReturn = returned.withLock { $0 }
+                seen.withLock { $0 = (error, ObjectIdentifier(Thread.current) == caller, afterReturn) }
+                done.signal()
+            }
+            returned.withLock { $0 = true }
+            done.wait()
+            let observed = try #require(seen.withLock { $0 })
+            #expect(observed.error?.code == .closed)
+            #expect(!observed.sameThread)
             expectStoreError(.closed) { _ = try store.appendAndWait(bytes("late")) }
             expectStoreError(.closed) { _ = try store.compact(snapshot: []) }
         }
@@ -189,7 +198,7 @@ final class WriterGate: Sendable {
         }
     }
 
-    @Test func storeError_descriptionCarriesCodeAndSiteButNoPayload() throws {
+    @Test func storeError_descriptionCarriesCodeButNoPayloadNorSourcePath() throws {
         try withTemporaryDirectory { directory in
             let store = try RecordStore.open(directory: directory, options: .init(maximumRecordSize: 4)).store
             defer { store.close() }
@@ -200,6 +209,8 @@ final class WriterGate: Sendable {
                 #expect(error.description.hasPrefix("store.record_too_large: "))
                 #expect(error.description.contains("11 bytes"))
                 #expect(!error.description.contains("secret"))
+                #expect(!error.description.contains(".swift"))
+                #expect(error.file.hasSuffix(".swift"))
                 #expect(error.systemError == nil)
             }
         }

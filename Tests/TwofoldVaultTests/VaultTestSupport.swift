@@ -15,17 +15,71 @@ final class ManualVaultClock: VaultClock {
     func set(_ value: Int64) { millis.withLock { $0 = value } }
 }
 
-/// Records appends in memory and completes them in order on its own queue, as the real store does
-/// on its writer thread (durability itself is proven against the real store and the real daemon).
+/// Keeps appended records in memory with the real store's rules and none of its kindness: by
+/// default it completes synchronously, inside `append` (the vault must cope: it holds its lock
+/// there); once a write fails it refuses everything until `recover` rebuilds the vault from the
+/// records it kept, as the store's in-process recovery does.
 final class MemoryPersistence: VaultPersistence {
     let records = Mutex<[[UInt8]]>([])
+    /// The disk is failing: the next append fails and the persistence refuses until `recover`.
     let failing = Mutex(false)
+    private let refusing = Mutex(false)
+    let refusals = Mutex(0)
+    let compactions = Mutex(0)
+    private let synchronous: Bool
     private let queue = DispatchQueue(label: "memory-persistence")
+
+    init(synchronous: Bool = true) { self.synchronous = synchronous }
+
     func append(_ payload: [UInt8], completion: @escaping @Sendable ((any Error)?) -> Void) {
-        let fail = failing.withLock { $0 }
-        if !fail { records.withLock { $0.append(payload) } }
-        queue.async { completion(fail ? StubFailure() : nil) }
+        let error: (any Error)? = refusing.withLock { refusing in
+            if refusing {
+                refusals.withLock { $0 += 1 }
+                return StubFailure()
+            }
+            if failing.withLock({ $0 }) {
+                refusing = true
+                return StubFailure()
+            }
+            records.withLock { $0.append(payload) }
+            return nil
+        }
+        complete(completion, error)
     }
+
+    func compact(_ snapshot: [[UInt8]], completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let error: (any Error)? = refusing.withLock { refusing in
+            if refusing || failing.withLock({ $0 }) { return StubFailure() }
+            records.withLock { $0 = snapshot }
+            compactions.withLock { $0 += 1 }
+            return nil
+        }
+        complete(completion, error)
+    }
+
+    var failure: String? { refusing.withLock { $0 } ? "storage failed: stub" : nil }
+
+    func checkWritable() throws {
+        if refusing.withLock({ $0 }) {
+            refusals.withLock { $0 += 1 }
+            throw StubFailure()
+        }
+    }
+
+    /// The disk works again: rebuilds `vault` from the kept records and accepts writes.
+    func recover(_ vault: Vault) throws {
+        failing.withLock { $0 = false }
+        try vault.rebuild(from: records.withLock { $0 }) { refusing.withLock { $0 = false } }
+    }
+
+    private func complete(_ completion: @escaping @Sendable ((any Error)?) -> Void, _ error: (any Error)?) {
+        if synchronous {
+            completion(error)
+        } else {
+            queue.async { completion(error) }
+        }
+    }
+
     struct StubFailure: Error {}
 }
 
@@ -47,22 +101,27 @@ final class RecordingSMS: SMSDispatcher {
 
 struct VaultHarness {
     let clock = ManualVaultClock()
-    let persistence = MemoryPersistence()
+    let persistence: MemoryPersistence
     let sms = RecordingSMS()
     let auditSink = LogSink.memory()
     let masterKey: [UInt8]
     let vault: Vault
 
-    init(policy: VaultPolicy = VaultPolicy(), masterKey: [UInt8] = Array(repeating: 7, count: 32)) {
+    init(
+        policy: VaultPolicy = VaultPolicy(), masterKey: [UInt8] = Array(repeating: 7, count: 32),
+        previousMasterKey: [UInt8]? = nil, persistence: MemoryPersistence = MemoryPersistence()
+    ) {
         self.masterKey = masterKey
+        self.persistence = persistence
         vault = Vault(
-            crypto: try! VaultCrypto(masterKey: masterKey), persistence: persistence, clock: clock, sms: sms,
+            crypto: try! VaultCrypto(masterKey: masterKey, previousMasterKey: previousMasterKey),
+            persistence: persistence, clock: clock, sms: sms,
             policy: policy, audit: VaultAudit(sink: auditSink))
     }
 
-    /// A vault over the same persisted records, as after a restart.
-    func restarted() throws -> VaultHarness {
-        let fresh = VaultHarness(masterKey: masterKey)
+    /// A vault over the same persisted records, as after a restart (with other keys if given).
+    func restarted(masterKey newKey: [UInt8]? = nil, previousMasterKey: [UInt8]? = nil) throws -> VaultHarness {
+        let fresh = VaultHarness(masterKey: newKey ?? masterKey, previousMasterKey: previousMasterKey)
         fresh.clock.set(clock.nowMillis())
         for record in persistence.records.withLock({ $0 }) {
             try fresh.vault.replay(record)

@@ -122,19 +122,52 @@ func verify_withMalformedCode_isInvalid(code: String) throws {
     #expect(try restarted.sync { restarted.vault.verify(user: .test(), code: code, completion: $0) }.get() == .replayed)
 }
 
-@Test func verify_whenStorageFails_answersInternalErrorNotAccepted() throws {
+@Test func verify_whenStorageFails_answersUnavailableAndForgetsTheChangeOnRecovery() throws {
     let harness = VaultHarness()
     let secret = try harness.enroll(.test())
     harness.clock.advance(seconds: 30)
     harness.persistence.failing.withLock { $0 = true }
-    let result = harness.sync {
-        harness.vault.verify(user: .test(), code: totp(secret, at: harness.clock.nowMillis()), completion: $0)
+    let code = totp(secret, at: harness.clock.nowMillis())
+    let result = harness.sync { harness.vault.verify(user: .test(), code: code, completion: $0) }
+    guard case .failure(let error) = result else {
+        Issue.record("expected failure, got \(result)")
+        return
     }
-    if case .failure(let error) = result {
-        #expect(error.code == .internalError)
-    } else {
-        Issue.record("expected failure")
+    #expect(error.code == .unavailable)
+    #expect(error.detail == "storage.failed")
+    #expect(error.retryAfterMillis == Vault.storageRetryMillis)
+    // While failed, nothing is answered from memory (it may be ahead of the disk).
+    #expect(throws: VaultError.self) { try harness.vault.status(user: .test()) }
+    let refused = harness.sync { harness.vault.verify(user: .test(), code: code, completion: $0) }
+    #expect((try? refused.get()) == nil)
+    #expect(harness.vault.health().degradedReason == "storage failed: stub")
+    #expect(harness.persistence.refusals.withLock { $0 } == 2)
+
+    // Recovered: the accepted step was never durable, so it is forgotten and the code works.
+    try harness.persistence.recover(harness.vault)
+    #expect(harness.vault.health().degradedReason == nil)
+    #expect(
+        try harness.sync { harness.vault.verify(user: .test(), code: code, completion: $0) }.get().name == "accepted")
+}
+
+@Test func everyOperation_withAPersistenceThatCompletesSynchronouslyAndFails_neverTrapsOnTheLock() throws {
+    // The reported crash loop: a failed store completed inside `append`, under the state lock,
+    // and the completion's counter took the same lock ("Recursive call to lock Mutex").
+    let harness = VaultHarness(persistence: MemoryPersistence(synchronous: true))
+    let secret = try harness.enroll(.test())
+    harness.persistence.failing.withLock { $0 = true }
+    for _ in 0..<3 {
+        let code = totp(secret, at: harness.clock.nowMillis())
+        _ = harness.sync { harness.vault.verify(user: .test(), code: code, completion: $0) }
+        _ = harness.sync { harness.vault.setPhone(user: .test(), phone: "+14155552671", code: code, completion: $0) }
+        _ = harness.sync { harness.vault.reset(user: .test(), actor: "op", reason: "r", completion: $0) }
+        _ = harness.sync { harness.vault.deleteUser(user: .test(), actor: "op", completion: $0) }
+        _ = harness.sync { harness.vault.beginEnrollment(user: .test(), accountName: "a", completion: $0) }
+        _ = harness.sync { (done: @escaping @Sendable (Result<Void, VaultError>) -> Void) in
+            harness.vault.compact { error in done(error == nil ? .success(()) : .failure(Vault.storageFailure())) }
+        }
     }
+    #expect(harness.vault.stats().operations["totp.verify"] == 3)
 }
 
 @Test func sealedRecords_holdNoSeedInTheClear() throws {
@@ -151,7 +184,7 @@ func verify_withMalformedCode_isInvalid(code: String) throws {
     let record = try #require(harness.persistence.records.withLock { $0.last })
     let entry = try VaultLogEntry(decoding: record)
     let moved = VaultLogEntry(kind: .user, key: "mallory", sealed: entry.sealed)
-    try harness.vault.replay(moved.encoded())
+    try harness.vault.replay(try moved.encoded())
     #expect(throws: VaultError.self) { try harness.vault.status(user: .test("mallory")) }
 }
 

@@ -1,8 +1,9 @@
+import Foundation
 import TwofoldWire
 
 /// The minimal server the golden files assume (see "Golden frames" in `protocol/README.md`): it offers one
-/// operation, `health`, answered with `{"status":"ok"}`, and follows the envelope rules for
-/// everything else. It drives the real decoder and reader, so replaying a golden request through
+/// operation, `health`, answered with `{"status":"ok"}` unless the request's `deadline_at` has
+/// passed by the real clock, and follows the envelope rules for everything else. It drives the real decoder and reader, so replaying a golden request through
 /// it checks the library end to end, minus the socket.
 struct ReferenceServer {
     private var decoder = FrameDecoder()
@@ -41,6 +42,9 @@ struct ReferenceServer {
             }
             guard let frame else { return }
             switch reader.read(frame.payload) {
+            case .success(let request)
+            where request.deadlinePassed(nowMillis: Int64(Date().timeIntervalSince1970 * 1000)):
+                output += WireResponse.failure(id: request.id, WireError.deadlineExceeded()).framed()
             case .success(let request):
                 output += WireResponse.success(id: request.id, result: ["status": .string("ok")]).framed()
             case .failure(let rejection):

@@ -49,13 +49,21 @@ class DaemonError(Exception):
     pass
 
 
+def faketime_library():
+    """libfaketime's preload library (Debian's `faketime` package)."""
+    for candidate in sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1")):
+        return str(candidate)
+    raise DaemonError("libfaketime is missing: apt-get install faketime (.ci/run installs it)")
+
+
 class Daemon:
     """One daemon process; its stdout and stderr are appended to one log file across restarts."""
 
-    def __init__(self, name, argv, log_path):
+    def __init__(self, name, argv, log_path, env=None):
         self.name = name
         self.argv = argv
         self.log_path = log_path
+        self.env = env
         self.proc = None
 
     @property
@@ -68,7 +76,12 @@ class Daemon:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=_die_with_parent
+                self.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                preexec_fn=_die_with_parent,
+                env=None if self.env is None else {**os.environ, **self.env},
             )
         self._wait_ready(offset)
 
@@ -172,10 +185,49 @@ class Cluster:
         # Everything secret the tests handled, to be looked for in the logs at the end.
         self.secrets = set()
         self.started = False
+        self.clock_offset = 0.0
         self._counter = 0
         _clusters.append(self)
 
     # -- processes -------------------------------------------------------------------------------
+
+    def fake_clock(self, wall_ms):
+        """Before `start`: runs the daemons with their wall clock moved (libfaketime) so that it
+        reads `wall_ms` now and runs on from there, the same for all three; `now()` reads it.
+
+        Under libfaketime the Swift binaries lose their arguments, so the daemons are configured
+        through their environment variables instead (the defaults cover the rest)."""
+        library = faketime_library()
+        self.clock_offset = wall_ms / 1000 - time.time()
+        clock = {
+            "LD_PRELOAD": library,
+            "FAKETIME": f"{self.clock_offset:+.3f}",
+            "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        }
+        run = self.root / "run"
+        settings = {
+            "sms-sender": {"TWOFOLD_SMS_SOCKET": str(run / "sms.sock"), "TWOFOLD_SMS_DATA_DIR": str(self.root / "sms")},
+            "secret-vault": {
+                "TWOFOLD_VAULT_SOCKET": str(run / "vault.sock"),
+                "TWOFOLD_VAULT_DATA_DIR": str(self.root / "vault"),
+                "TWOFOLD_VAULT_MASTER_KEY_FILE": str(self.master_key),
+                "TWOFOLD_SMS_SOCKET": str(run / "sms.sock"),
+            },
+            "auth-gateway": {
+                "TWOFOLD_GATEWAY_LISTEN": f"127.0.0.1:{self.port}",
+                "TWOFOLD_VAULT_SOCKET": str(run / "vault.sock"),
+                "TWOFOLD_GATEWAY_DATA_DIR": str(self.root / "gateway"),
+                "TWOFOLD_ADMIN_SOCKET": self.admin_socket,
+                "TWOFOLD_PUBLIC_URL": self.origin,
+            },
+        }
+        for name, daemon in self.daemons.items():
+            daemon.argv = daemon.argv[:1]
+            daemon.env = {**clock, **settings[name]}
+
+    def now(self):
+        """The daemons' wall clock, in seconds (moved by `fake_clock`)."""
+        return time.time() + self.clock_offset
 
     def start(self):
         try:

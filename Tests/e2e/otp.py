@@ -50,9 +50,10 @@ class Authenticator:
     vault's replay guard as far as the tests know), so `replace_secret` keeps it.
     """
 
-    def __init__(self, secret):
+    def __init__(self, secret, clock=time.time):
         self.secret = secret
         self.last_step = None
+        self.clock = clock
 
     def replace_secret(self, secret):
         self.secret = secret
@@ -63,7 +64,7 @@ class Authenticator:
     def next_code(self):
         """A code the vault should accept now, for a step above any spent one; spends it."""
         while True:
-            now = time.time()
+            now = self.clock()
             step = current_step(now)
             remaining = PERIOD - (now % PERIOD)
             candidates = ([step - 1] if remaining > MARGIN else []) + [step, step + 1]
@@ -75,11 +76,11 @@ class Authenticator:
 
     def current_code(self):
         """The code of the current step, without spending it (for codes that must be refused)."""
-        return hotp(self.secret, current_step())
+        return hotp(self.secret, current_step(self.clock()))
 
     def wrong_code(self):
         """Six digits that are no code of this secret for any step the vault might accept."""
-        step = current_step()
+        step = current_step(self.clock())
         valid = {hotp(self.secret, s) for s in range(step - 3, step + 4)}
         candidate = int(hotp(self.secret, step))
         while True:
