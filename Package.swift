@@ -100,7 +100,8 @@ let package = Package(
             name: "TwofoldFuzz",
             dependencies: [
                 "TwofoldWire", "TwofoldHTTP", "TwofoldPhone", "TwofoldOTP", "TwofoldQR", "TwofoldStore",
-                "TwofoldSystem", "TwofoldCrypto",
+                "TwofoldSystem", "TwofoldCrypto", "TwofoldVault", "TwofoldGateway", "TwofoldDirectory",
+                "TwofoldHTTPServer", "TwofoldPasswords", "TwofoldProcess", "TwofoldWebAuthn",
             ]),
 
         // Shared by the test targets that start the built executables.

@@ -130,3 +130,68 @@ for control, offset, data in [
     (1, 0, b"\x89TFLOG\r\n"),
 ]:
     write("store", bytes([control]) + struct.pack(">H", offset) + b"\x07" + data)
+
+# 7. vault: [mode, steps - 1], then per step [clock, raw flag] and either [length, envelope] (raw)
+# or [operation] and one selector per argument key (VaultHarness.keys: 2 = the value that works).
+OPS = ["enroll.begin", "enroll.confirm", "health", "phone.clear", "phone.set", "recovery.start",
+       "recovery.verify", "reset", "stats", "status", "totp.verify", "user.delete"]
+KEYS = ["user", "account_name", "enrollment_id", "code", "phone", "actor", "reason"]
+
+
+def vault_step(op, keys, clock=0):
+    return bytes([clock, 0, OPS.index(op)] + [2 if key in keys else 0 for key in KEYS])
+
+
+session = [("enroll.begin", ["user", "account_name"]), ("enroll.confirm", ["user", "enrollment_id", "code"]),
+           ("totp.verify", ["user", "code"]), ("phone.set", ["user", "phone", "code"]),
+           ("recovery.start", ["user"]), ("status", ["user"]), ("reset", ["user", "actor", "reason"]),
+           ("user.delete", ["user", "actor"])]
+for mode in (0, 1):
+    write("vault", bytes([mode, len(session) - 1]) + b"".join(
+        vault_step(op, keys, clock=5 if op == "totp.verify" else 0) for op, keys in session))
+for op in OPS:
+    write("vault", bytes([0, 0]) + vault_step(op, KEYS))
+for name in sorted(os.listdir(os.path.join(golden, "vault"))):
+    if name.endswith(".request.hex"):
+        payload = golden_bytes(os.path.join(golden, "vault", name))[4:]
+        if len(payload) < 256:
+            write("vault", bytes([0, 0, 0, 0x80, len(payload)]) + payload)
+
+# 8. gateway-api: [route, stage (0 password, 1 setup, 2 recovery, 3 full, 5 none), origin,
+# body length (2)], the body, then the vault's script: [2] + 14 zeros is a result whose every
+# field is the first (working) value of ScriptedVault.fields.
+ROUTES = ["/login", "/login/code", "GET /recovery", "/recovery/send", "/recovery/verify", "/mfa/setup",
+          "/mfa/confirm", "/mfa/reset", "GET /me", "/accounts/select", "PUT /phone", "DELETE /phone", "/password",
+          "/logout", "/invites/INVITE/accept"]
+PASSWORD = "correct horse battery staple"
+api = [
+    ("/login", 5, {"email": "fuzz@example.com", "password": PASSWORD}),
+    ("/login/code", 0, {"code": "123456"}),
+    ("GET /recovery", 0, None),
+    ("/recovery/send", 0, {}),
+    ("/recovery/verify", 0, {"code": "123456"}),
+    ("/mfa/setup", 1, {}),
+    ("/mfa/setup", 2, {}),
+    ("/mfa/confirm", 1, {"enrollment_id": "0123456789abcdef0123456789abcdef", "code": "123456"}),
+    ("/mfa/reset", 3, {"password": PASSWORD}),
+    ("GET /me", 3, None),
+    ("/accounts/select", 3, {"account": "a-0123456789abcdef"}),
+    ("PUT /phone", 3, {"phone": "+4915112345678", "code": "123456"}),
+    ("DELETE /phone", 3, {"code": "123456"}),
+    ("/password", 3, {"current_password": PASSWORD, "new_password": PASSWORD}),
+    ("/logout", 3, {}),
+    ("/invites/INVITE/accept", 5, {"email": "new@example.com", "temporary_password": "temporary password 1234",
+                                   "new_password": "a brand new passphrase", "phone": "+4915112345678"}),
+]
+for route, stage, body in api:
+    data = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    script = (bytes([2]) + bytes(14)) * 3
+    write("gateway-api", bytes([ROUTES.index(route), stage, 1]) + struct.pack(">H", len(data)) + data + script)
+
+# webauthn-*: the WebAuthn module's own committed corpus (Tests/TwofoldWebAuthnTests/Corpus),
+# read by the harnesses exactly as WebAuthnFuzz takes it.
+for kind in ("cbor", "registration", "assertion"):
+    folder = os.path.join(ROOT, "Tests", "TwofoldWebAuthnTests", "Corpus", kind)
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as f:
+            write("webauthn-" + kind, f.read())

@@ -35,7 +35,8 @@ public struct FuzzHarness: Sendable {
 
     /// Every harness, in the order of issue 15's list of entry points.
     public static let all: [FuzzHarness] = [
-        .wire, .httpParser, .httpFields, .phone, .otp, .qr, .store,
+        .wire, .httpParser, .httpFields, .phone, .otp, .qr, .store, .vault, .gatewayAPI, .webAuthnCBOR,
+        .webAuthnRegistration, .webAuthnAssertion,
     ]
 
     public static func named(_ name: String) -> FuzzHarness? {
