@@ -151,7 +151,7 @@ let package = Package(
             name: "TwofoldIntegrationTests",
             dependencies: [
                 "TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "TwofoldTestSupport", "secret-vault",
-                "sms-sender", "auth-gateway", "twofold",
+                "sms-sender", "auth-gateway", "twofold", "twofold-bench",
             ]),
     ],
     swiftLanguageModes: [.v6]
