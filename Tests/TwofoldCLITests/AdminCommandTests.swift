@@ -17,6 +17,7 @@ private func run(_ arguments: [String], _ transport: any AdminTransport) -> Admi
         ("admin.invalid", 65), ("request.invalid", 65), ("admin.not_found", 66), ("vault.unavailable", 69),
         ("unavailable", 69), ("admin.conflict", 73), ("invite.not_pending", 73), ("peer.forbidden", 77),
         ("internal", 70), ("op.unknown", 70), ("version.unsupported", 70), ("some.future_code", 70),
+        ("storage.failed", 74), ("server.busy", 69), ("admin.cursor_expired", 69),
     ]
     for (code, status) in cases {
         let payload = WireErrorPayload(code: code, message: "Message for \(code).", detail: "user")
