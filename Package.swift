@@ -122,14 +122,15 @@ let package = Package(
             name: "TwofoldHTTPServerTests",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldGateway", "TwofoldHTTP", "TwofoldSystem", "TwofoldProcess", "TwofoldIPC",
-                "TwofoldWire", "TwofoldTestSupport", "TwofoldDirectory", "TwofoldPasswords", "auth-gateway",
+                "TwofoldWire", "TwofoldTestSupport", "TwofoldDirectory", "TwofoldPasswords", "TwofoldStore",
+                "auth-gateway",
             ]),
         // AuthService and AdminService against a fake vault and a real directory (no HTTP).
         .testTarget(
             name: "TwofoldGatewayTests",
             dependencies: [
                 "TwofoldGateway", "TwofoldDirectory", "TwofoldPasswords", "TwofoldHTTPServer", "TwofoldProcess",
-                "TwofoldWire", "TwofoldSystem", "TwofoldIPC",
+                "TwofoldWire", "TwofoldSystem", "TwofoldIPC", "TwofoldStore",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(
@@ -166,7 +167,7 @@ let package = Package(
             name: "TwofoldIntegrationTests",
             dependencies: [
                 "TwofoldIPC", "TwofoldWire", "TwofoldOTP", "TwofoldSystem", "TwofoldTestSupport", "secret-vault",
-                "sms-sender", "auth-gateway", "twofold",
+                "sms-sender", "auth-gateway", "twofold", "twofold-bench",
             ]),
     ],
     swiftLanguageModes: [.v6]

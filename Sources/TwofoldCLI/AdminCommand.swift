@@ -49,8 +49,15 @@ public enum AdminCommand {
         if invocation.action == .inviteImport {
             return InviteImport.run(invocation, transport: connect(invocation.socketPath), flush: flush)
         }
+        let transport = connect(invocation.socketPath)
+        let answer =
+            if let member = AdminListing.member(of: invocation.action) {
+                AdminListing.fetchAll(request, member: member, transport: transport)
+            } else {
+                transport.perform(request)
+            }
         let result: AdminResult
-        switch connect(invocation.socketPath).perform(request) {
+        switch answer {
         case .success(let value): result = value
         case .failure(let error): return failure(error)
         }

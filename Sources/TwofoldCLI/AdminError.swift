@@ -20,17 +20,26 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case permission = "admin.permission"
         case software = "admin.software"
         case outcomeUnknown = "admin.outcome_unknown"
+        case storage = "admin.storage"
     }
 
     private let code: Code
     /// One line for stderr, without the `twofold: ` prefix.
     public let message: String
+    /// The gateway's machine sub-code (`detail`) for a server refusal, e.g. `batch_too_large`.
+    public let detail: String?
+    /// The gateway's own error code for a server refusal (`storage.failed`), nil otherwise.
+    public let serverCode: String?
     public let file: String
     public let line: Int
 
-    private init(_ code: Code, _ message: String, file: String, line: Int) {
+    private init(
+        _ code: Code, _ message: String, detail: String? = nil, serverCode: String? = nil, file: String, line: Int
+    ) {
         self.code = code
         self.message = message
+        self.detail = detail
+        self.serverCode = serverCode
         self.file = file
         self.line = line
     }
@@ -52,6 +61,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .permission: 77  // EX_NOPERM
         case .software: 70  // EX_SOFTWARE
         case .outcomeUnknown: 75  // EX_TEMPFAIL: check, then retry if it did not happen
+        case .storage: 74  // EX_IOERR: the gateway's storage is failing; it recovers by itself
         }
     }
 
@@ -76,14 +86,17 @@ extension AdminError {
         switch payload.code {
         case "admin.invalid", "request.invalid": code = .dataError
         case "admin.not_found": code = .notFound
-        case "vault.unavailable", "unavailable": code = .unavailable
+        case "vault.unavailable", "unavailable", "server.busy", "admin.cursor_expired": code = .unavailable
+        case "storage.failed": code = .storage
         case "admin.conflict", "invite.not_pending": code = .conflict
         case "peer.forbidden": code = .permission
         case "vault.outcome_unknown": code = .outcomeUnknown
         default: code = .software
         }
         let message = payload.message.isEmpty ? "the gateway refused: \(payload.code)" : payload.message
-        return AdminError(code, AdminText.sanitized(message), file: file, line: line)
+        return AdminError(
+            code, AdminText.sanitized(message), detail: payload.detail, serverCode: payload.code, file: file, line: line
+        )
     }
 
     /// Connecting to the admin socket failed. `EACCES`/`EPERM` mean the socket file's mode or
@@ -142,7 +155,7 @@ extension AdminError {
 
     /// The same error with `context` before its message.
     public func prefixed(_ context: String) -> AdminError {
-        AdminError(code, context + ": " + message, file: file, line: line)
+        AdminError(code, context + ": " + message, detail: detail, serverCode: serverCode, file: file, line: line)
     }
 
     /// The same error, its outcome unknown, with `message` saying what to check (exit 75).

@@ -14,8 +14,9 @@ enum AdminHelp {
 
         Needs root or membership of the gateway's admin group (auth-gateway --admin-group).
         Exit status: 0 ok, 64 usage, 65 invalid data, 66 not found, 69 gateway or vault unavailable
-        (the change was not made), 73 conflict, 75 no answer to a change (it may or may not have
-        happened: check with the command printed), 77 permission denied, 70 anything else.
+        or busy (the change was not made), 73 conflict, 74 the gateway's storage is failing (the
+        change was not made; it recovers by itself), 75 no answer to a change (it may or may not
+        have happened: check with the command printed), 77 permission denied, 70 anything else.
 
         """
 

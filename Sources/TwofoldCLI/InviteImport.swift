@@ -50,7 +50,7 @@ enum InviteImport {
         mutating func perform(_ transport: any AdminTransport) -> Int32 {
             let path = invocation.positionals.first ?? ""
             let rows: [InviteImportFile.Row]
-            let batchSize: Int
+            var batchSize: Int
             var ttl: Int64?
             do throws(AdminError) {
                 guard let format = try Self.format(invocation, path: path) else {
@@ -88,6 +88,10 @@ enum InviteImport {
                 case .success(let result):
                     if let error = record(result, for: batch) { return finish(failure: error) }
                     flushNow()
+                case .failure(let error) where error.detail == "batch_too_large" && batch.count > 1:
+                    // Refused before anything was created: its answer would not fit one frame.
+                    batchSize = batch.count / 2
+                    continue
                 case .failure(let error) where error.isOutcomeUnknown:
                     let lines = "lines \(batch.first?.line ?? 0)–\(batch.last?.line ?? 0)"
                     return finish(

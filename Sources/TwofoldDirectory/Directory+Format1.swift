@@ -14,6 +14,7 @@ extension Directory {
         options.compactsAutomatically = false
         let directory = try open(path: path, clock: { 0 }, options: options)
         defer { directory.close() }
+        try directory.checkAvailable()
         let (payloads, count) = try directory.format1Log()
         _ = try directory.store.compact(snapshot: payloads)
         _ = try FileSystem.removeFile(DirectorySnapshot.path(in: path))

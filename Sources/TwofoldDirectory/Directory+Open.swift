@@ -16,6 +16,9 @@ extension Directory {
         /// not continue it.
         public var ignoredStaleSnapshot = false
         public var store: RecoveryReport?
+        /// Why the store could not be read at start (a full disk when the first log is created):
+        /// the directory then starts empty and refusing, and rebuilds once the store recovers.
+        public var storeFailure: String?
         public var milliseconds: Int64 = 0
 
         public var description: String {
@@ -23,6 +26,7 @@ extension Directory {
             if format1Records > 0 { parts.append("\(format1Records) in format 1, to be rewritten") }
             if ignoredStaleSnapshot { parts.append("ignored a stale snapshot") }
             if let store, !store.isClean { parts.append("store recovery: \(store)") }
+            if let storeFailure { parts.append("not read: \(storeFailure)") }
             return parts.joined(separator: "; ") + " in \(milliseconds) ms"
         }
     }
@@ -31,43 +35,50 @@ extension Directory {
     /// then replays the log after the snapshot's marker (the whole log otherwise). Starts a
     /// compaction in the background when the log holds format-1 records or has grown past the
     /// threshold. Throws `storage.corrupt` for files it cannot read back (never guessing, since
-    /// a guess could resurrect or lose records), or the store's error.
+    /// a guess could resurrect or lose records), or the store's error (`store.locked`, say).
+    ///
+    /// A log the store cannot create or read (a full disk) does not throw: the directory opens
+    /// empty and refusing (`unavailableReason`, `openReport.storeFailure`) and loads the snapshot
+    /// and the log once the store recovers, so a daemon comes up degraded instead of exiting into
+    /// a restart loop.
     public static func open(
         path: String, clock: @escaping @Sendable () -> Int64, options: Options = Options()
     ) throws -> Directory {
         let started = DispatchTime.now().uptimeNanoseconds
         let opened = try RecordStore.open(directory: path, options: options.store)
-        // Recovery in place is not wired for the gateway yet: a log it cannot read stops the start.
-        if let failure = opened.failure {
-            opened.store.close()
-            throw failure
-        }
         let store = opened.store
         var records = opened.records
         var report = OpenReport()
         report.store = opened.recovery
+        report.storeFailure = opened.failure.map(reason)
         _ = consume opened
         var guarded = Guarded(threshold: options.compactionLogBytes)
-        do {
-            try load(&records, into: &guarded, path: path, report: &report)
-        } catch {
-            store.close()
-            throw error
+        if report.storeFailure == nil {
+            let data = guarded.data
+            do {
+                try load(&records, into: data, journal: &guarded.journal, path: path, report: &report)
+            } catch {
+                store.close()
+                throw error
+            }
         }
-        let needsCompaction = report.format1Records > 0 || guarded.journal.isOverThreshold
+        let needsCompaction =
+            report.storeFailure == nil && (report.format1Records > 0 || guarded.journal.isOverThreshold)
         if needsCompaction { guarded.journal.requested = true }
         report.milliseconds = Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
         let directory = Directory(
             state: guarded, store: store, path: path, options: options, openReport: report, clock: clock)
+        directory.adoptStore()
         if needsCompaction, options.compactsAutomatically { directory.requestCompaction() }
         return directory
     }
 
-    /// Fills `guarded` from the snapshot and the log; releases each log payload once applied.
+    /// Fills `data` and `journal` from the snapshot and the log; releases each log payload once
+    /// applied. Start-up and the rebuild after a storage failure both use it.
     static func load(
-        _ records: inout [StoredRecord], into guarded: inout Guarded, path: String, report: inout OpenReport
+        _ records: inout [StoredRecord], into data: DirectoryState, journal: inout Journal, path: String,
+        report: inout OpenReport
     ) throws(DirectoryError) {
-        let data = guarded.data
         let snapshotPath = DirectorySnapshot.path(in: path)
         let snapshotExists: Bool
         do {
@@ -91,7 +102,7 @@ extension Directory {
             }
             let (count, size) = try SnapshotReader.load(path: snapshotPath) { items in data.apply(items) }
             report.snapshotRecords = count
-            guarded.journal.snapshotBytes = size
+            journal.snapshotBytes = size
             start = index + 1
         } else {
             // A whole log (new, or written by format 1): any snapshot file is a leftover of a
@@ -130,7 +141,7 @@ extension Directory {
             }
             report.logRecords += 1
         }
-        guarded.journal.logBytes = logBytes
+        journal.logBytes = logBytes
     }
 
     static func hex(_ value: UInt64) -> String {

@@ -19,7 +19,8 @@ extension Directory {
         public var compactsAutomatically = true
         /// Records copied per hold of the lock while compaction walks the directory.
         public var compactionChunk = 4096
-        /// Told about each compaction and each failure, on the compaction thread with no lock held.
+        /// Told about each compaction, each storage failure and each recovery, with no lock held,
+        /// on the compaction thread or the store's threads.
         public var events: (@Sendable (DirectoryEvent) -> Void)?
         /// The record store's options (fault injection in tests).
         public var store = RecordStore.Options()
@@ -34,6 +35,9 @@ extension Directory {
     public enum CompactionStep: String, Sendable, CaseIterable {
         /// The marker is durable in the log; the snapshot is not started.
         case markerDurable
+        /// Every record has been copied to the pending snapshot; the changes made meanwhile are
+        /// not yet known to be durable.
+        case snapshotWalked
         /// The pending snapshot file is complete and synced, not yet renamed.
         case snapshotWritten
         /// The snapshot is in place (renamed, folder synced); the log is not yet rewritten.
@@ -44,6 +48,20 @@ extension Directory {
     public enum DirectoryEvent: Sendable {
         case compacted(CompactionReport)
         case compactionFailed(DirectoryError)
+        /// A write or sync failed (or the log could not be read at start): every request is
+        /// refused until the store recovers. Told once per failure, with the cause (and errno).
+        case storageFailed(StoreError)
+        /// Still failing after retrying: the latest error and the requests refused so far (at
+        /// most once a minute).
+        case storageStillFailing(StoreError, refused: Int)
+        /// The store accepts writes again and the directory was rebuilt from disk: serving again,
+        /// after refusing `refused` requests.
+        case storageRecovered(refused: Int)
+        /// The directory was rebuilt from the snapshot and the log after a storage failure.
+        case rebuilt(OpenReport)
+        /// The store recovered, but its files could not be read back: still refusing; tried
+        /// again at the store's next attempt.
+        case rebuildFailed(DirectoryError)
     }
 
     /// One compaction: what it kept and dropped, and how long it took.

@@ -11,11 +11,20 @@ import TwofoldStore
 /// directory beside it, walking the records in small locked chunks while changes go on, then
 /// replaces the log with the changes made since the snapshot began. Start-up loads the snapshot
 /// and replays only that tail (see docs/store-format.md).
+///
+/// A failed write is a state, not the end (`Directory+Recovery.swift`): the directory refuses
+/// every change at once (`storage.failed`) and says why (`unavailableReason`), its store retries
+/// by itself, and once the disk takes writes again the directory rebuilds its memory from the
+/// snapshot and the log (dropping changes whose writes failed) and serves again.
 public final class Directory: Sendable {
     /// The directory and the bookkeeping of its log, behind one lock.
     struct Guarded: ~Copyable {
-        let data = DirectoryState()
+        /// Replaced whole when the directory is rebuilt from disk.
+        var data = DirectoryState()
         var journal: Journal
+        /// Counts rebuilds from disk: a compaction that began before one stops instead of
+        /// mixing the two states.
+        var generation: UInt64 = 0
 
         init(threshold: Int) { journal = Journal(threshold: threshold) }
     }
@@ -31,6 +40,14 @@ public final class Directory: Sendable {
         var carried: [[UInt8]]?
         /// A compaction was asked for and has not started yet.
         var requested = false
+        /// After a failed compaction (a full disk, say), none is asked for automatically before
+        /// this time (ms), so the directory is not walked again on every change.
+        var compactionRetryAt: Int64 = 0
+        /// The wait after the latest failed compaction: 10 s, doubling up to 10 minutes.
+        var compactionBackoffMs: Int64 = 0
+
+        static let firstCompactionBackoffMs: Int64 = 10_000
+        static let maximumCompactionBackoffMs: Int64 = 600_000
 
         init(threshold: Int) { self.threshold = max(0, threshold) }
 
@@ -39,13 +56,25 @@ public final class Directory: Sendable {
         }
 
         /// Counts `payload`, keeps it for the running compaction, and says whether the log has
-        /// grown enough to ask for a compaction (once: until it starts).
-        mutating func appended(_ payload: [UInt8]) -> Bool {
+        /// grown enough to ask for a compaction (once: until it starts; not while backing off).
+        mutating func appended(_ payload: [UInt8], now: Int64) -> Bool {
             logBytes += payload.count + RecordCodec.frameHeaderSize
             carried?.append(payload)
-            guard carried == nil, !requested, isOverThreshold else { return false }
+            guard carried == nil, !requested, isOverThreshold, now >= compactionRetryAt else { return false }
             requested = true
             return true
+        }
+
+        mutating func compactionFinished(succeeded: Bool, now: Int64) {
+            if succeeded {
+                compactionBackoffMs = 0
+                compactionRetryAt = 0
+                return
+            }
+            compactionBackoffMs =
+                compactionBackoffMs == 0
+                ? Self.firstCompactionBackoffMs : min(compactionBackoffMs * 2, Self.maximumCompactionBackoffMs)
+            compactionRetryAt = now &+ compactionBackoffMs
         }
     }
 
@@ -54,8 +83,12 @@ public final class Directory: Sendable {
     let path: String
     let options: Options
     private let clock: @Sendable () -> Int64
-    let failure = Mutex<String?>(nil)
+    /// Set when a test's compaction fault hook stopped a compaction the way a crash would: the
+    /// directory then refuses everything until it is reopened, as a crashed process would.
+    let crash = Mutex<String?>(nil)
     let compactor = Compactor()
+    /// Tells this run of the directory from any other in listing cursors (random).
+    let instance: UInt64
     /// What start-up read and repaired.
     public let openReport: OpenReport
 
@@ -69,13 +102,15 @@ public final class Directory: Sendable {
         self.options = options
         self.openReport = openReport
         self.clock = clock
+        self.instance = Self.newMarker()
     }
 
     public var now: Int64 { clock() }
 
     /// Runs `body` against the current state under the lock, applies what it changed, and
     /// returns once the change is durable. Throws what `body` throws (nothing is changed then),
-    /// or `storage.failed` when the log cannot be written.
+    /// or `storage.failed` when the storage is failing (refused at once, nothing changed) or the
+    /// change's write failed (then the change is dropped when the directory rebuilds from disk).
     public func update<T: Sendable>(
         _ body: (inout DirectoryTransaction) throws(DirectoryError) -> T
     ) async throws(DirectoryError) -> T {
@@ -83,8 +118,8 @@ public final class Directory: Sendable {
             (continuation: CheckedContinuation<Result<T, DirectoryError>, Never>) in
             do throws(DirectoryError) {
                 let enqueued = try commit(body) { value, payload in
-                    store.append(payload) { [self] stored in
-                        continuation.resume(returning: settle(stored, value))
+                    store.append(payload) { stored in
+                        continuation.resume(returning: Self.settle(stored, value))
                     }
                 }
                 if let value = enqueued { continuation.resume(returning: .success(value)) }
@@ -103,8 +138,8 @@ public final class Directory: Sendable {
         let outcome = Mutex<Result<T, DirectoryError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let unchanged = try commit(body) { value, payload in
-            store.append(payload) { [self] stored in
-                outcome.withLock { $0 = settle(stored, value) }
+            store.append(payload) { stored in
+                outcome.withLock { $0 = Self.settle(stored, value) }
                 done.signal()
             }
         }
@@ -116,31 +151,23 @@ public final class Directory: Sendable {
         return try result.get()
     }
 
-    func settle<T>(_ stored: Result<UInt64, StoreError>, _ value: T) -> Result<T, DirectoryError> {
+    static func settle<T>(_ stored: Result<UInt64, StoreError>, _ value: T) -> Result<T, DirectoryError> {
         switch stored {
         case .success: return .success(value)
-        case .failure(let error):
-            recordFailure(error)
-            return .failure(DirectoryError(.storage, "The gateway could not save the change."))
+        case .failure(let error): return .failure(.notSaved(error))
         }
     }
-
-    func recordFailure(_ error: StoreError) {
-        failure.withLock { if $0 == nil { $0 = "\(error)" } }
-    }
-
-    var hasFailed: Bool { failure.withLock { $0 != nil } }
 
     /// Runs `body` under the lock; when it changed something, applies the change and hands the
     /// log record to `enqueue` (still under the lock, so the log's order is the changes' order)
-    /// and returns nil; when it changed nothing, returns its value.
+    /// and returns nil; when it changed nothing, returns its value. Refused at once, before
+    /// `body` runs, while the storage is failing: nothing is applied that could not be written.
     private func commit<T>(
         _ body: (inout DirectoryTransaction) throws(DirectoryError) -> T, enqueue: (T, [UInt8]) -> Void
     ) throws(DirectoryError) -> T? {
-        if hasFailed {
-            throw DirectoryError(.storage, "The gateway's storage failed; see its log.")
-        }
+        try checkAvailable()
         let now = clock()
+        let maximumRecordSize = options.store.maximumRecordSize
         let outcome: Result<(T?, Bool), DirectoryError> = state.withLock { guarded in
             var transaction = DirectoryTransaction(base: guarded.data, now: now)
             let value: T
@@ -154,11 +181,19 @@ public final class Directory: Sendable {
             do {
                 items = try transaction.finish()
             } catch {
+                // Every record was checked when built; this would be a bug, not a bad request.
                 return .failure(DirectoryError(.storage, "The gateway could not encode the change."))
             }
             let payload = LogPayload.encodeChange(items.map(\.encoded))
+            // The store would refuse it after the change is in memory, which would then hold a
+            // change the log does not.
+            guard payload.count <= maximumRecordSize else {
+                return .failure(DirectoryError(.invalid, "The change is too large to be saved at once."))
+            }
+            // Failed since the check above: apply nothing (the rebuild would drop it anyway).
+            if let failure = store.failure { return .failure(.refused(failure)) }
             guarded.data.apply(items)
-            let compact = guarded.journal.appended(payload)
+            let compact = guarded.journal.appended(payload, now: now)
             enqueue(value, payload)
             return .success((nil, compact))
         }
@@ -167,15 +202,13 @@ public final class Directory: Sendable {
         return value
     }
 
-    /// Appends an internal change (compaction's drops) under the lock the caller holds; a
-    /// failure marks the directory failed like any other write.
+    /// Appends an internal change (compaction's drops) under the lock the caller holds. A failed
+    /// write fails the store like any other; the rebuild from disk then forgets the change.
     func appendInternal(_ items: [DirectoryItem], into guarded: inout Guarded) {
         let payload = LogPayload.encodeChange(items.map(\.encoded))
         guarded.data.apply(items)
-        _ = guarded.journal.appended(payload)
-        store.append(payload) { [self] result in
-            if case .failure(let error) = result { recordFailure(error) }
-        }
+        _ = guarded.journal.appended(payload, now: clock())
+        store.append(payload) { _ in }
     }
 
     /// Reads the current state.

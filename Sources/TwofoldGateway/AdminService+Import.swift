@@ -47,11 +47,12 @@ extension AdminService {
         let candidates = rows.indices.filter { if case .candidate = rows[$0] { true } else { false } }
         let tokens = candidates.map { _ in DirectoryToken.make() }
         let passwords = candidates.map { _ in Self.temporaryPassword() }
+        try checkAnswerFits(rows, ttl: ttl, actor: actor)
         let hashes: [String]
         do {
             hashes = try await auth.passwords.hashTemporary(passwords)
         } catch {
-            throw DirectoryError(.storage, "The gateway is too busy to create invites; try again.")
+            throw DirectoryError(.busy, "The gateway is too busy to create invites; nothing was done. Try again.")
         }
 
         let outcomes = try await directory.update {
@@ -105,6 +106,42 @@ extension AdminService {
         return ["results": .array(results)]
     }
 
+    /// The most bytes an import's answer may take: the frame limit is 1 MiB, and an answer that
+    /// did not fit would be lost after its invites were created (their links shown nowhere).
+    static let maximumAnswerBytes = 900 * 1024
+
+    /// Refuses the batch, before anything is created, when its answer could outgrow the frame:
+    /// each row counted at the larger of its created invite (with every account it names) and
+    /// its longest refusal. The CLI halves its batches when told (`detail` `batch_too_large`).
+    private func checkAnswerFits(_ rows: [Row], ttl: Int64, actor: String) throws(DirectoryError) {
+        let now = directory.now
+        var bytes = 64
+        for row in rows {
+            switch row {
+            case .refused(let error):
+                bytes += Self.errorObject(error).jsonBytes.count + 16
+            case .candidate(let email, let accounts):
+                let sample = InviteRecord(
+                    id: "i-0000000000000000", tokenHash: "", email: email, accounts: accounts,
+                    temporaryPasswordHash: "", createdAt: now, expiresAt: now &+ ttl, createdBy: actor)
+                let created: JSONValue = .object([
+                    "invite": inviteObject(sample, now: now), "link": .string(inviteLink(DirectoryToken.make())),
+                    "temporary_password": .string(Self.temporaryPassword()),
+                ])
+                // The longest refusal a candidate can get names its email twice at most.
+                let refusal = 160 + 2 * email.utf8.count
+                bytes += max(created.jsonBytes.count, refusal) + 16
+            }
+            if bytes > Self.maximumAnswerBytes {
+                throw DirectoryError(
+                    .invalid,
+                    "The answer to this batch would not fit in one frame (its invites name too many accounts); "
+                        + "nothing was created: send fewer rows per request.",
+                    detail: "batch_too_large")
+            }
+        }
+    }
+
     /// One row's checks that need no lock. A row of the wrong shape fails the whole request
     /// (`request.invalid`, as any mistyped argument: a client bug); a wrong value (an email
     /// that breaks the rules, an unknown account) refuses that row only.
@@ -140,6 +177,7 @@ extension AdminService {
                     DirectoryError(.notFound, "No account has the id or name '\(shown)'.", detail: "account"))
             }
             if !accounts.contains(account.id) { accounts.append(account.id) }
+            if accounts.count > Self.maximumAccountsPerUser { return .refused(Self.tooManyAccounts()) }
         }
         return .candidate(email: email, accounts: accounts)
     }

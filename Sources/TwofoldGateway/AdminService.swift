@@ -36,10 +36,14 @@ public struct AdminService: WireService {
                 respond(.success(id: request.id, result: result))
             } catch {
                 audit.record("admin.\(request.operation)", user: nil, address: actor, outcome: error.code.rawValue)
+                // Both pass by themselves: the storage recovers, the hashing pool drains.
+                let retry = error.code == .storage || error.code == .busy ? 1000 : nil
                 respond(
                     .failure(
                         id: request.id,
-                        WireErrorPayload(code: error.code.rawValue, message: error.message, detail: error.detail)))
+                        WireErrorPayload(
+                            code: error.code.rawValue, message: error.message, detail: error.detail,
+                            retryAfterMs: retry)))
             }
         }
     }
@@ -53,13 +57,13 @@ public struct AdminService: WireService {
     }
 
     private func perform(_ request: WireRequest, actor: String) async throws(DirectoryError) -> [String: JSONValue] {
+        // Reads too: while the storage fails, memory may hold changes whose writes failed.
+        try directory.checkAvailable()
         let args = Args(values: request.args)
         switch request.operation {
         case "invite.create": return try await createInvite(args, actor: actor)
         case "invite.import": return try await importInvites(args, actor: actor)
-        case "invite.list":
-            let now = directory.now
-            return ["invites": .array(directory.invites().map { inviteObject($0, now: now) })]
+        case "invite.list": return try listInvites(args)
         case "invite.revoke":
             let id = try args.string("invite")
             let invite = try await directory.update { (transaction) throws(DirectoryError) -> InviteRecord in
@@ -73,9 +77,7 @@ public struct AdminService: WireService {
                 return invite
             }
             return ["invite": inviteObject(invite, now: directory.now)]
-        case "user.list":
-            let users = directory.users().sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-            return ["users": .array(users.map(userObject))]
+        case "user.list": return try listUsers(args)
         case "user.show":
             let user = try findUser(try args.string("user"))
             let reply = await auth.vault.call("status", ["user": .string(user.id)])
@@ -102,7 +104,7 @@ public struct AdminService: WireService {
         JSONValue]
     {
         switch operation {
-        case "account.list": return ["accounts": .array(directory.accounts().map(accountObject))]
+        case "account.list": return try listAccounts(args)
         case "account.create":
             let name = try Self.accountName(try args.string("name"))
             let account = try await directory.update { (transaction) throws(DirectoryError) -> AccountRecord in
@@ -139,6 +141,7 @@ public struct AdminService: WireService {
                     guard !member else {
                         throw DirectoryError(.conflict, "\(user.email) is already a member of \(account.name).")
                     }
+                    guard user.accounts.count < Self.maximumAccountsPerUser else { throw Self.tooManyAccounts() }
                     user.accounts.append(account.id)
                 } else {
                     guard member else {
@@ -176,13 +179,14 @@ public struct AdminService: WireService {
         }
         let ttl = requested ?? auth.settings.inviteLifetimeMs
         let accountIDs = try args.strings("accounts").map { (name) throws(DirectoryError) in try findAccount(name).id }
+        guard Set(accountIDs).count <= Self.maximumAccountsPerUser else { throw Self.tooManyAccounts() }
         let token = DirectoryToken.make()
         let temporaryPassword = Self.temporaryPassword()
         let hash: String
         do {
             hash = try await auth.passwords.hashTemporary([temporaryPassword]).first ?? ""
         } catch {
-            throw DirectoryError(.storage, "The gateway is too busy to create an invite; try again.")
+            throw DirectoryError(.busy, "The gateway is too busy to create an invite; nothing was done. Try again.")
         }
         let invite = try await directory.update { (transaction) throws(DirectoryError) -> InviteRecord in
             if transaction.user(email: email) != nil {
@@ -270,6 +274,14 @@ public struct AdminService: WireService {
         throw .notFound("account")
     }
 
+    /// The most accounts a user (or an invite) can name: each costs a line in every answer that
+    /// shows the user, and one answer must fit in a frame.
+    static let maximumAccountsPerUser = 1000
+
+    static func tooManyAccounts() -> DirectoryError {
+        DirectoryError(.invalid, "A user can be a member of at most \(maximumAccountsPerUser) accounts.")
+    }
+
     /// The longest account name, in UTF-8 bytes (100 characters of most scripts).
     static let maximumAccountNameBytes = 200
 
@@ -344,6 +356,14 @@ struct Args {
             throw DirectoryError(.requestInvalid, "field 'args.\(name)' is missing or not a string")
         }
         return value
+    }
+
+    func optionalString(_ name: String) throws(DirectoryError) -> String? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw DirectoryError(.requestInvalid, "field 'args.\(name)' must be a string")
+        }
     }
 
     func optionalInt(_ name: String) throws(DirectoryError) -> Int64? {

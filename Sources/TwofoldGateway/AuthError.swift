@@ -30,8 +30,10 @@ public struct AuthError: Error, Sendable, Equatable {
         retryAfterMs: 1000)
     static let busy = AuthError(
         "server.busy", .serviceUnavailable, "The server is busy. Please try again in a moment.", retryAfterMs: 1000)
+    /// The directory's storage is failing: the change was not made (the gateway recovers by itself).
     static let storage = AuthError(
-        "server.storage", .internalServerError, "The change could not be saved. Please try again later.")
+        "server.storage", .serviceUnavailable, "Changes cannot be saved right now. Please try again in a moment.",
+        retryAfterMs: 1000)
     /// The vault answered something this flow cannot use (a malformed result, an error it never
     /// sends for this request): a bug somewhere, so a generic 500; the audit log has the detail.
     static let internalError = AuthError(

@@ -1,4 +1,5 @@
 import Synchronization
+import TwofoldDirectory
 import TwofoldHTTP
 import TwofoldHTTPServer
 import TwofoldIPC
@@ -13,6 +14,11 @@ import TwofoldWire
 /// uses the worker pool. `/metrics` is not among them: it tells an attacker how many logins fail
 /// and how deep the queues are, so it is served by `metricsEndpoint` on a separate listener that
 /// operators keep local (`--metrics-listen`).
+///
+/// While the directory's storage is failing, every other route answers 503 with `Retry-After`
+/// (`server.storage` on the API, the "temporarily unavailable" page elsewhere) without running:
+/// changes cannot be saved, and reads could show changes whose writes failed, which the rebuild
+/// from disk drops. `/healthz` and `/metrics` say `degraded` and why.
 public final class GatewayApplication: HTTPHandler {
     public let metrics: GatewayMetrics
     public let vault: WireClient
@@ -23,10 +29,17 @@ public final class GatewayApplication: HTTPHandler {
     public let issuer: String
     private let router: Router<GatewayRoute>
     private let gauges: Gauges
+    private let directory: Directory?
+    /// The core routes that never touch the directory, served while its storage fails.
+    private static let storageFreeRoutes: Set<String> = [GatewayAssets.stylesheetPath, "/healthz", "/bench/hello"]
 
-    /// - Parameter routes: registers additional routes after the core ones.
+    /// - Parameters:
+    ///   - directory: whose storage `/healthz` and `/metrics` report, and whose failure makes the
+    ///     other routes answer 503 (nil: no storage, for tests of the core routes).
+    ///   - routes: registers additional routes after the core ones.
     public init(
-        vault: WireClient, workerPool: WorkerPool, metrics: GatewayMetrics = GatewayMetrics(),
+        vault: WireClient, workerPool: WorkerPool, directory: Directory? = nil,
+        metrics: GatewayMetrics = GatewayMetrics(),
         healthTimeout: Duration = .milliseconds(500), issuer: String = "Twofold", benchmarkRoutes: Bool = false,
         routes: (inout Router<GatewayRoute>) -> Void = { _ in }
     ) {
@@ -35,11 +48,12 @@ public final class GatewayApplication: HTTPHandler {
         self.workerPool = workerPool
         self.metrics = metrics
         self.healthTimeout = healthTimeout
-        let gauges = Gauges(pool: workerPool)
+        self.directory = directory
+        let gauges = Gauges(pool: workerPool, directory: directory)
         self.gauges = gauges
         var router = Router<GatewayRoute>()
         Self.registerCoreRoutes(
-            into: &router, vault: vault, metrics: metrics, healthTimeout: healthTimeout,
+            into: &router, vault: vault, directory: directory, metrics: metrics, healthTimeout: healthTimeout,
             benchmarkRoutes: benchmarkRoutes)
         routes(&router)
         self.router = router
@@ -60,6 +74,17 @@ public final class GatewayApplication: HTTPHandler {
         switch router.match(head.method, path: head.path) {
         case .found(let route, let parameters):
             let name = route.name
+            if let directory, !Self.storageFreeRoutes.contains(name) {
+                do throws(DirectoryError) {
+                    try directory.checkAvailable()
+                } catch {
+                    let response = Self.storageRefusal(path: head.path, issuer: issuer)
+                    metrics.recordRequest(
+                        route: name, status: response.status.code, duration: clock.now() - request.receivedAt)
+                    writer.respond(response)
+                    return
+                }
+            }
             route.handler(request, parameters) { response in
                 metrics.recordRequest(
                     route: name, status: response.status.code, duration: clock.now() - request.receivedAt)
@@ -86,6 +111,17 @@ public final class GatewayApplication: HTTPHandler {
             HTTPServer.ErrorReply(status: status, code: code, message: message, path: head.path), issuer: issuer)
     }
 
+    /// 503 while the storage fails: the API's `server.storage` error, or the page, with `Retry-After`.
+    static func storageRefusal(path: String, issuer: String) -> HTTPResponse {
+        let error = AuthError.storage
+        if ServerErrorPages.isAPI(path) { return WebSupport.json(error: error) }
+        var response = ServerErrorPages.response(
+            HTTPServer.ErrorReply(status: error.status, code: error.code, message: error.message, path: path),
+            issuer: issuer)
+        response.headers.set("Retry-After", String(max(1, (error.retryAfterMs ?? 1000) / 1000)))
+        return response
+    }
+
     private func answer(_ response: HTTPResponse, to request: IncomingRequest, writer: ResponseWriter) {
         let duration = request.eventLoop.clock.now() - request.receivedAt
         metrics.recordRequest(route: "unmatched", status: response.status.code, duration: duration)
@@ -97,13 +133,17 @@ public final class GatewayApplication: HTTPHandler {
     /// What `/metrics` reads at scrape time; the server is attached after construction.
     final class Gauges: Sendable {
         let pool: WorkerPool
+        let directory: Directory?
         let server = Mutex<HTTPServer?>(nil)
-        init(pool: WorkerPool) { self.pool = pool }
+        init(pool: WorkerPool, directory: Directory?) {
+            self.pool = pool
+            self.directory = directory
+        }
     }
 
     private static func registerCoreRoutes(
-        into router: inout Router<GatewayRoute>, vault: WireClient, metrics: GatewayMetrics, healthTimeout: Duration,
-        benchmarkRoutes: Bool
+        into router: inout Router<GatewayRoute>, vault: WireClient, directory: Directory?, metrics: GatewayMetrics,
+        healthTimeout: Duration, benchmarkRoutes: Bool
     ) {
         router.add(
             .get, GatewayAssets.stylesheetPath,
@@ -122,7 +162,7 @@ public final class GatewayApplication: HTTPHandler {
                 let started = clock.now()
                 vault.call("health", timeout: healthTimeout) { result in
                     metrics.recordVaultRoundTrip(clock.now() - started)
-                    respond(healthResponse(vaultUp: isHealthy(result)))
+                    respond(healthResponse(vaultUp: isHealthy(result), storageFailure: directory?.unavailableReason))
                 }
             })
     }
@@ -132,10 +172,21 @@ public final class GatewayApplication: HTTPHandler {
         return true
     }
 
-    static func healthResponse(vaultUp: Bool) -> HTTPResponse {
-        let body = vaultUp ? #"{"status":"ok","vault":"up"}"# : #"{"status":"degraded","vault":"down"}"#
-        return HTTPResponse(
-            status: vaultUp ? .ok : .serviceUnavailable, headers: ["Content-Type": "application/json"],
-            body: Array((body + "\n").utf8))
+    /// `{"status","vault","storage"?,"reason"?}`: `storage` and `reason` only while the storage
+    /// fails (the reason is the errno's text, never a path).
+    static func healthResponse(vaultUp: Bool, storageFailure: String? = nil) -> HTTPResponse {
+        let healthy = vaultUp && storageFailure == nil
+        var fields: [String: JSONValue] = [
+            "status": .string(healthy ? "ok" : "degraded"), "vault": .string(vaultUp ? "up" : "down"),
+        ]
+        if let storageFailure {
+            fields["storage"] = "failing"
+            fields["reason"] = .string("storage: " + storageFailure)
+        }
+        var response = HTTPResponse(
+            status: healthy ? .ok : .serviceUnavailable, headers: ["Content-Type": "application/json"],
+            body: JSONValue.object(fields).jsonBytes + Array("\n".utf8))
+        if !healthy { response.headers.set("Retry-After", "1") }
+        return response
     }
 }

@@ -62,7 +62,8 @@ public enum GatewayDaemon {
         let web = WebRoutes(auth: auth, support: WebSupport(settings: auth.settings))
         let api = APIRoutes(auth: auth, support: WebSupport(settings: auth.settings))
         let application = GatewayApplication(
-            vault: vault, workerPool: pool, issuer: auth.settings.issuer, benchmarkRoutes: options.benchmarkRoutes
+            vault: vault, workerPool: pool, directory: directory, issuer: auth.settings.issuer,
+            benchmarkRoutes: options.benchmarkRoutes
         ) { router in
             web.register(into: &router)
             api.register(into: &router)
@@ -212,6 +213,27 @@ public enum GatewayDaemon {
                     ])
             case .compactionFailed(let error):
                 log.error("compaction failed", ["error": .string(error.description)])
+            case .storageFailed(let error):
+                log.error(
+                    "storage failed; refusing requests until it recovers",
+                    [
+                        "code": .string(error.code.description), "error": .string(error.detail),
+                        "errno": .integer(Int64(error.systemError?.errno ?? 0)),
+                    ])
+            case .storageStillFailing(let error, let refused):
+                log.warning(
+                    "storage still failing",
+                    [
+                        "code": .string(error.code.description), "error": .string(error.detail),
+                        "refused": .integer(Int64(refused)),
+                    ])
+            case .storageRecovered(let refused):
+                log.notice("storage recovered; serving again", ["refused": .integer(Int64(refused))])
+            case .rebuilt(let report):
+                log.info("rebuilt the directory from disk", ["load": .string(report.description)])
+            case .rebuildFailed(let error):
+                log.error(
+                    "cannot rebuild the directory from disk; still refusing", ["error": .string(error.description)])
             }
         }
         return directoryOptions
@@ -238,6 +260,11 @@ public enum GatewayDaemon {
         let auth = AuthService(
             directory: directory, vault: VaultConnection(client: vault, timeout: options.vaultTimeout),
             passwords: PasswordWork(hasher: hasher, policy: policy, pool: pool), settings: options.auth, audit: audit)
+        if let failure = directory.openReport.storeFailure {
+            logger.error(
+                "the directory cannot be read; serving degraded until its storage recovers",
+                ["reason": .string(failure), "path": .string(data + "/directory")])
+        }
         logger.info(
             "directory opened",
             [

@@ -40,8 +40,11 @@ public final class GatewayMetrics: Sendable {
         state.withLock { $0.requests[RequestKey(route: route, status: status)] ?? 0 }
     }
 
-    /// The exposition text (format 0.0.4).
-    public func render(openConnections: Int, workerQueueDepth: Int, workerBusy: Int) -> String {
+    /// The exposition text (format 0.0.4). `storage` is the directory's: why it refuses requests
+    /// (nil while it serves) and how many it refused since the gateway started.
+    public func render(
+        openConnections: Int, workerQueueDepth: Int, workerBusy: Int, storage: (failure: String?, refused: Int)? = nil
+    ) -> String {
         let snapshot = state.withLock { $0 }
         var text = ""
         text += "# HELP twofold_http_requests_total HTTP requests answered, by route pattern and status.\n"
@@ -66,6 +69,16 @@ public final class GatewayMetrics: Sendable {
         text += "# HELP twofold_vault_round_trip_seconds Time for a call to the secret vault to be answered.\n"
         text += "# TYPE twofold_vault_round_trip_seconds histogram\n"
         snapshot.vaultRoundTrip.render(name: "twofold_vault_round_trip_seconds", into: &text)
+        if let storage {
+            text += "# HELP twofold_degraded 1 while the gateway refuses requests for the reason in the label (its "
+            text += "storage is failing), else 0.\n"
+            text += "# TYPE twofold_degraded gauge\n"
+            let reason = storage.failure.map { "storage: " + $0 } ?? ""
+            text += "twofold_degraded{reason=\"\(Self.escapeLabel(reason))\"} \(storage.failure == nil ? 0 : 1)\n"
+            text += "# HELP twofold_storage_refused_total Requests refused because the storage was failing.\n"
+            text += "# TYPE twofold_storage_refused_total counter\n"
+            text += "twofold_storage_refused_total \(storage.refused)\n"
+        }
         return text
     }
 

@@ -26,7 +26,8 @@ struct MetricsEndpoint: HTTPHandler {
         }
         let text = metrics.render(
             openConnections: gauges.server.withLock { $0?.openConnectionCount } ?? 0,
-            workerQueueDepth: gauges.pool.queueDepth, workerBusy: gauges.pool.busyWorkers)
+            workerQueueDepth: gauges.pool.queueDepth, workerBusy: gauges.pool.busyWorkers,
+            storage: gauges.directory.map { ($0.unavailableReason, $0.refusedRequests) })
         let response = HTTPResponse(
             status: .ok,
             headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],

@@ -39,6 +39,7 @@ extension LogWriter {
     /// Makes the files consistent with what was acknowledged and checks the disk takes writes;
     /// returns every record of the log as read back.
     private func repair() throws(StoreError) -> [StoredRecord] {
+        try fault(.recovering)
         _ = try performIO("removing a pending log") { () throws(SystemError) in
             try FileSystem.removeFile(layout.pendingLog)
         }

@@ -51,6 +51,10 @@ extension RecordStore {
         case compactionRenamed
         /// Compaction synced the directory: the new log is durable.
         case compactionDirectorySynced
+        /// Recovery from a failure is about to repair the files. Throwing a `SystemError` here keeps
+        /// the store failed for this attempt, as a disk that is still full would (its space probe
+        /// fails), so a test decides when the store may recover.
+        case recovering
     }
 
     /// Counters for benchmarks and tests: group commit shows as `fsyncs` well below `appends`.

@@ -34,6 +34,7 @@ options.events = { event in
     switch event {
     case .compacted(let report): say("compacted \(report.users)")
     case .compactionFailed(let error): FileHandle.standardError.write(Data("compaction: \(error)\n".utf8))
+    default: FileHandle.standardError.write(Data("storage: \(event)\n".utf8))
     }
 }
 let directory: Directory

@@ -33,11 +33,14 @@ final class GatewayHarness: Sendable {
     let auditSink = LogSink.memory()
     let auth: AuthService
 
-    init(throttle: LoginThrottle.Policy = LoginThrottle.Policy(), settings: AuthSettings = AuthSettings()) throws {
+    init(
+        throttle: LoginThrottle.Policy = LoginThrottle.Policy(), settings: AuthSettings = AuthSettings(),
+        directoryOptions: Directory.Options = Directory.Options()
+    ) throws {
         folder = NSTemporaryDirectory() + "gateway-tests-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let time = self.time
-        directory = try Directory.open(path: folder + "/directory") { time.now }
+        directory = try Directory.open(path: folder + "/directory", clock: { time.now }, options: directoryOptions)
         pool = WorkerPool(threadCount: 2, queueCapacity: 32, name: "test-hash")
         let passwords = PasswordWork(
             hasher: PasswordHasher(parameters: try ScryptParameters(logN: 10, r: 8, p: 1)),
