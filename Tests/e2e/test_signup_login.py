@@ -27,8 +27,8 @@ REPLAYED = "That code has already been used. Wait for the next code in your app.
 LOCKED = re.compile(r"Too many wrong codes\. Try again in \d+ seconds?\.")
 INVITE_GONE = "This invite link is no longer valid. Ask your representative for a new invite."
 STALE = (
-    "That code may come from an old setup of Twofold in your app. Scan this QR code again "
-    "(or try a different authenticator app) and enter the new code."
+    "That code may come from an old setup of Twofold in your app. Add this setup to your app again "
+    "(or try a different authenticator app) and enter its code."
 )
 
 
