@@ -52,12 +52,17 @@ private final class ContextHolder: Sendable {
 }
 
 @Suite(.timeLimit(.minutes(1))) struct ServiceGroupTests {
+    /// A grace period no test outlasts on the real clock: shutdown tasks are scheduled on the
+    /// cooperative pool, which other tests may keep busy for seconds; only the manual-clock test
+    /// below lets the grace period run out.
+    static let unboundedGrace: Duration = .seconds(3600)
+
     @Test func triggeredShutdown_stopsServicesInReverseStartOrder() async throws {
         try await withLoop(name: "group-loop") { loop in
             let log = Recorder<String>()
             let started = Latch(count: 3)
             let services = ["a", "b", "c"].map { ProbeService(name: $0, log: log, started: started) }
-            let group = ServiceGroup(services: services, loop: loop, gracePeriod: .seconds(5), signals: [])
+            let group = ServiceGroup(services: services, loop: loop, gracePeriod: Self.unboundedGrace, signals: [])
             let running = Task { try await group.run() }
             await started.wait()
             group.triggerGracefulShutdown()
@@ -71,7 +76,7 @@ private final class ContextHolder: Sendable {
             let log = Recorder<String>()
             let started = Latch(count: 2)
             let services = ["a", "b"].map { ProbeService(name: $0, log: log, started: started) }
-            let group = ServiceGroup(services: services, loop: loop, gracePeriod: .seconds(5))
+            let group = ServiceGroup(services: services, loop: loop, gracePeriod: Self.unboundedGrace)
             let running = Task { try await group.run() }
             await started.wait()
             // Raised on the loop thread, where SIGTERM is blocked: it reaches the group's signalfd.
@@ -91,7 +96,7 @@ private final class ContextHolder: Sendable {
                 ProbeService(name: "a", log: log, started: started),
                 FailingLaterService(name: "b", holder: holder, started: started),
             ]
-            let group = ServiceGroup(services: services, loop: loop, gracePeriod: .seconds(5), signals: [])
+            let group = ServiceGroup(services: services, loop: loop, gracePeriod: Self.unboundedGrace, signals: [])
             let running = Task { try await group.run() }
             await started.wait()
             holder.context.withLock { $0 }?.reportFailure(ProbeError(name: "b"))
@@ -110,7 +115,7 @@ private final class ContextHolder: Sendable {
                 ProbeService(name: "b", log: log, failToStart: true),
                 ProbeService(name: "c", log: log),
             ]
-            let group = ServiceGroup(services: services, loop: loop, gracePeriod: .seconds(5), signals: [])
+            let group = ServiceGroup(services: services, loop: loop, gracePeriod: Self.unboundedGrace, signals: [])
             let error = await #expect(throws: ProbeError.self) { try await group.run() }
             #expect(error == ProbeError(name: "b"))
             #expect(log.values == ["start a", "start b", "stop a"])
@@ -125,7 +130,7 @@ private final class ContextHolder: Sendable {
                 ProbeService(name: "a", log: log, started: started),
                 ProbeService(name: "b", log: log, shutdownBehaviour: .fail, started: started),
             ]
-            let group = ServiceGroup(services: services, loop: loop, gracePeriod: .seconds(5), signals: [])
+            let group = ServiceGroup(services: services, loop: loop, gracePeriod: Self.unboundedGrace, signals: [])
             let running = Task { try await group.run() }
             await started.wait()
             group.triggerGracefulShutdown()
@@ -139,7 +144,8 @@ private final class ContextHolder: Sendable {
         try await withLoop(name: "group-loop") { loop in
             let log = Recorder<String>()
             let group = ServiceGroup(
-                services: [ProbeService(name: "a", log: log)], loop: loop, gracePeriod: .seconds(5), signals: [])
+                services: [ProbeService(name: "a", log: log)], loop: loop, gracePeriod: Self.unboundedGrace, signals: []
+            )
             group.triggerGracefulShutdown()
             try await group.run()
             #expect(log.values.isEmpty)
