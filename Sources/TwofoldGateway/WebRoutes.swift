@@ -172,7 +172,7 @@ struct WebRoutes: Sendable {
 
     /// Errors of a one-time code form, at its code input `id`.
     static func codeFields(_ id: String = "code") -> [String: String] {
-        ["code.": id, "recovery.code_": id]
+        ["code.": id, "recovery.code_invalid": id, "recovery.code_expired": id]
     }
 
     /// Where a session of each stage belongs.

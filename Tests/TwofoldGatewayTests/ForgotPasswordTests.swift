@@ -202,4 +202,22 @@ import TwofoldWire
         #expect(harness.directory.user(id: user.id)?.passwordHash == user.passwordHash)
         await harness.close()
     }
+
+    @Test func everyRefusalOfACode_isShownAtTheCodeField() {
+        for code in ["code.invalid", "code.replayed", "code.locked", "recovery.code_invalid", "recovery.code_expired"] {
+            let error = AuthError(code, .unauthorized, "m")
+            #expect(WebRoutes.message(error, at: WebRoutes.codeFields()).field == "code", "\(code)")
+        }
+        #expect(
+            WebRoutes.message(AuthError("recovery.cooldown", .tooManyRequests, "m"), at: WebRoutes.codeFields()).field
+                == nil)
+        #expect(
+            WebRoutes.message(AuthError.passwordMismatch, at: WebRoutes.newPasswordFields).field
+                == "new-password-confirm")
+        #expect(
+            WebRoutes.message(
+                AuthError("password.too_short", .unprocessableContent, "m"), at: WebRoutes.newPasswordFields
+            )
+            .field == "new-password")
+    }
 }
