@@ -74,7 +74,7 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         self.assertEqual(home.status, 200, home)
         self.assertIn(f"Signed in as {person.email.lower()}", home.page().text)
         self.assertIn(person.accounts[0]["name"], home.page().text)
-        self.assertIn("/profile/security", [href for href, _ in home.page().links])
+        self.assertIn("/profile", [href for href, _ in home.page().links], "My Profile, then its Security tab")
         logout = browser.submit(home, "/logout")
         self.assertEqual((logout.status, logout.location), (303, "/login"), logout)
         self.assertEqual((browser.get("/home").status, browser.get("/home").location), (303, "/login"))
