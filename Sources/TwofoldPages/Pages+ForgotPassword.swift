@@ -96,7 +96,7 @@ extension Pages {
         case .forgotPassword:
             action = "/password/forgot/new"
             after =
-                "You will be logged out everywhere, and we will send a notice to the phone in your profile. "
+                "You will be logged out everywhere, and if your profile has a phone number, we will send a notice to it. "
                 + "Then log in with your new password."
         case .resetLink(let token):
             action = "/reset/" + Markup.pathSegment(token)
