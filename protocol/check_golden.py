@@ -41,10 +41,10 @@ ENVELOPE_CODES = {
 SERVERS = {"vault": "vault.md", "sms-sender": "sms-sender.md", "admin": "admin.md"}
 OPERATIONS = {
     "vault": ["health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
-              "phone.clear", "recovery.start", "recovery.verify", "user.delete"],
+              "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send"],
     "sms-sender": ["health", "sms.send"],
     "admin": ["invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
-              "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove"],
+              "user.reset_mfa", "user.reset_password", "account.create", "account.list", "account.rename", "member.add", "member.remove"],
 }
 NON_DETERMINISTIC = {"enroll.begin", "enroll.confirm", "totp.verify", "recovery.start", "recovery.verify", "sms.send"}
 

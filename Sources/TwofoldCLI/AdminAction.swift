@@ -10,6 +10,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
     case userDisable = "user disable"
     case userEnable = "user enable"
     case userResetMFA = "user reset-mfa"
+    case userResetPassword = "user reset-password"
     case accountCreate = "account create"
     case accountList = "account list"
     case accountRename = "account rename"
@@ -29,7 +30,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
     /// The command groups, in help order, with a one-line summary each.
     public static let groups: [(name: String, summary: String)] = [
         ("invite", "Invite people: create, import, list and revoke sign-up invites."),
-        ("user", "Users: list, show, disable, enable, reset MFA."),
+        ("user", "Users: list, show, disable, enable, reset MFA, password-reset links."),
         ("account", "Accounts and their members."),
     ]
 
@@ -48,6 +49,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
         case .userDisable: "user.disable"
         case .userEnable: "user.enable"
         case .userResetMFA: "user.reset_mfa"
+        case .userResetPassword: "user.reset_password"
         case .accountCreate: "account.create"
         case .accountList: "account.list"
         case .accountRename: "account.rename"
@@ -62,7 +64,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
         case .inviteCreate, .inviteList, .userList, .accountList: []
         case .inviteRevoke: ["INVITE"]
         case .inviteImport: ["FILE"]
-        case .userShow, .userDisable, .userEnable, .userResetMFA: ["USER"]
+        case .userShow, .userDisable, .userEnable, .userResetMFA, .userResetPassword: ["USER"]
         case .accountCreate: ["NAME"]
         case .accountRename: ["ACCOUNT", "NEW_NAME"]
         case .accountAddMember, .accountRemoveMember: ["ACCOUNT", "USER"]
@@ -106,6 +108,15 @@ public enum AdminAction: String, CaseIterable, Sendable {
                     name: "reason", placeholder: "TEXT", required: true, repeatable: false,
                     help: "Why, for the audit log (e.g. how the user's identity was checked).")
             ]
+        case .userResetPassword:
+            [
+                Option(
+                    name: "reason", placeholder: "TEXT", required: true, repeatable: false,
+                    help: "Why, for the audit log (e.g. how the user's identity was checked)."),
+                Option(
+                    name: "expires", placeholder: "DURATION", required: false, repeatable: false,
+                    help: "How long the link stays valid, e.g. 30m, 12h, 2d (1 minute to 7 days; default 24 hours)."),
+            ]
         default: []
         }
     }
@@ -123,6 +134,9 @@ public enum AdminAction: String, CaseIterable, Sendable {
         case .userDisable: "Disable a user and end their sessions."
         case .userEnable: "Enable a disabled user."
         case .userResetMFA: "Remove a user's authenticator; they set up MFA again at their next login."
+        case .userResetPassword:
+            "Make a one-time link to choose a new password (shown once); the user still needs their second "
+                + "factor after it."
         case .accountCreate: "Create an account."
         case .accountList: "List accounts."
         case .accountRename: "Rename an account (given by id or name)."

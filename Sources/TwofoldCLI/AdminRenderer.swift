@@ -31,6 +31,8 @@ public enum AdminRenderer {
             let user = try result.field("user", as: AdminUser.self)
             return "MFA reset for \(name(user)); their sessions were ended. "
                 + "They will set up an authenticator at their next login.\n"
+        case .userResetPassword:
+            return try resetLinkCreated(result)
         case .accountCreate:
             let account = try result.field("account", as: AdminAccount.self)
             return "Account \(AdminText.sanitized(account.id)) created: \(AdminText.sanitized(account.name))\n"
@@ -59,6 +61,19 @@ public enum AdminRenderer {
             + inviteFields(invite).render()
             + "\nShown once: the gateway cannot show the link or the temporary password again.\n"
             + "Send them to the person by separate channels.\n\n"
+            + secrets.render(indent: "    ")
+    }
+
+    static func resetLinkCreated(_ result: AdminResult) throws(AdminError) -> String {
+        let user = try result.field("user", as: AdminUser.self)
+        let link = try result.field("link", as: String.self)
+        let expiresAt = try result.field("expires_at", as: Int64.self)
+        var secrets = AdminFields()
+        secrets.append("Reset link", link)
+        return "Password-reset link created for \(name(user)). It works once, until \(AdminText.time(expiresAt)); "
+            + "an earlier link of theirs no longer works.\n"
+            + "\nShown once: the gateway cannot show the link again. Send it to the person yourself.\n"
+            + "After choosing a new password, they still log in with their authenticator app (or set one up).\n\n"
             + secrets.render(indent: "    ")
     }
 

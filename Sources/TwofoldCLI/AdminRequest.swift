@@ -40,6 +40,12 @@ public struct AdminRequest: Sendable, Equatable {
         case .userResetMFA:
             args["user"] = argument(0)
             args["reason"] = .string(invocation.value("reason") ?? "")
+        case .userResetPassword:
+            args["user"] = argument(0)
+            args["reason"] = .string(invocation.value("reason") ?? "")
+            if let expires = invocation.value("expires") {
+                args["ttl_ms"] = .integer(try Self.milliseconds(expires))
+            }
         case .accountCreate:
             args["name"] = argument(0)
         case .accountRename:
@@ -56,7 +62,7 @@ public struct AdminRequest: Sendable, Equatable {
     /// unanswered one is reported as "may or may not have happened").
     public static let stateChangingOperations: Set<String> = [
         "invite.create", "invite.import", "invite.revoke", "user.disable", "user.enable", "user.reset_mfa",
-        "account.create", "account.rename", "member.add", "member.remove",
+        "user.reset_password", "account.create", "account.rename", "member.add", "member.remove",
     ]
 
     public var changesState: Bool { Self.stateChangingOperations.contains(operation) }
@@ -71,6 +77,12 @@ public struct AdminRequest: Sendable, Equatable {
         case "invite.revoke": return ("the revocation", "twofold invite list")
         case "user.disable", "user.enable": return ("the change", showUser)
         case "user.reset_mfa": return ("the reset", showUser)
+        case "user.reset_password":
+            // A link nobody saw is of no use to anyone; a new one revokes it.
+            return (
+                "the link",
+                "twofold user reset-password" + (user.map { " " + AdminText.sanitized($0) } ?? "") + " --reason … again"
+            )
         case "account.create", "account.rename": return ("the change", "twofold account list")
         case "member.add", "member.remove": return ("the change", showUser)
         default: return ("the command", "twofold --help")

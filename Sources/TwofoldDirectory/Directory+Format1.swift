@@ -4,7 +4,8 @@ import TwofoldSystem
 extension Directory {
     /// Rewrites the directory in `path` in format 1, the JSON log of the builds before the
     /// million-user directory, so that such a build can open it again (the rollback in
-    /// deploy/README.md). Every record goes into a fresh log, then the snapshot is removed.
+    /// deploy/README.md). Every record goes into a fresh log, then the snapshot is removed;
+    /// password-reset links are dropped, and users' names are written but unknown to those builds.
     /// Crash-safe: the store replaces the log atomically, and a snapshot left beside a log that
     /// does not start with a marker is ignored by this build and unknown to earlier ones.
     /// The directory must not be open elsewhere (the store's lock refuses). Returns the number
@@ -27,7 +28,10 @@ extension Directory {
         let (entries, count) = state.withLock { guarded -> ([DirectoryEntry], Int) in
             let data = guarded.data
             let users = data.users.elements.compactMap { $0.flatMap(DirectoryState.decodeUser) }
+            // Password-reset links are left out: a build from before them would read one as an
+            // invite (format 1 ignores the purpose field). They are one-time links; issue new ones.
             let invites = data.invites.elements.compactMap { $0.flatMap(DirectoryState.decodeInvite) }
+                .filter { !$0.isPasswordReset }
             let sessions = data.sessions.elements.compactMap { $0 }
             var entries: [DirectoryEntry] = []
             if !data.accounts.isEmpty { entries.append(DirectoryEntry(accounts: Array(data.accounts.values))) }

@@ -14,10 +14,15 @@ enum ItemKind: UInt8 {
     case droppedInvite = 6
 }
 
+/// The newest version of each kind. A record is written in the oldest version that holds it, so
+/// a directory whose users never set a name and that holds no password-reset link is written
+/// exactly as before them, and a build from before them still opens it.
 enum RecordVersion {
-    static let user: UInt8 = 1
+    /// 2 adds the user's name after version 1's fields (written only when a name is set).
+    static let user: UInt8 = 2
     static let account: UInt8 = 1
-    static let invite: UInt8 = 1
+    /// 2 adds the purpose after version 1's fields (written only for password-reset links).
+    static let invite: UInt8 = 2
     static let session: UInt8 = 1
     static let tombstone: UInt8 = 1
 }
@@ -27,13 +32,22 @@ extension ByteReader {
     mutating func header(_ kind: ItemKind, version: UInt8) throws(Malformed) {
         guard try u8() == kind.rawValue, try u8() == version else { throw Malformed() }
     }
+
+    /// Checks the kind at the start of an item and moves past it and its version, which must be
+    /// one of 1...`newest`; returns the version.
+    mutating func header(_ kind: ItemKind, upTo newest: UInt8) throws(Malformed) -> UInt8 {
+        guard try u8() == kind.rawValue else { throw Malformed() }
+        let version = try u8()
+        guard (1...newest).contains(version) else { throw Malformed() }
+        return version
+    }
 }
 
 extension UserRecord {
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 64 + email.utf8.count + passwordHash.utf8.count + 24 * accounts.count)
         writer.u8(ItemKind.user.rawValue)
-        writer.u8(RecordVersion.user)
+        writer.u8(name == nil ? 1 : 2)
         writer.string(id)
         writer.string(email)
         writer.string(passwordHash)
@@ -41,12 +55,13 @@ extension UserRecord {
         writer.int64(createdAt)
         writer.int64(passwordChangedAt)
         writer.strings(accounts)
+        if let name { writer.string(name) }
         return writer.bytes
     }
 
     init(decoding bytes: UnsafeRawBufferPointer) throws(ByteReader.Malformed) {
         var reader = ByteReader(bytes)
-        try reader.header(.user, version: RecordVersion.user)
+        let version = try reader.header(.user, upTo: RecordVersion.user)
         let id = try reader.string()
         let email = try reader.string()
         let passwordHash = try reader.string()
@@ -55,10 +70,12 @@ extension UserRecord {
         let createdAt = try reader.int64()
         let passwordChangedAt = try reader.int64()
         let accounts = try reader.strings()
+        let name = version >= 2 ? try reader.string() : nil
         guard reader.isAtEnd else { throw ByteReader.Malformed() }
         self.init(id: id, email: email, passwordHash: passwordHash, accounts: accounts, createdAt: createdAt)
         self.disabled = flags & 1 != 0
         self.passwordChangedAt = passwordChangedAt
+        self.name = name
     }
 
     /// The fields the indexes need, without decoding the rest: byte ranges of the id and the
@@ -72,7 +89,7 @@ extension UserRecord {
 
     static func keys(in bytes: UnsafeRawBufferPointer) throws(ByteReader.Malformed) -> Keys {
         var reader = ByteReader(bytes)
-        try reader.header(.user, version: RecordVersion.user)
+        let version = try reader.header(.user, upTo: RecordVersion.user)
         let id = try reader.range()
         let email = try reader.range()
         try reader.skipString()
@@ -80,6 +97,7 @@ extension UserRecord {
         _ = try reader.int64()
         _ = try reader.int64()
         let accounts = try reader.strings()
+        if version >= 2 { try reader.skipString() }
         guard reader.isAtEnd else { throw ByteReader.Malformed() }
         return Keys(id: id, email: email, accounts: accounts)
     }
@@ -113,7 +131,7 @@ extension InviteRecord {
             capacity: 64 + email.utf8.count + tokenHash.utf8.count + temporaryPasswordHash.utf8.count + 24
                 * accounts.count)
         writer.u8(ItemKind.invite.rawValue)
-        writer.u8(RecordVersion.invite)
+        writer.u8(isPasswordReset ? 2 : 1)
         writer.string(id)
         writer.string(email)
         writer.string(tokenHash)
@@ -130,12 +148,22 @@ extension InviteRecord {
         if let usedAt { writer.int64(usedAt) }
         if let revokedAt { writer.int64(revokedAt) }
         if let userID { writer.string(userID) }
+        if isPasswordReset { writer.u8(Self.passwordResetCode) }
         return writer.bytes
+    }
+
+    /// Version 2's purpose byte. 0 is never written (a sign-up is written as version 1).
+    static let passwordResetCode: UInt8 = 1
+
+    /// Reads version 2's purpose byte.
+    static func purpose(_ reader: inout ByteReader) throws(ByteReader.Malformed) -> Purpose {
+        guard try reader.u8() == passwordResetCode else { throw ByteReader.Malformed() }
+        return .passwordReset
     }
 
     init(decoding bytes: UnsafeRawBufferPointer) throws(ByteReader.Malformed) {
         var reader = ByteReader(bytes)
-        try reader.header(.invite, version: RecordVersion.invite)
+        let version = try reader.header(.invite, upTo: RecordVersion.invite)
         let id = try reader.string()
         let email = try reader.string()
         let tokenHash = try reader.string()
@@ -153,6 +181,7 @@ extension InviteRecord {
         if present & 1 != 0 { usedAt = try reader.int64() }
         if present & 2 != 0 { revokedAt = try reader.int64() }
         if present & 4 != 0 { userID = try reader.string() }
+        if version >= 2 { purpose = try Self.purpose(&reader) }
         guard reader.isAtEnd else { throw ByteReader.Malformed() }
     }
 
@@ -169,7 +198,7 @@ extension InviteRecord {
 
     static func keys(in bytes: UnsafeRawBufferPointer) throws(ByteReader.Malformed) -> Keys {
         var reader = ByteReader(bytes)
-        try reader.header(.invite, version: RecordVersion.invite)
+        let version = try reader.header(.invite, upTo: RecordVersion.invite)
         let id = try reader.range()
         let email = try reader.range()
         let tokenHash = try reader.range()
@@ -183,6 +212,7 @@ extension InviteRecord {
         let usedAt = present & 1 != 0 ? try reader.int64() : nil
         let revokedAt = present & 2 != 0 ? try reader.int64() : nil
         if present & 4 != 0 { try reader.skipString() }
+        if version >= 2 { _ = try purpose(&reader) }
         guard reader.isAtEnd else { throw ByteReader.Malformed() }
         return Keys(id: id, email: email, tokenHash: tokenHash, closedAt: usedAt ?? revokedAt, expiresAt: expiresAt)
     }

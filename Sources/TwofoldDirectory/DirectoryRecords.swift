@@ -10,6 +10,8 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var accounts: [String]
     public var createdAt: Int64
     public var passwordChangedAt: Int64
+    /// The name the user gave on My Profile (`UserText`, at most 200 bytes); nil until then.
+    public var name: String?
 
     public init(id: String, email: String, passwordHash: String, accounts: [String], createdAt: Int64) {
         self.id = id
@@ -35,11 +37,20 @@ public struct AccountRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// An operator's invitation: single use, expiring. Only a hash of the link's token and an scrypt
-/// hash of the temporary password are kept; both were shown once, to the operator.
+/// An operator's one-time link: single use, expiring. Only a hash of the link's token (and, for a
+/// sign-up, an scrypt hash of the temporary password) are kept; both were shown once, to the
+/// operator. Most are invitations to sign up; a `passwordReset` link lets an existing user
+/// (`userID`) choose a new password, after which the second factor is still required.
 public struct InviteRecord: Codable, Sendable, Equatable {
     public enum Status: String, Sendable {
         case pending, used, revoked, expired
+    }
+
+    public enum Purpose: String, Codable, Sendable {
+        /// An invitation to create a user (the only kind before password-reset links).
+        case signUp = "sign_up"
+        /// `twofold user reset-password`: a new password for the user `userID`; no temporary password.
+        case passwordReset = "password_reset"
     }
 
     public var id: String
@@ -53,6 +64,10 @@ public struct InviteRecord: Codable, Sendable, Equatable {
     public var revokedAt: Int64?
     public var userID: String?
     public var createdBy: String
+    /// Absent in records written before password-reset links, which are all sign-ups.
+    public var purpose: Purpose?
+
+    public var isPasswordReset: Bool { purpose == .passwordReset }
 
     public init(
         id: String, tokenHash: String, email: String, accounts: [String], temporaryPasswordHash: String,

@@ -51,10 +51,18 @@ public struct DirectoryTransaction: ~Copyable {
 
     /// The pending invite for `email`, if there is one.
     public func pendingInvite(email: String) -> InviteRecord? {
+        pendingInvites(email: email).first
+    }
+
+    /// Every pending invite or password-reset link for `email` (usually none or one).
+    public func pendingInvites(email: String) -> [InviteRecord] {
+        var seen = Set<String>()
         let candidates =
             base.openInvites(email: email).map { changedInvites[$0.id] ?? $0 }
-            + changedInvites.values.filter { $0.email == email }
-        return candidates.first { $0.email == email && $0.status(at: now) == .pending }
+            + changedInvites.values.filter { $0.email == email }.sorted { $0.id < $1.id }
+        return candidates.filter { invite in
+            invite.email == email && invite.status(at: now) == .pending && seen.insert(invite.id).inserted
+        }
     }
 
     public func session(id: String) -> SessionRecord? {

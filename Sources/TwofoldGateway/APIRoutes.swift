@@ -172,15 +172,18 @@ struct APIRoutes: Sendable {
             return WebSupport.json(.ok, Self.sessionFields(issued))
         }
         registerSignedIn(into: &router)
+        registerPasswordReset(into: &router)
     }
 
     private func registerSignedIn(into router: inout Router<GatewayRoute>) {
         endpoint(.get, "/me", into: &router) { request throws(AuthError) in
             let signedIn = try auth.signedIn(request.session)
+            var user: [String: JSONValue] = ["id": .string(signedIn.user.id), "email": .string(signedIn.user.email)]
+            if let name = signedIn.user.name { user["name"] = .string(name) }
             return WebSupport.json(
                 .ok,
                 [
-                    "user": .object(["id": .string(signedIn.user.id), "email": .string(signedIn.user.email)]),
+                    "user": .object(user),
                     "stage": .string(signedIn.session.stage.rawValue), "account": Self.accountObject(signedIn.account),
                     "accounts": .array(signedIn.accounts.map { Self.accountObject($0) }),
                 ])

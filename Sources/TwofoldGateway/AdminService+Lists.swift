@@ -58,8 +58,13 @@ extension AdminService {
         let request = try Self.pageRequest(args)
         let page = try directory.invitesPage(after: try Self.directoryCursor(request.cursor), limit: request.limit)
         let now = directory.now
-        let (kept, next) = Self.fit(
-            page.entries, more: page.more, encode: { inviteObject($0.record, now: now) }, next: { $0.next.description })
+        // Password-reset links are stored as invites but are not invites (`user.reset_password`):
+        // a page may hold fewer invites than its limit, and `next_cursor` still says more may follow.
+        let invites = page.entries.filter { !$0.record.isPasswordReset }
+        var (kept, next) = Self.fit(
+            invites, more: page.more, encode: { inviteObject($0.record, now: now) }, next: { $0.next.description })
+        // A page of nothing but reset links still moves the listing on.
+        if kept.isEmpty, page.more, let last = page.entries.last { next = last.next.description }
         // Newest first within the page; pages follow the directory's storage order.
         let shown = kept.sorted {
             ($0.entry.record.createdAt, $0.entry.record.id) > ($1.entry.record.createdAt, $1.entry.record.id)

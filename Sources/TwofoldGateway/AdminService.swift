@@ -19,7 +19,8 @@ public struct AdminService: WireService {
 
     public let operations: Set<String> = [
         "invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable",
-        "user.enable", "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add",
+        "user.enable", "user.reset_mfa", "user.reset_password", "account.create", "account.list", "account.rename",
+        "member.add",
         "member.remove",
     ]
 
@@ -67,7 +68,9 @@ public struct AdminService: WireService {
         case "invite.revoke":
             let id = try args.string("invite")
             let invite = try await directory.update { (transaction) throws(DirectoryError) -> InviteRecord in
-                guard var invite = transaction.invite(id: id) else { throw .notFound("invite") }
+                guard var invite = transaction.invite(id: id), !invite.isPasswordReset else {
+                    throw .notFound("invite")
+                }
                 guard invite.status(at: transaction.now) == .pending else {
                     let status = invite.status(at: transaction.now).rawValue
                     throw DirectoryError(.inviteNotPending, "That invite is \(status), not pending.", detail: status)
@@ -96,6 +99,7 @@ public struct AdminService: WireService {
             }
             return ["user": userObject(user)]
         case "user.reset_mfa": return try await resetMFA(args, actor: actor)
+        case "user.reset_password": return try await resetPassword(args, actor: actor)
         default: return try await performAccountOperation(request.operation, args)
         }
     }
@@ -219,16 +223,8 @@ public struct AdminService: WireService {
     /// means it happened before the deadline or never.
     private func resetMFA(_ args: Args, actor: String) async throws(DirectoryError) -> [String: JSONValue] {
         let target = try findUser(try args.string("user"))
-        let raw = try args.string("reason")
-        // Bounded before trimming walks it; the vault logs the reason in its audit trail.
-        let reason = raw.utf8.count <= 4000 ? raw.trimmingWhitespace() : raw
-        switch UserText.problem(reason, maximumBytes: 1000) {
-        case nil: break
-        case .forbiddenCharacter?:
-            throw DirectoryError(
-                .invalid, "A reason may not contain control characters or direction overrides.")
-        default: throw DirectoryError(.invalid, "A reset needs a reason (at most 1000 bytes).")
-        }
+        // The vault logs the reason in its audit trail.
+        let reason = try Self.reason(try args.string("reason"))
         try await endSessions(of: target.id)
         let reply = await auth.vault.call(
             "reset", ["user": .string(target.id), "actor": .string(actor), "reason": .string(reason)])
@@ -263,7 +259,19 @@ public struct AdminService: WireService {
 
     // MARK: Lookups and encoding.
 
-    private func findUser(_ key: String) throws(DirectoryError) -> UserRecord {
+    /// A reset's reason as given, trimmed, under the `UserText` rule (1 to 1000 bytes).
+    static func reason(_ raw: String) throws(DirectoryError) -> String {
+        // Bounded before trimming walks it.
+        let reason = raw.utf8.count <= 4000 ? raw.trimmingWhitespace() : raw
+        switch UserText.problem(reason, maximumBytes: 1000) {
+        case nil: return reason
+        case .forbiddenCharacter?:
+            throw DirectoryError(.invalid, "A reason may not contain control characters or direction overrides.")
+        default: throw DirectoryError(.invalid, "A reset needs a reason (at most 1000 bytes).")
+        }
+    }
+
+    func findUser(_ key: String) throws(DirectoryError) -> UserRecord {
         if let user = directory.user(id: key) { return user }
         if let email = EmailAddress.normalize(key), let user = directory.user(email: email) { return user }
         throw .notFound("user")

@@ -47,6 +47,9 @@ public struct AuthError: Error, Sendable, Equatable {
     static let inviteCredentials = AuthError(
         "invite.credentials", .unauthorized, "The email or the temporary password is not the one in your invite.")
     static let notMember = AuthError("account.not_member", .forbidden, "You are not a member of that account.")
+    static let nameTooLong = AuthError("name.invalid", .unprocessableContent, "That name is too long.")
+    static let passwordMismatch = AuthError(
+        "password.mismatch", .unprocessableContent, "The two new passwords do not match.")
 
     /// A wait the vault asked for, kept within a day: a peer's number never reaches arithmetic
     /// (seconds rounding, `Retry-After`) unbounded.
@@ -68,6 +71,34 @@ public struct AuthError: Error, Sendable, Equatable {
             "Too many wrong codes: codes are blocked for your user. Recover your account by SMS or contact your representative."
         )
     }
+
+    /// A wrong authenticator code at login: how many more the vault lets through before it pauses
+    /// codes (`failures` of `totp.verify`, against its `freeFailures`), or how long the pause is.
+    static func wrongCode(failures: Int64?, retryAfterMs: Int64?, freeFailures: Int) -> AuthError {
+        if let wait = boundedWait(retryAfterMs) {
+            let seconds = max(1, (wait + 999) / 1000)
+            return AuthError(
+                "code.invalid", .unauthorized,
+                "That code is not valid. Too many wrong codes: wait \(seconds) second\(seconds == 1 ? "" : "s") "
+                    + "before you try again.", retryAfterMs: wait, attemptsLeft: 0)
+        }
+        guard let failures else { return codeInvalid }
+        let left = Int(max(0, min(Int64(freeFailures) - min(max(failures, 0), 1000), 1000)))
+        let base = "That code is not valid. Check your authenticator app and try again."
+        let more =
+            left > 0
+            ? " \(left) attempt\(left == 1 ? "" : "s") left before codes are paused."
+            : " Another wrong code pauses codes for a while."
+        return AuthError(codeInvalid.code, codeInvalid.status, base + more, attemptsLeft: left)
+    }
+
+    /// Too many wrong codes in "Forgot password?": the same words whether or not the email has a
+    /// user, and no wait (the vault's own lockout, which only a real user can have, would tell).
+    static let forgotPasswordLocked = AuthError(
+        "code.locked", .tooManyRequests, "Too many wrong codes. Wait a few minutes, then try again.")
+
+    static let resetLinkInvalid = AuthError(
+        "reset_link.invalid", .gone, "This link is no longer valid. Ask your representative for a new one.")
 
     static let phoneTooLong = AuthError(
         "phone.invalid", .unprocessableContent, "That is too long for a phone number. Enter it with its country code.")

@@ -7,7 +7,8 @@ extension AuthService {
         guard DirectoryToken.isWellFormed(token) else { return nil }
         let hash = DirectoryToken.hash(token)
         return directory.read { transaction in
-            guard let invite = transaction.invite(tokenHash: hash), invite.status(at: transaction.now) == .pending
+            guard let invite = transaction.invite(tokenHash: hash), !invite.isPasswordReset,
+                invite.status(at: transaction.now) == .pending
             else { return nil }
             return invite
         }

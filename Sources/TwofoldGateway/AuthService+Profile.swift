@@ -49,6 +49,37 @@ extension AuthService {
             phoneMasked: status.string("phone_masked"), countryName: status.string("phone_country_name"))
     }
 
+    /// The longest name My Profile takes, in UTF-8 bytes (100 characters of most scripts).
+    static let maximumNameBytes = 200
+
+    /// Sets (or, when blank, removes) the name shown on My Profile, under the `UserText` rule.
+    public func setName(_ session: SessionRecord?, name raw: String, address: String?) async throws(AuthError) {
+        let (_, user) = try require(session, in: [.full])
+        // Bounded before trimming walks it.
+        guard raw.utf8.count <= 4 * Self.maximumNameBytes else { throw AuthError.nameTooLong }
+        let name = raw.trimmingWhitespace()
+        if !name.isEmpty {
+            switch UserText.problem(name, maximumBytes: Self.maximumNameBytes) {
+            case nil: break
+            case .forbiddenCharacter?:
+                throw AuthError(
+                    "name.invalid", .unprocessableContent,
+                    "A name may not contain control characters or direction overrides.")
+            default: throw AuthError.nameTooLong
+            }
+        }
+        do {
+            try await directory.update { transaction in
+                guard var current = transaction.user(id: user.id) else { return }
+                current.name = name.isEmpty ? nil : name
+                transaction.put(current)
+            }
+        } catch {
+            throw AuthError.storage
+        }
+        audit.record("profile.name", user: user.id, address: address, outcome: name.isEmpty ? "removed" : "ok")
+    }
+
     /// Adds or changes the recovery phone. Changing an existing one needs a current code; the
     /// vault enforces it.
     public func setPhone(_ session: SessionRecord?, phone: String, code: String?, address: String?)

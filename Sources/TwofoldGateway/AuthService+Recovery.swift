@@ -30,64 +30,62 @@ extension AuthService {
         case .outcomeUnknown:
             // The vault may have sent the text after all: say so rather than "nothing was sent".
             audit.record("recovery.sms", user: user.id, address: address, outcome: "unknown")
-            throw AuthError(
-                "sms.unavailable", .serviceUnavailable,
-                "We could not confirm that the text was sent. If a code arrives, you can use it; otherwise try again in a moment.",
-                retryAfterMs: 30_000)
+            throw Self.smsOutcomeUnknown
         case .success(let result):
             audit.record("recovery.sms", user: user.id, address: address, outcome: "sent")
             return (result.string("phone_masked") ?? "", result.int("expires_at") ?? 0)
         case .failure(let payload):
             audit.record("recovery.sms", user: user.id, address: address, outcome: payload.code)
-            let retry = AuthError.boundedWait(payload.retryAfterMs.map { Int64(clamping: $0) })
-            switch payload.code {
-            case "recovery.no_phone":
-                throw AuthError(
-                    "recovery.no_phone", .conflict,
-                    "There is no phone number on your profile. You will need to contact your representative to regain access to your account."
-                )
-            case "recovery.unsupported_country":
-                throw AuthError(
-                    "recovery.unsupported_country", .conflict,
-                    "We are unable to send a recovery SMS to your phone number. You will need to contact your representative to regain access to your account."
-                )
-            case "recovery.cooldown":
-                throw AuthError(
-                    "recovery.cooldown", .tooManyRequests,
-                    "A code was sent a moment ago. Wait before asking for another.",
-                    retryAfterMs: retry)
-            case "recovery.quota":
-                throw AuthError(
-                    "recovery.quota", .tooManyRequests,
-                    "Too many codes were sent to this phone today. Try again later or contact your representative.",
-                    retryAfterMs: retry)
-            case "sms.unavailable":
-                throw AuthError(
-                    "sms.unavailable", .serviceUnavailable,
-                    "Text messages cannot be sent right now. Try again in a moment.", retryAfterMs: retry ?? 30_000)
-            default: throw unexpected(reply, "recovery.start", user: user.id)
-            }
+            throw recoveryStartFailure(reply, payload, user: user.id)
         }
     }
 
-    /// Checks the SMS code. Success gives a recovery session whose only step is a new
-    /// authenticator; every other session of the user ends.
-    public func verifyRecoveryCode(_ session: SessionRecord?, code: String, address: String?) async throws(AuthError)
-        -> IssuedSession
-    {
-        let (session, user) = try require(session, in: [.password])
-        let reply = await vault.call(
-            "recovery.verify", ["user": .string(user.id), "code": .string(Self.digits(code))])
-        guard case .success(let result) = reply else { throw unexpected(reply, "recovery.verify", user: user.id) }
-        guard let outcome = result.string("outcome"), ["accepted", "expired", "invalid"].contains(outcome) else {
-            throw unexpected(reply, "recovery.verify", user: user.id)
+    /// The refusal of the vault's `recovery.start`, for the user (shared with "Forgot password?").
+    func recoveryStartFailure(_ reply: VaultReply, _ payload: WireErrorPayload, user: String) -> AuthError {
+        let retry = AuthError.boundedWait(payload.retryAfterMs.map { Int64(clamping: $0) })
+        switch payload.code {
+        case "recovery.no_phone":
+            return AuthError(
+                "recovery.no_phone", .conflict,
+                "There is no phone number on your profile. You will need to contact your representative to regain access to your account."
+            )
+        case "recovery.unsupported_country":
+            return AuthError(
+                "recovery.unsupported_country", .conflict,
+                "We are unable to send a recovery SMS to your phone number. You will need to contact your representative to regain access to your account."
+            )
+        case "recovery.cooldown":
+            return AuthError(
+                "recovery.cooldown", .tooManyRequests,
+                "A code was sent a moment ago. Wait before asking for another.",
+                retryAfterMs: retry)
+        case "recovery.quota":
+            return AuthError(
+                "recovery.quota", .tooManyRequests,
+                "Too many codes were sent to this phone today. Try again later or contact your representative.",
+                retryAfterMs: retry)
+        case "sms.unavailable":
+            return AuthError(
+                "sms.unavailable", .serviceUnavailable,
+                "Text messages cannot be sent right now. Try again in a moment.", retryAfterMs: retry ?? 30_000)
+        default: return unexpected(reply, "recovery.start", user: user)
         }
-        audit.record("recovery.verify", user: user.id, address: address, outcome: outcome)
+    }
+
+    /// No answer to `recovery.start` in time: the text may have gone out.
+    static let smsOutcomeUnknown = AuthError(
+        "sms.unavailable", .serviceUnavailable,
+        "We could not confirm that the text was sent. If a code arrives, you can use it; otherwise try again in a moment.",
+        retryAfterMs: 30_000)
+
+    /// The vault's answer to `recovery.verify` as an outcome, or the refusal to show.
+    func recoveryCodeOutcome(_ reply: VaultReply, user: String) throws(AuthError) -> String {
+        guard case .success(let result) = reply else { throw unexpected(reply, "recovery.verify", user: user) }
+        guard let outcome = result.string("outcome"), ["accepted", "expired", "invalid"].contains(outcome) else {
+            throw unexpected(reply, "recovery.verify", user: user)
+        }
         switch outcome {
-        case "accepted":
-            return try await issue(
-                user: user, stage: .recovery, replacing: session, endingOthers: true, address: address,
-                purpose: "recovery")
+        case "accepted": return outcome
         case "expired":
             throw AuthError("recovery.code_expired", .gone, "That code has expired or was used. Ask for a new one.")
         default:
@@ -99,5 +97,29 @@ extension AuthService {
                     : "That code is not valid and can no longer be used. Ask for a new one.",
                 attemptsLeft: left)
         }
+    }
+
+    /// Checks the SMS code. Success gives a recovery session whose only step is a new
+    /// authenticator; every other session of the user ends.
+    public func verifyRecoveryCode(_ session: SessionRecord?, code: String, address: String?) async throws(AuthError)
+        -> IssuedSession
+    {
+        let (session, user) = try require(session, in: [.password])
+        let reply = await vault.call(
+            "recovery.verify", ["user": .string(user.id), "code": .string(Self.digits(code))])
+        do {
+            _ = try recoveryCodeOutcome(reply, user: user.id)
+        } catch {
+            if case .success(let result) = reply, let outcome = result.string("outcome"),
+                ["expired", "invalid"].contains(outcome)
+            {
+                audit.record("recovery.verify", user: user.id, address: address, outcome: outcome)
+            }
+            throw error
+        }
+        audit.record("recovery.verify", user: user.id, address: address, outcome: "accepted")
+        return try await issue(
+            user: user, stage: .recovery, replacing: session, endingOthers: true, address: address,
+            purpose: "recovery")
     }
 }

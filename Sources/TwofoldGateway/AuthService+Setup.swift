@@ -60,10 +60,14 @@ extension AuthService {
             setups.withLock { _ = $0.removeValue(forKey: session.id) }
             audit.record("mfa.setup", user: user.id, address: address, outcome: payload.code)
             if payload.code == "enroll.expired" {
-                throw AuthError("setup.expired", .gone, "The setup expired after 10 minutes. Scan the new QR code.")
+                throw AuthError(
+                    "setup.expired", .gone,
+                    "The setup expired after 10 minutes, so here is a new one. Add it to your app and enter its code.")
             }
             if payload.code == "enroll.not_pending" {
-                throw AuthError("setup.not_pending", .conflict, "That setup was replaced. Scan the new QR code.")
+                throw AuthError(
+                    "setup.not_pending", .conflict,
+                    "That setup was replaced by a new one. Add it to your app and enter its code.")
             }
             throw unexpected(reply, "enroll.confirm", user: user.id)
         case .success(let result):
@@ -79,7 +83,7 @@ extension AuthService {
             case "stale_setup":
                 throw AuthError(
                     "setup.stale", .conflict,
-                    "That code may come from an old setup of \(settings.issuer) in your app. Scan this QR code again (or try a different authenticator app) and enter the new code."
+                    "That code may come from an old setup of \(settings.issuer) in your app. Add this setup to your app again (or try a different authenticator app) and enter its code."
                 )
             case "locked": throw AuthError.locked(retryAfterMs: result.int("retry_after_ms"))
             default:

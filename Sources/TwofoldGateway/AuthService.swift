@@ -24,16 +24,25 @@ public final class AuthService: Sendable {
     /// written to the gateway's disk.
     let setups = Mutex<[String: PendingSetup]>([:])
     let smsCoverage = SMSCoverage()
+    /// Wrong codes in "Forgot password?", by email and address (`LoginThrottle.Policy.forgotPassword`).
+    let resetThrottle: LoginThrottle
+    /// "Forgot password?" attempts in progress (memory only).
+    let forgotAttempts: ForgotPasswordAttempts
 
     public init(
         directory: Directory, vault: any VaultAPI, passwords: PasswordWork, settings: AuthSettings,
-        throttle: LoginThrottle = LoginThrottle(), audit: GatewayAudit
+        throttle: LoginThrottle = LoginThrottle(),
+        resetThrottle: LoginThrottle = LoginThrottle(policy: .forgotPassword),
+        audit: GatewayAudit
     ) {
         self.directory = directory
         self.vault = vault
         self.passwords = passwords
         self.settings = settings
         self.throttle = throttle
+        self.resetThrottle = resetThrottle
+        self.forgotAttempts = ForgotPasswordAttempts(
+            capacity: settings.forgotPasswordCapacity, lifetimeMs: settings.forgotPasswordMs)
         self.audit = audit
     }
 
@@ -206,9 +215,9 @@ public final class AuthService: Sendable {
                 user: user, stage: .setup, replacing: session, address: address, purpose: "required")
         case "invalid":
             audit.record("login.code", user: user.id, address: address, outcome: "invalid")
-            var error = AuthError.codeInvalid
-            error.retryAfterMs = AuthError.boundedWait(result.int("retry_after_ms"))
-            throw error
+            throw AuthError.wrongCode(
+                failures: result.int("failures"), retryAfterMs: result.int("retry_after_ms"),
+                freeFailures: settings.codeFreeFailures)
         default:
             throw unexpected(reply, "totp.verify", user: user.id)
         }

@@ -14,6 +14,15 @@ public struct AuthSettings: Sendable {
     public var passwordStageMs: Int64 = 5 * 60 * 1000
     /// How often a session's last-seen time is written back (idle timeouts are this coarse).
     public var touchIntervalMs: Int64 = 60 * 1000
+    /// How long a "Forgot password?" attempt may take, from the email to the new password.
+    public var forgotPasswordMs: Int64 = 15 * 60 * 1000
+    /// How many "Forgot password?" attempts may be in progress at once (kept in memory).
+    public var forgotPasswordCapacity = 10_000
+    /// How long an operator's password-reset link stays valid unless the operator says otherwise.
+    public var resetLinkLifetimeMs: Int64 = 24 * 3600 * 1000
+    /// The vault's free wrong codes before it pauses codes (`VaultPolicy.freeFailures`): the
+    /// code page says how many are left before that.
+    public var codeFreeFailures = 5
 
     /// When a session is over; the session check and the directory's compaction share it.
     public var sessionLifetime: SessionLifetime {

@@ -168,9 +168,10 @@ public enum GatewayDaemon {
         }
     }
 
-    /// Invite links carry their bearer token in the path: the access log shows `/invite/…`.
+    /// Invite and password-reset links carry their bearer token in the path: the access log shows
+    /// `/invite/…` and `/reset/…`.
     @Sendable static func redactingTokens(_ path: String) -> String {
-        for prefix in ["/invite/", "/api/v1/invites/"] where path.hasPrefix(prefix) {
+        for prefix in ["/invite/", "/api/v1/invites/", "/reset/", "/api/v1/reset-links/"] where path.hasPrefix(prefix) {
             let rest = path.dropFirst(prefix.count)
             let tail = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
             return prefix + "…" + tail

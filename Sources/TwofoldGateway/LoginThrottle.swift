@@ -17,6 +17,16 @@ public final class LoginThrottle: Sendable {
         public var maximumDelayMs: Int64 = 5 * 60 * 1000
         public var forgetAfterMs: Int64 = 30 * 60 * 1000
         public init() {}
+
+        /// Wrong authenticator codes in "Forgot password?": the vault's schedule (five free
+        /// failures, then 30 s doubling to 15 minutes), kept by the gateway per email and client
+        /// address so that an email without a user is slowed down exactly like one with a user.
+        public static var forgotPassword: Policy {
+            var policy = Policy()
+            policy.baseDelayMs = 30_000
+            policy.maximumDelayMs = 15 * 60 * 1000
+            return policy
+        }
     }
 
     let policy: Policy
@@ -48,6 +58,14 @@ public final class LoginThrottle: Sendable {
             // Bounded memory under a spray of addresses or emails: drop the forgotten ones.
             if entries.count > 100_000 { entries = entries.filter { now - $0.value.lastFailure <= forget } }
         }
+    }
+
+    /// The failures counted for `email` (0 once forgotten).
+    public func failures(email: String, now: Int64) -> Int {
+        guard let entry = emails.withLock({ $0[email] }), now - entry.lastFailure <= policy.forgetAfterMs else {
+            return 0
+        }
+        return entry.failures
     }
 
     public func recordSuccess(email: String) {

@@ -11,21 +11,33 @@ extension WebRoutes {
         page(.get, "/mfa/setup", into: &router) { request in
             // `?new=1` starts over with a new QR code (a code from the previous one is then stale).
             let fresh = (try? request.incoming.request.queryParameters())?["new"] == "1"
-            return await setupPage(request, message: nil, status: .ok, fresh: fresh)
+            return await setupPage(request, message: pendingNotice(request), status: .ok, fresh: fresh)
         }
         page(.post, "/mfa/setup", into: &router) { request in
+            let purpose = request.session?.purpose
+            let stage = request.session?.stage
             do throws(AuthError) {
                 let issued = try await auth.confirmSetup(
                     request.session, enrollmentID: request.field("enrollment_id"), code: request.field("code"),
                     address: request.address)
-                return issuedRedirect(issued)
+                // The confirmation goes where the user started: the Security tab after a reset.
+                let cookies = [support.sessionSetCookie(issued.token)]
+                if purpose == "reset" {
+                    return redirect("/profile/security#security-mfa", notice: .mfaReset, cookies: cookies)
+                }
+                let notice: WebNotice = stage == .recovery || purpose == "recovery" ? .recovered : .setupDone
+                return redirect(landing(for: issued.session), notice: notice, cookies: cookies)
             } catch {
                 if let page = generalFailure(error, request) { return page }
                 // Expired or replaced setups show a new QR code with the message.
-                return await setupPage(request, message: .error(error.message), status: error.status)
+                return await setupPage(
+                    request, message: Self.message(error, at: Self.setupFields), status: error.status)
             }
         }
     }
+
+    /// Every refusal of a setup code is about the code field: it is where the user looks next.
+    static let setupFields = ["code.": "code", "setup.": "code"]
 
     private func setupPage(
         _ request: WebRequest, message: PageMessage?, status: HTTPStatus, fresh: Bool = false
@@ -42,17 +54,17 @@ extension WebRoutes {
                 case "recovery": .recovery
                 default: session.stage == .recovery ? .recovery : .required
                 }
+            let view = Pages.SetupView(
+                qrSVG: setup.qrSVG, secret: setup.secret, uri: setup.uri, accountName: user.email,
+                enrollmentID: setup.enrollmentID)
             return WebSupport.html(
-                status,
-                Pages.mfaSetup(
-                    chrome(request), reason: reason, qrSVG: setup.qrSVG, secret: setup.secret, accountName: user.email,
-                    enrollmentID: setup.enrollmentID, message: message))
+                status, Pages.mfaSetup(chrome(request), reason: reason, setup: view, message: message))
         } catch {
             return generalFailure(error, request) ?? redirectForStage(request)
         }
     }
 
-    // MARK: Signed in: accounts, home, Security tab.
+    // MARK: Signed in: accounts, home, My Profile.
 
     func registerSignedIn(into router: inout Router<GatewayRoute>) {
         page(.get, "/accounts", into: &router) { request in
@@ -62,7 +74,7 @@ extension WebRoutes {
                 Pages.chooseAccount(
                     chrome(request, signedIn: true),
                     accounts: signedIn.accounts.map { Pages.AccountChoice(id: $0.id, name: $0.name) },
-                    selectedID: signedIn.account?.id))
+                    selectedID: signedIn.account?.id, message: pendingNotice(request)))
         }
         page(.post, "/accounts", into: &router) { request in
             do throws(AuthError) {
@@ -82,10 +94,47 @@ extension WebRoutes {
                 .ok,
                 Pages.home(
                     chrome(request, signedIn: true), email: signedIn.user.email, accountName: signedIn.account?.name,
-                    accountCount: signedIn.accounts.count, message: nil))
+                    accountCount: signedIn.accounts.count, message: pendingNotice(request)))
         }
+        page(.get, "/profile", into: &router) { request in
+            profilePage(request, message: pendingNotice(request), status: .ok)
+        }
+        page(.post, "/profile/name", into: &router) { request in
+            do throws(AuthError) {
+                try await auth.setName(request.session, name: request.field("name"), address: request.address)
+                return redirect("/profile", notice: .nameSaved)
+            } catch {
+                if let page = generalFailure(error, request) { return page }
+                return profilePage(request, message: Self.message(error, at: ["name.": "name"]), status: error.status)
+            }
+        }
+        registerSecurity(into: &router)
+    }
+
+    private func profilePage(_ request: WebRequest, message: PageMessage?, status: HTTPStatus) -> HTTPResponse {
+        guard let signedIn = try? auth.signedIn(request.session) else { return redirectForStage(request) }
+        let view = Pages.ProfileView(
+            email: signedIn.user.email, name: signedIn.user.name,
+            accounts: signedIn.accounts.map { Pages.AccountChoice(id: $0.id, name: $0.name) },
+            currentAccountID: signedIn.account?.id)
+        return WebSupport.html(status, Pages.profile(chrome(request, signedIn: true), view: view, message: message))
+    }
+
+    /// My Profile → Security. Each change redirects to the tab at its own section, whose
+    /// confirmation is then on screen (post/redirect/get); a refusal shows the tab with the error
+    /// at the input it is about.
+    private func registerSecurity(into router: inout Router<GatewayRoute>) {
         page(.get, "/profile/security", into: &router) { request in
-            await securityPage(request, message: nil, form: nil, status: .ok)
+            let notice = pendingNotice(request)
+            let section: Pages.SecurityForm? =
+                switch request.incoming.request.cookies[support.noticeCookie].flatMap(WebNotice.init(rawValue:)) {
+                case .mfaReset?: .resetMFA
+                case .phoneSaved?: .phone
+                case .phoneRemoved?: .phone
+                case .passwordChanged?: .password
+                default: nil
+                }
+            return await securityPage(request, message: notice, form: section, status: .ok)
         }
         page(.post, "/profile/security/reset-mfa", into: &router) { request in
             do throws(AuthError) {
@@ -95,7 +144,8 @@ extension WebRoutes {
             } catch {
                 if let page = generalFailure(error, request) { return page }
                 return await securityPage(
-                    request, message: .error(error.message), form: .resetMFA, status: error.status)
+                    request, message: Self.message(error, at: ["login.": "reset-password"]), form: .resetMFA,
+                    status: error.status)
             }
         }
         page(.post, "/profile/security/phone", into: &router) { request in
@@ -103,112 +153,65 @@ extension WebRoutes {
                 _ = try await auth.setPhone(
                     request.session, phone: request.field("phone"), code: request.form["code"],
                     address: request.address)
-                return await securityPage(
-                    request, message: .notice("Your recovery phone was saved."), form: .phone, status: .ok)
+                return redirect("/profile/security#security-phone", notice: .phoneSaved)
             } catch {
                 if let page = generalFailure(error, request) { return page }
-                return await securityPage(request, message: .error(error.message), form: .phone, status: error.status)
+                return await securityPage(
+                    request, message: Self.message(error, at: ["phone.": "phone", "code.": "phone-code"]),
+                    form: .phone, status: error.status)
             }
         }
         page(.post, "/profile/security/phone/remove", into: &router) { request in
             do throws(AuthError) {
                 try await auth.clearPhone(request.session, code: request.form["code"], address: request.address)
-                return await securityPage(
-                    request, message: .notice("Your recovery phone was removed."), form: .removePhone, status: .ok)
+                return redirect("/profile/security#security-phone", notice: .phoneRemoved)
             } catch {
                 if let page = generalFailure(error, request) { return page }
                 return await securityPage(
-                    request, message: .error(error.message), form: .removePhone, status: error.status)
+                    request, message: Self.message(error, at: Self.codeFields("remove-code")), form: .removePhone,
+                    status: error.status)
             }
         }
         page(.post, "/profile/security/password", into: &router) { request in
             let new = request.field("new_password")
+            let fields = [
+                "login.": "current-password", "password.mismatch": "new-password-confirm", "password.": "new-password",
+            ]
             if let confirmation = request.form["new_password_confirm"], confirmation != new {
                 return await securityPage(
-                    request, message: .error("The two new passwords do not match."), form: .password,
+                    request, message: Self.message(.passwordMismatch, at: fields), form: .password,
                     status: .unprocessableContent)
             }
             do throws(AuthError) {
                 let issued = try await auth.changePassword(
                     request.session, current: request.field("current_password"), new: new, address: request.address)
-                var response = await securityPage(
-                    request, message: .notice("Your password was changed. Other sessions were signed out."),
-                    form: .password, status: .ok, csrf: issued.session.csrf)
-                response.headers.add("Set-Cookie", support.sessionSetCookie(issued.token))
-                return response
+                return redirect(
+                    "/profile/security#security-password", notice: .passwordChanged,
+                    cookies: [support.sessionSetCookie(issued.token)])
             } catch {
                 if let page = generalFailure(error, request) { return page }
                 return await securityPage(
-                    request, message: .error(error.message), form: .password, status: error.status)
+                    request, message: Self.message(error, at: fields), form: .password, status: error.status)
             }
         }
     }
 
     private func securityPage(
-        _ request: WebRequest, message: PageMessage?, form: Pages.SecurityForm?, status: HTTPStatus,
-        csrf: String? = nil
+        _ request: WebRequest, message: PageMessage?, form: Pages.SecurityForm?, status: HTTPStatus
     ) async -> HTTPResponse {
         do throws(AuthError) {
             let signedIn = try auth.signedIn(request.session)
             let security = try await auth.securityStatus(request.session)
-            var chrome = chrome(request, signedIn: true)
-            if let csrf { chrome.csrf = csrf }
             let view = Pages.SecurityView(
                 email: signedIn.user.email, phoneMasked: security.phoneMasked, phoneCountryName: security.countryName,
                 smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled)
-            return WebSupport.html(status, Pages.security(chrome, view: view, message: message, messageFor: form))
+            return WebSupport.html(
+                status,
+                Pages.security(
+                    chrome(request, signedIn: true), view: view, message: message, messageFor: form,
+                    minimumPasswordLength: auth.passwords.policy.minimumLength))
         } catch {
             return generalFailure(error, request) ?? redirectForStage(request)
         }
-    }
-
-    // MARK: Invite sign-up.
-
-    func registerInvite(into router: inout Router<GatewayRoute>) {
-        page(.get, "/invite/:token", into: &router) { request in
-            let token = request.parameters["token"] ?? ""
-            guard auth.pendingInvite(token: token) != nil else { return invalidInvite(request) }
-            return WebSupport.html(
-                .ok,
-                Pages.signUp(
-                    chrome(request), token: token, email: "", phone: "", message: nil,
-                    minimumPasswordLength: auth.passwords.policy.minimumLength,
-                    smsUnavailableCountries: await auth.smsCoverage.unavailableCountryNames(asking: auth.vault)))
-        }
-        page(.post, "/invite/:token", into: &router) { request in
-            let token = request.parameters["token"] ?? ""
-            let email = request.field("email")
-            let phone = request.field("phone")
-            let smsUnavailableCountries = await auth.smsCoverage.unavailableCountryNames(asking: auth.vault)
-            func again(_ error: AuthError) -> HTTPResponse {
-                WebSupport.html(
-                    error.status,
-                    Pages.signUp(
-                        chrome(request), token: token, email: WebSupport.refill(email, maximumBytes: 400),
-                        phone: WebSupport.refill(phone, maximumBytes: 128), message: .error(error.message),
-                        minimumPasswordLength: auth.passwords.policy.minimumLength,
-                        smsUnavailableCountries: smsUnavailableCountries))
-            }
-            let new = request.field("new_password")
-            if let confirmation = request.form["new_password_confirm"], confirmation != new {
-                return again(
-                    AuthError("password.mismatch", .unprocessableContent, "The two new passwords do not match."))
-            }
-            do throws(AuthError) {
-                let issued = try await auth.acceptInvite(
-                    token: token, email: email, temporaryPassword: request.field("temporary_password"),
-                    newPassword: new, phone: phone, address: request.address)
-                return issuedRedirect(issued)
-            } catch {
-                if error.code == "invite.invalid" { return invalidInvite(request) }
-                if let page = generalFailure(error, request), error.code != "auth.required" { return page }
-                return again(error)
-            }
-        }
-    }
-
-    private func invalidInvite(_ request: WebRequest) -> HTTPResponse {
-        messagePage(
-            .gone, "Invite no longer valid", AuthError.inviteInvalid.message, request.csrf, link: ("/login", "Log in"))
     }
 }

@@ -37,6 +37,8 @@ struct WebRoutes: Sendable {
         registerSetup(into: &router)
         registerSignedIn(into: &router)
         registerInvite(into: &router)
+        registerForgotPassword(into: &router)
+        registerResetLink(into: &router)
     }
 
     /// Registers a page. A POST is refused (403) unless its origin and CSRF token check out.
@@ -71,16 +73,20 @@ struct WebRoutes: Sendable {
                         }
                         form = parsed
                         let sent = form["csrf"] ?? ""
-                        guard support.originAllowed(incoming, requireHeader: true), csrfCookie == nil,
-                            let expected = csrf, sent.utf8.count == expected.utf8.count,
-                            ConstantTimeText.equals(sent, expected)
-                        else {
-                            respond(
-                                messagePage(
-                                    .forbidden, "Form expired",
-                                    "This form has expired or came from another site. Go back, reload the page and try again.",
-                                    csrf ?? "", cookies: csrfCookie.map { [$0] } ?? [],
-                                    link: ("/", "Start again")))
+                        let refusal: FormRefusal? =
+                            if !support.originAllowed(incoming, requireHeader: true) {
+                                .otherSite
+                            } else if csrfCookie != nil && session == nil {
+                                .noCookies
+                            } else if let expected = csrf, sent.utf8.count == expected.utf8.count,
+                                ConstantTimeText.equals(sent, expected)
+                            {
+                                nil
+                            } else {
+                                session == nil ? .sessionEnded : .outOfDate
+                            }
+                        if let refusal {
+                            respond(refusalPage(refusal, csrf: csrf ?? "", cookies: csrfCookie.map { [$0] } ?? []))
                             return
                         }
                     }
@@ -89,9 +95,84 @@ struct WebRoutes: Sendable {
                         csrfCookie: csrfCookie, address: support.clientAddress(incoming))
                     var response = await handler(request)
                     if let csrfCookie { response.headers.add("Set-Cookie", csrfCookie) }
+                    // A confirmation is shown once: the page that answers after the redirect ends it.
+                    if incoming.request.cookies[support.noticeCookie] != nil,
+                        !(300..<400).contains(response.status.code)
+                    {
+                        response.headers.add("Set-Cookie", support.noticeDeleteCookie())
+                    }
                     respond(response)
                 }
             })
+    }
+
+    /// Why a form post was refused before its handler ran.
+    enum FormRefusal {
+        /// The `Origin` (or `Referer`) is not the public origin: a cross-site request.
+        case otherSite
+        /// Neither a session nor the pre-session cookie came with it: the browser kept no cookie
+        /// (the session ended and its cookie went, or cookies are blocked).
+        case noCookies
+        /// The form belonged to a session that has ended (or to an earlier pre-session cookie).
+        case sessionEnded
+        /// The session is live but the form belongs to another one (opened before a sign-in or
+        /// sign-out in another tab).
+        case outOfDate
+    }
+
+    /// The page for a refused form post: what happened, in words that match the cause (a lost
+    /// session is not a cross-site request), and where to go.
+    func refusalPage(_ refusal: FormRefusal, csrf: String, cookies: [String]) -> HTTPResponse {
+        switch refusal {
+        case .otherSite:
+            return messagePage(
+                .forbidden, "Form refused",
+                "This form came from another site, so it was not accepted. Open \(auth.settings.issuer) yourself "
+                    + "and try again.", csrf, cookies: cookies, link: ("/", "Go to \(auth.settings.issuer)"))
+        case .noCookies:
+            return messagePage(
+                .forbidden, "Your session has ended",
+                "Your browser did not send the cookie of your session with this form: the session has ended, or "
+                    + "cookies are blocked for this site. Log in again (and allow cookies for this site if this "
+                    + "happens again).", csrf, cookies: cookies, link: ("/login", "Log in again"))
+        case .sessionEnded:
+            return messagePage(
+                .forbidden, "Your session has ended",
+                "Your session ended before you sent this form: a login waits 5 minutes for the verification "
+                    + "code, and a session ends after 30 minutes without activity. Log in again.", csrf,
+                cookies: cookies, link: ("/login", "Log in again"))
+        case .outOfDate:
+            return messagePage(
+                .forbidden, "This form is out of date",
+                "This page was opened before you logged in or out in another window, so its form was not accepted. "
+                    + "Reload the page and try again.", csrf, cookies: cookies, link: ("/", "Continue"))
+        }
+    }
+
+    /// The confirmation waiting for this page, if a redirect left one.
+    func pendingNotice(_ request: WebRequest) -> PageMessage? {
+        request.incoming.request.cookies[support.noticeCookie].flatMap(WebNotice.init(rawValue:)).map {
+            .notice($0.text)
+        }
+    }
+
+    /// A redirect that leaves `notice` for the page it leads to.
+    func redirect(_ location: String, notice: WebNotice?, cookies: [String] = []) -> HTTPResponse {
+        WebSupport.redirect(location, cookies: cookies + (notice.map { [support.noticeSetCookie($0)] } ?? []))
+    }
+
+    /// `error` as a message about the input its code concerns: `fields` maps an error code, or a
+    /// code prefix ending in ".", to the input's id.
+    static func message(_ error: AuthError, at fields: [String: String]) -> PageMessage {
+        let field =
+            fields[error.code]
+            ?? fields.filter { $0.key.hasSuffix(".") && error.code.hasPrefix($0.key) }.max { $0.key < $1.key }?.value
+        return .error(error.message, field: field)
+    }
+
+    /// Errors of a one-time code form, at its code input `id`.
+    static func codeFields(_ id: String = "code") -> [String: String] {
+        ["code.": id, "recovery.code_invalid": id, "recovery.code_expired": id]
     }
 
     /// Where a session of each stage belongs.
@@ -158,7 +239,7 @@ struct WebRoutes: Sendable {
             if let session = request.session, session.stage != .password {
                 return WebSupport.redirect(landing(for: session))
             }
-            return WebSupport.html(.ok, Pages.login(chrome(request), email: "", message: nil))
+            return WebSupport.html(.ok, Pages.login(chrome(request), email: "", message: pendingNotice(request)))
         }
         page(.post, "/login", into: &router) { request in
             let email = request.field("email")
@@ -172,13 +253,15 @@ struct WebRoutes: Sendable {
                     error.status,
                     Pages.login(
                         chrome(request), email: WebSupport.refill(email, maximumBytes: 400),
-                        message: .error(error.message)
+                        message: Self.message(error, at: ["login.failed": "password"])
                     ))
             }
         }
         page(.get, "/login/code", into: &router) { request in
             guard request.session?.stage == .password else { return redirectForStage(request) }
-            return WebSupport.html(.ok, Pages.verificationCode(chrome(request), message: nil))
+            return WebSupport.html(
+                .ok,
+                Pages.verificationCode(chrome(request), email: signingIn(request), message: pendingNotice(request)))
         }
         page(.post, "/login/code", into: &router) { request in
             do throws(AuthError) {
@@ -188,12 +271,15 @@ struct WebRoutes: Sendable {
             } catch {
                 if let page = generalFailure(error, request) { return page }
                 return WebSupport.html(
-                    error.status, Pages.verificationCode(chrome(request), message: .error(error.message)))
+                    error.status,
+                    Pages.verificationCode(
+                        chrome(request), email: signingIn(request), message: Self.message(error, at: Self.codeFields()))
+                )
             }
         }
         page(.post, "/logout", into: &router) { request in
             if let session = request.session { await auth.logout(session, address: request.address) }
-            return WebSupport.redirect("/login", cookies: [support.sessionDeleteCookie()])
+            return redirect("/login", notice: .loggedOut, cookies: [support.sessionDeleteCookie()])
         }
     }
 
@@ -204,7 +290,9 @@ struct WebRoutes: Sendable {
             do throws(AuthError) {
                 let status = try await auth.recoveryStatus(request.session)
                 return WebSupport.html(
-                    .ok, Pages.recovery(chrome(request), availability: availability(status), message: nil))
+                    .ok,
+                    Pages.recovery(
+                        chrome(request), availability: availability(status), email: signingIn(request), message: nil))
             } catch {
                 return generalFailure(error, request) ?? redirectForStage(request)
             }
@@ -227,14 +315,20 @@ struct WebRoutes: Sendable {
                     return WebSupport.redirect("/login/recovery/code")
                 }
                 return WebSupport.html(
-                    error.status, Pages.recovery(chrome(request), availability: shown, message: .error(error.message)))
+                    error.status,
+                    Pages.recovery(
+                        chrome(request), availability: shown, email: signingIn(request), message: .error(error.message))
+                )
             }
         }
         page(.get, "/login/recovery/code", into: &router) { request in
             do throws(AuthError) {
                 let status = try await auth.recoveryStatus(request.session)
                 return WebSupport.html(
-                    .ok, Pages.recoveryCode(chrome(request), phoneMasked: status.phoneMasked ?? "", message: nil))
+                    .ok,
+                    Pages.recoveryCode(
+                        chrome(request), phoneMasked: status.phoneMasked ?? "", email: signingIn(request), message: nil)
+                )
             } catch {
                 return generalFailure(error, request) ?? redirectForStage(request)
             }
@@ -250,9 +344,15 @@ struct WebRoutes: Sendable {
                 return WebSupport.html(
                     error.status,
                     Pages.recoveryCode(
-                        chrome(request), phoneMasked: status?.phoneMasked ?? "", message: .error(error.message)))
+                        chrome(request), phoneMasked: status?.phoneMasked ?? "", email: signingIn(request),
+                        message: Self.message(error, at: Self.codeFields())))
             }
         }
+    }
+
+    /// The email of the user a half-finished sign-in belongs to ("Signing in as …. Not you?").
+    func signingIn(_ request: WebRequest) -> String? {
+        request.session.flatMap { auth.directory.user(id: $0.userID)?.email }
     }
 
     func availability(_ status: RecoveryStatus) -> Pages.RecoveryAvailability {

@@ -12,12 +12,18 @@ public struct WebSupport: Sendable {
     public let settings: AuthSettings
     public let sessionCookie: String
     public let csrfCookie: String
+    /// The "Forgot password?" attempt's token (`AuthService.startForgotPassword`).
+    public let resetCookie: String
+    /// The name of the confirmation to show once after a redirect (`WebNotice`).
+    public let noticeCookie: String
 
     public init(settings: AuthSettings) {
         self.settings = settings
         let prefix = settings.securedCookies ? "__Host-" : ""
         sessionCookie = prefix + "twofold"
         csrfCookie = prefix + "twofold-csrf"
+        resetCookie = prefix + "twofold-reset"
+        noticeCookie = prefix + "twofold-notice"
     }
 
     /// The client's address without the port (the throttling and audit key). Behind a reverse
@@ -74,6 +80,30 @@ public struct WebSupport: Sendable {
 
     func sessionDeleteCookie() -> String {
         (try? SetCookie.deleting(name: sessionCookie, secure: settings.securedCookies))?.headerValue ?? ""
+    }
+
+    /// The "Forgot password?" token, for as long as an attempt may last.
+    func resetSetCookie(_ token: String) -> String {
+        let cookie = try? SetCookie(
+            name: resetCookie, value: token, path: "/", maxAge: Int(settings.forgotPasswordMs / 1000),
+            secure: settings.securedCookies, httpOnly: true, sameSite: .lax)
+        return cookie?.headerValue ?? ""
+    }
+
+    func resetDeleteCookie() -> String {
+        (try? SetCookie.deleting(name: resetCookie, secure: settings.securedCookies))?.headerValue ?? ""
+    }
+
+    /// A confirmation for the page the browser is redirected to; it expires within a minute.
+    func noticeSetCookie(_ notice: WebNotice) -> String {
+        let cookie = try? SetCookie(
+            name: noticeCookie, value: notice.rawValue, path: "/", maxAge: 60, secure: settings.securedCookies,
+            httpOnly: true, sameSite: .lax)
+        return cookie?.headerValue ?? ""
+    }
+
+    func noticeDeleteCookie() -> String {
+        (try? SetCookie.deleting(name: noticeCookie, secure: settings.securedCookies))?.headerValue ?? ""
     }
 
     func csrfSetCookie(_ token: String) -> String {

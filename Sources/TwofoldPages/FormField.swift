@@ -1,5 +1,7 @@
-/// One labelled input. The label's `for` always matches the input's `id`, and the hint is tied
-/// to the input with `aria-describedby`, so assistive technology reads it with the field.
+/// One labelled input. The label's `for` always matches the input's `id`; the hint and, after a
+/// refusal, the error are tied to the input with `aria-describedby`, so assistive technology reads
+/// them with the field. The error sits between the label and the input: where the browser scrolls
+/// to when it focuses the input, it is on screen too.
 struct FormField {
     enum Kind: String {
         case text, email, password, tel
@@ -23,9 +25,15 @@ struct FormField {
     var inputClass: String? = nil
     /// Plain text, escaped.
     var hint: String? = nil
+    /// Why the value was refused (plain text, escaped); makes the input invalid.
+    var error: String? = nil
+    /// Whether the error is announced on its own (`role="alert"`): when no summary lists it.
+    var announcesError = true
 
     /// A one-time code input: digits on a phone keypad, spaces allowed ("123 456").
-    static func code(id: String, label: String, hint: String? = nil, autofocus: Bool, invalid: Bool) -> FormField {
+    static func code(id: String, label: String, hint: String? = nil, autofocus: Bool, invalid: Bool = false)
+        -> FormField
+    {
         FormField(
             id: id, name: "code", label: label, autocomplete: "one-time-code", inputMode: "numeric",
             pattern: "[0-9 ]*", maxLength: 8, autofocus: autofocus, invalid: invalid, inputClass: "code", hint: hint)
@@ -33,6 +41,9 @@ struct FormField {
 
     var html: String {
         let id = Markup.text(id)
+        var describedBy: [String] = []
+        if error != nil { describedBy.append("\(id)-error") }
+        if hint != nil { describedBy.append("\(id)-hint") }
         var input = #"<input id="\#(id)" name="\#(Markup.text(name))" type="\#(kind.rawValue)""#
         input += #" autocomplete="\#(Markup.text(autocomplete))""#
         if kind != .password && !value.isEmpty { input += #" value="\#(Markup.text(value))""# }
@@ -42,12 +53,37 @@ struct FormField {
         if let maxLength { input += #" maxlength="\#(maxLength)""# }
         if kind == .email || inputMode == "numeric" { input += #" autocapitalize="none" spellcheck="false""# }
         if let inputClass { input += #" class="\#(Markup.text(inputClass))""# }
-        if hint != nil { input += #" aria-describedby="\#(id)-hint""# }
-        if invalid { input += #" aria-invalid="true""# }
+        if !describedBy.isEmpty { input += #" aria-describedby="\#(describedBy.joined(separator: " "))""# }
+        if invalid || error != nil { input += #" aria-invalid="true""# }
         if required { input += " required" }
-        if autofocus { input += " autofocus" }
+        if autofocus || error != nil { input += " autofocus" }
         input += ">"
+        var errorHTML = ""
+        if let error {
+            let role = announcesError ? #" role="alert""# : ""
+            errorHTML =
+                #"<p class="field-error" id="\#(id)-error"\#(role)>\#(Icon.alert)<span>\#(Markup.text(error))</span></p>"#
+        }
         let hintHTML = hint.map { #"<p class="hint" id="\#(id)-hint">\#(Markup.text($0))</p>"# } ?? ""
-        return #"<div class="field"><label for="\#(id)">\#(Markup.text(label))</label>\#(input)\#(hintHTML)</div>"#
+        let fieldClass = error == nil ? "field" : "field field-invalid"
+        return #"<div class="\#(fieldClass)"><label for="\#(id)">\#(Markup.text(label))</label>"#
+            + errorHTML + input + hintHTML + "</div>"
     }
+}
+
+extension [FormField] {
+    /// The fields with `message`'s error on the input it names, which then has the focus alone.
+    /// `summarised`: the page lists the error in a summary too, so the field does not announce it.
+    func showing(_ message: PageMessage?, summarised: Bool = false) -> [FormField] {
+        guard let message, message.isAbout(anyOf: map(\.id)) else { return self }
+        return map { field in
+            var field = field
+            field.error = message.error(for: field.id)
+            field.announcesError = !summarised
+            if field.error == nil { field.autofocus = false }
+            return field
+        }
+    }
+
+    var ids: [String] { map(\.id) }
 }

@@ -43,6 +43,17 @@ enum Markup {
         }
     }
 
+    /// The box above a form for `message`, unless it is an error about one of the form's inputs
+    /// (`fields`): that one is shown next to its input, and with `summary` (a form of several
+    /// inputs) also listed in an error summary here, linking to the input.
+    static func messageBox(_ message: PageMessage?, besides fields: [String], summary: Bool = false) -> String {
+        guard let message else { return "" }
+        guard message.isAbout(anyOf: fields), let field = message.field else { return messageBox(message) }
+        guard summary else { return "" }
+        return #"<div class="error-summary" role="alert"><h2>\#(Icon.alert)<span>There is a problem</span></h2>"#
+            + ##"<ul><li><a href="#\##(text(field))">\##(text(message.text))</a></li></ul></div>"##
+    }
+
     /// A neutral explanation box (no live region: it is the page's content, not news).
     static func infoBox(_ paragraphs: [String]) -> String {
         #"<div class="msg msg-info">\#(Icon.info)<div>"# + paragraphs.map { "<p>\($0)</p>" }.joined() + "</div></div>"
@@ -51,6 +62,12 @@ enum Markup {
     /// The "Log out" control: a POST form, since logging out changes state.
     static func logoutForm(csrf: String, label: String = "Log out", style: ButtonStyle = .link) -> String {
         form(action: "/logout", csrf: csrf, className: "inline", submit(label, style: style))
+    }
+
+    /// "Not you? Log out" under a step of signing in, naming who is signing in when known.
+    static func notYou(csrf: String, email: String?) -> String {
+        let who = email.map { #"<span class="who-line">Signing in as \#(userText($0)).</span> "# } ?? ""
+        return #"<li class="not-you">\#(who)<span>Not you?</span> "# + logoutForm(csrf: csrf) + "</li>"
     }
 
     /// Percent-encodes a path segment (RFC 3986 unreserved characters stay as they are), so a

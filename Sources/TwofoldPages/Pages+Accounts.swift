@@ -11,7 +11,10 @@ extension Pages {
     }
 
     /// GET `/accounts`: one submit button per account (`account` = its id), the current one marked.
-    public static func chooseAccount(_ chrome: PageChrome, accounts: [AccountChoice], selectedID: String?) -> String {
+    /// `message` is a confirmation of the step that led here (for example, after SMS recovery).
+    public static func chooseAccount(
+        _ chrome: PageChrome, accounts: [AccountChoice], selectedID: String?, message: PageMessage? = nil
+    ) -> String {
         let content: String
         if accounts.isEmpty {
             content = Markup.infoBox([
@@ -30,6 +33,7 @@ extension Pages {
         }
         let body = """
             <h1>Choose an account</h1>
+            \(Markup.messageBox(message))\
             <p class="lead">You are a user on several accounts. Choose which account you'd like to view. \
             Multi-factor authentication is set up for you as a user, so it is the same for every account.</p>
             \(content)
@@ -53,7 +57,7 @@ extension Pages {
         if accountCount > 1 {
             actions.append(#"<li><a class="button secondary" href="/accounts">Switch account</a></li>"#)
         }
-        actions.append(#"<li><a class="button secondary" href="/profile/security">My Profile</a></li>"#)
+        actions.append(#"<li><a class="button secondary" href="/profile">My Profile</a></li>"#)
         actions.append("<li>" + Markup.logoutForm(csrf: chrome.csrf, style: .secondary) + "</li>")
         let body = """
             <h1>Welcome</h1>

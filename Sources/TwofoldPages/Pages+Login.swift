@@ -1,19 +1,23 @@
 extension Pages {
-    /// GET/POST `/login`: email and password. `email` is re-filled after a failed attempt;
-    /// the password never is.
+    /// GET/POST `/login`: email and password, and the way to "Forgot password?". `email` is
+    /// re-filled after a failed attempt; the password never is. An error about the password
+    /// (`field` `password`) is shown at the password field, which then has the focus.
     public static func login(_ chrome: PageChrome, email: String, message: PageMessage?) -> String {
-        let emailField = FormField(
-            id: "email", name: "email", label: "Email", kind: .email, value: email, autocomplete: "username",
-            autofocus: email.isEmpty)
-        let passwordField = FormField(
-            id: "password", name: "password", label: "Password", kind: .password, autocomplete: "current-password",
-            autofocus: !email.isEmpty, invalid: message?.kind == .error)
+        let fields = [
+            FormField(
+                id: "email", name: "email", label: "Email", kind: .email, value: email, autocomplete: "username",
+                autofocus: email.isEmpty),
+            FormField(
+                id: "password", name: "password", label: "Password", kind: .password,
+                autocomplete: "current-password", autofocus: !email.isEmpty),
+        ].showing(message)
+        let forgot = #"<p class="field-link"><a href="/password/forgot">Forgot password?</a></p>"#
         let body = """
             <h1>Log in to \(Markup.text(chrome.issuer))</h1>
             <p class="lead">Enter your email and password. Next, you will enter a verification code from your \
             authenticator app.</p>
-            \(Markup.messageBox(message))\
-            \(Markup.form(action: "/login", csrf: chrome.csrf, emailField.html, passwordField.html, Markup.submit("Log in")))
+            \(Markup.messageBox(message, besides: fields.ids))\
+            \(Markup.form(action: "/login", csrf: chrome.csrf, fields.map(\.html).joined(), forgot, Markup.submit("Log in")))
             <p class="fine">New to \(Markup.text(chrome.issuer))? Open the invite link you received to create your \
             account.</p>
             """
@@ -21,20 +25,22 @@ extension Pages {
     }
 
     /// GET/POST `/login/code`: the code from the authenticator app, with the way to SMS recovery
-    /// and a way back to the login form (logging out of the half-finished session).
-    public static func verificationCode(_ chrome: PageChrome, message: PageMessage?) -> String {
-        let code = FormField.code(
-            id: "code", label: "Verification code", hint: "The 6-digit code changes every 30 seconds.",
-            autofocus: true, invalid: message?.kind == .error)
+    /// and "Not you? Log out" (ending the half-finished session). `email` is who is signing in.
+    public static func verificationCode(_ chrome: PageChrome, email: String? = nil, message: PageMessage?) -> String {
+        let code = [
+            FormField.code(
+                id: "code", label: "Verification code", hint: "The 6-digit code changes every 30 seconds.",
+                autofocus: true)
+        ].showing(message)
         let body = """
             <h1>Enter your verification code</h1>
             <p class="lead">Open your authenticator app and enter the 6-digit code shown for \
             \(Markup.text(chrome.issuer)).</p>
-            \(Markup.messageBox(message))\
-            \(Markup.form(action: "/login/code", csrf: chrome.csrf, code.html, Markup.submit("Submit")))
+            \(Markup.messageBox(message, besides: code.ids))\
+            \(Markup.form(action: "/login/code", csrf: chrome.csrf, code.map(\.html).joined(), Markup.submit("Submit")))
             <ul class="links">
             <li><a href="/login/recovery">Can't access your multi-factor authentication app?</a></li>
-            <li>\(Markup.logoutForm(csrf: chrome.csrf, label: "Use a different account"))</li>
+            \(Markup.notYou(csrf: chrome.csrf, email: email))
             </ul>
             """
         return document(chrome, title: "Enter your verification code", body: body)

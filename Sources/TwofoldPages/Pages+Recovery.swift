@@ -18,7 +18,7 @@ extension Pages {
     /// GET `/login/recovery` ("Can't access your multi-factor authentication app?"): offers the
     /// SMS, or explains why the user must contact their representative.
     public static func recovery(
-        _ chrome: PageChrome, availability: RecoveryAvailability, message: PageMessage?
+        _ chrome: PageChrome, availability: RecoveryAvailability, email: String? = nil, message: PageMessage?
     ) -> String {
         let content: String
         switch availability {
@@ -53,28 +53,30 @@ extension Pages {
             \(content)
             <ul class="links">
             <li><a href="/login/code">Back to the verification code</a></li>
-            <li>\(Markup.logoutForm(csrf: chrome.csrf, label: "Use a different account"))</li>
+            \(Markup.notYou(csrf: chrome.csrf, email: email))
             </ul>
             """
         return document(chrome, title: "Recover your account", body: body)
     }
 
-    /// GET/POST `/login/recovery/code`: the code from the SMS, and a form to send a new one.
-    public static func recoveryCode(_ chrome: PageChrome, phoneMasked: String, message: PageMessage?) -> String {
-        let code = FormField.code(
-            id: "code", label: "Code from the SMS", autofocus: true, invalid: message?.kind == .error)
+    /// GET/POST `/login/recovery/code`: the code from the SMS, and a form to send a new one. The
+    /// SMS says the code expires in 10 minutes (the vault's policy); so does this page.
+    public static func recoveryCode(
+        _ chrome: PageChrome, phoneMasked: String, email: String? = nil, message: PageMessage?
+    ) -> String {
+        let code = [FormField.code(id: "code", label: "Code from the SMS", autofocus: true)].showing(message)
+        let resend = Markup.form(
+            action: "/login/recovery/send", csrf: chrome.csrf, Markup.submit("Send a new code", style: .secondary))
         let body = """
             <h1>Enter the code from the SMS</h1>
             <p class="lead">We sent a code by SMS to <strong class="nowrap">\(Markup.text(phoneMasked))</strong>. \
-            It is valid for a few minutes.</p>
-            \(Markup.messageBox(message))\
-            \(Markup.form(action: "/login/recovery/code", csrf: chrome.csrf, code.html, Markup.submit("Continue")))
-            <div class="aside"><p>Didn't get the SMS?</p>\
-            \(Markup.form(action: "/login/recovery/send", csrf: chrome.csrf, Markup.submit("Send a new code", style: .secondary)))\
-            </div>
+            It is valid for 10 minutes.</p>
+            \(Markup.messageBox(message, besides: code.ids))\
+            \(Markup.form(action: "/login/recovery/code", csrf: chrome.csrf, code.map(\.html).joined(), Markup.submit("Continue")))
+            <div class="aside"><p>Didn't get the SMS?</p>\(resend)</div>
             <ul class="links">
             <li><a href="/login/code">Back to the verification code</a></li>
-            <li>\(Markup.logoutForm(csrf: chrome.csrf, label: "Use a different account"))</li>
+            \(Markup.notYou(csrf: chrome.csrf, email: email))
             </ul>
             """
         return document(chrome, title: "Enter the code from the SMS", body: body)

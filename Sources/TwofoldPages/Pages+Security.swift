@@ -26,53 +26,65 @@ extension Pages {
         case resetMFA, phone, removePhone, password
     }
 
-    /// GET `/profile/security`: My Profile → Security. `message` appears next to the form named by
-    /// `messageFor`, or at the top when that is nil. The Profile tab links to `profileHref`.
+    /// GET `/profile/security`: My Profile → Security. `message` appears in the section of the
+    /// form named by `messageFor` (an error about one of its inputs at that input), or at the top
+    /// when that is nil. Each section has an id (`security-mfa`, `security-phone`,
+    /// `security-password`), so a redirect to `/profile/security#security-phone` after a change
+    /// shows its confirmation without scrolling.
     public static func security(
         _ chrome: PageChrome, view: SecurityView, message: PageMessage?, messageFor: SecurityForm?,
-        minimumPasswordLength: Int = 12, profileHref: String = "/home"
+        minimumPasswordLength: Int = 12, profileHref: String = "/profile"
     ) -> String {
         // The remove form exists only with a phone; a message for it would otherwise be lost.
         let target = messageFor == .removePhone && view.phoneMasked == nil ? nil : messageFor
-        func messageAt(_ form: SecurityForm?) -> String {
-            target == form ? Markup.messageBox(message) : ""
-        }
+        func shown(at form: SecurityForm?) -> PageMessage? { target == form ? message : nil }
         let body = """
             <h1>My Profile</h1>
-            <nav class="tabs" aria-label="My Profile">\
-            <a href="\(Markup.text(profileHref))">Profile</a>\
-            <a href="/profile/security" aria-current="page">Security</a></nav>
-            \(messageAt(nil))\
+            \(profileTabs(current: .security, profileHref: profileHref))
+            \(Markup.messageBox(shown(at: nil)))\
             <p class="lead">Signed in as <strong class="wrap">\(Markup.userText(view.email))</strong>.</p>
-            \(mfaSection(chrome, view: view, message: messageAt(.resetMFA)))
-            \(phoneSection(chrome, view: view, message: messageAt(.phone), removeMessage: messageAt(.removePhone)))
-            \(passwordSection(chrome, minimumPasswordLength: minimumPasswordLength, message: messageAt(.password)))
+            \(mfaSection(chrome, view: view, message: shown(at: .resetMFA)))
+            \(phoneSection(chrome, view: view, message: shown(at: .phone), removeMessage: shown(at: .removePhone)))
+            \(passwordSection(chrome, minimumPasswordLength: minimumPasswordLength, message: shown(at: .password)))
             """
         return document(chrome, title: "Security", width: .wide, body: body)
     }
 
-    private static func mfaSection(_ chrome: PageChrome, view: SecurityView, message: String) -> String {
+    enum ProfileTab { case profile, security }
+
+    /// The tab bar of My Profile, on both of its pages.
+    static func profileTabs(current: ProfileTab, profileHref: String = "/profile") -> String {
+        let profile = current == .profile ? #" aria-current="page""# : ""
+        let security = current == .security ? #" aria-current="page""# : ""
+        return #"<nav class="tabs" aria-label="My Profile">"#
+            + #"<a href="\#(Markup.text(profileHref))"\#(profile)>Profile</a>"#
+            + #"<a href="/profile/security"\#(security)>Security</a></nav>"#
+    }
+
+    private static func mfaSection(_ chrome: PageChrome, view: SecurityView, message: PageMessage?) -> String {
         let status =
             view.mfaEnrolled
             ? #"<span class="status on">On</span>"# : #"<span class="status off">Not set up</span>"#
-        let password = FormField(
-            id: "reset-password", name: "password", label: "Password", kind: .password,
-            autocomplete: "current-password", hint: "Enter your password to confirm it is you.")
+        let password = [
+            FormField(
+                id: "reset-password", name: "password", label: "Password", kind: .password,
+                autocomplete: "current-password", hint: "Enter your password to confirm it is you.")
+        ].showing(message)
         return """
-            <section class="section" aria-labelledby="mfa-heading">
+            <section class="section" id="security-mfa" aria-labelledby="mfa-heading">
             <h2 id="mfa-heading">Multi-factor authentication \(status)</h2>
+            \(Markup.messageBox(message, besides: password.ids))\
             <p>Reset multi-factor authentication if you lost your phone or want to use a different authenticator \
             app. Your current authenticator app keeps working until you confirm the new setup with a code from \
             the new one.</p>
-            \(message)\
-            \(Markup.form(action: "/profile/security/reset-mfa", csrf: chrome.csrf, password.html,
+            \(Markup.form(action: "/profile/security/reset-mfa", csrf: chrome.csrf, password.map(\.html).joined(),
                 Markup.submit("Reset multi-factor authentication")))
             </section>
             """
     }
 
     private static func phoneSection(
-        _ chrome: PageChrome, view: SecurityView, message: String, removeMessage: String
+        _ chrome: PageChrome, view: SecurityView, message: PageMessage?, removeMessage: PageMessage?
     ) -> String {
         var about: String
         var fields: [FormField] = []
@@ -103,15 +115,17 @@ extension Pages {
                 .code(
                     id: "phone-code", label: "Verification code",
                     hint: "The code from your authenticator app, required to change your recovery phone.",
-                    autofocus: false, invalid: false),
+                    autofocus: false),
             ]
-            let removeCode = FormField.code(
-                id: "remove-code", label: "Verification code", hint: "The code from your authenticator app.",
-                autofocus: false, invalid: false)
+            let removeCode = [
+                FormField.code(
+                    id: "remove-code", label: "Verification code", hint: "The code from your authenticator app.",
+                    autofocus: false)
+            ].showing(removeMessage)
             removeForm = """
                 <h3>Remove the recovery phone</h3>
-                \(removeMessage)\
-                \(Markup.form(action: "/profile/security/phone/remove", csrf: chrome.csrf, removeCode.html,
+                \(Markup.messageBox(removeMessage, besides: removeCode.ids))\
+                \(Markup.form(action: "/profile/security/phone/remove", csrf: chrome.csrf, removeCode.map(\.html).joined(),
                     Markup.submit("Remove phone number", style: .secondary)))
                 """
         } else {
@@ -126,20 +140,29 @@ extension Pages {
         }
         let heading = view.phoneMasked == nil ? "Add a recovery phone" : "Change the recovery phone"
         let button = view.phoneMasked == nil ? "Add phone number" : "Change phone number"
+        let shown = fields.showing(message, summarised: fields.count > 1)
+        // A notice (the phone was saved or removed) comes first, above what the section says
+        // about the phone now; an error goes with the form.
+        let notice = message?.kind == .notice ? Markup.messageBox(message) : ""
+        let error =
+            message?.kind == .error ? Markup.messageBox(message, besides: shown.ids, summary: shown.count > 1) : ""
         return """
-            <section class="section" aria-labelledby="phone-heading">
+            <section class="section" id="security-phone" aria-labelledby="phone-heading">
             <h2 id="phone-heading">Recovery phone</h2>
+            \(notice)\
             \(about)
             <h3>\(heading)</h3>
-            \(message)\
+            \(error)\
             \(Markup.form(action: "/profile/security/phone", csrf: chrome.csrf, className: "row",
-                fields.map(\.html).joined(), Markup.submit(button)))
+                shown.map(\.html).joined(), Markup.submit(button)))
             \(removeForm)
             </section>
             """
     }
 
-    private static func passwordSection(_ chrome: PageChrome, minimumPasswordLength: Int, message: String) -> String {
+    private static func passwordSection(_ chrome: PageChrome, minimumPasswordLength: Int, message: PageMessage?)
+        -> String
+    {
         let length = max(minimumPasswordLength, 1)
         let fields = [
             FormField(
@@ -152,12 +175,13 @@ extension Pages {
                 id: "new-password-confirm", name: "new_password_confirm", label: "Confirm new password",
                 kind: .password, autocomplete: "new-password", minLength: length),
         ]
+        let shown = fields.showing(message, summarised: true)
         return """
-            <section class="section" aria-labelledby="password-heading">
+            <section class="section" id="security-password" aria-labelledby="password-heading">
             <h2 id="password-heading">Password</h2>
+            \(Markup.messageBox(message, besides: shown.ids, summary: true))\
             <p>Changing your password logs you out everywhere else.</p>
-            \(message)\
-            \(Markup.form(action: "/profile/security/password", csrf: chrome.csrf, fields.map(\.html).joined(),
+            \(Markup.form(action: "/profile/security/password", csrf: chrome.csrf, shown.map(\.html).joined(),
                 Markup.submit("Change password")))
             </section>
             """

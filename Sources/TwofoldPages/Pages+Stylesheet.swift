@@ -11,6 +11,7 @@ extension Pages {
           --error-bg: #fdeeed; --error-border: #f0bcb8; --error-text: #9b1c1c;
           --notice-bg: #eaf6ef; --notice-border: #b3dcc4; --notice-text: #1c5f3b;
           --info-bg: #f4f6fa; --info-border: #dce1ea; --info-text: #2c3546;
+          --warn-bg: #fdf5e3; --warn-border: #ecd08f; --warn-text: #6b4a06;
           --shadow: 0 1px 2px rgb(16 24 40 / 4%), 0 12px 32px rgb(16 24 40 / 8%);
           --radius: 16px; --control-radius: 10px;
         }
@@ -22,6 +23,7 @@ extension Pages {
             --error-bg: #35161a; --error-border: #6b2a2f; --error-text: #ffb3ae;
             --notice-bg: #11291d; --notice-border: #275a3d; --notice-text: #9fdcb8;
             --info-bg: #1b212c; --info-border: #2c3446; --info-text: #d3d9e4;
+            --warn-bg: #2e2410; --warn-border: #6a5220; --warn-text: #f3d58f;
             --shadow: 0 1px 2px rgb(0 0 0 / 30%);
           }
         }
@@ -41,7 +43,7 @@ extension Pages {
           gap: .5rem 1.5rem; padding: .875rem 1.25rem; max-width: 72rem; width: 100%; margin: 0 auto;
         }
         .brand {
-          display: inline-flex; align-items: center; gap: .5rem; color: var(--text);
+          display: inline-flex; align-items: center; gap: .5rem; min-height: 44px; color: var(--text);
           font-weight: 650; font-size: 1.125rem; text-decoration: none; letter-spacing: -.01em;
         }
         .brand:hover { color: var(--text); }
@@ -50,6 +52,10 @@ extension Pages {
         .logo-check { fill: none; stroke: var(--card); stroke-width: 2.2; stroke-linecap: round; stroke-linejoin: round; }
         .nav { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1.125rem; font-size: .9375rem; }
         .nav a { text-decoration: none; font-weight: 500; }
+        .nav a, .nav .linkbutton {
+          display: inline-flex; align-items: center; justify-content: center; min-height: 44px; min-width: 44px;
+          padding: 0 .25rem;
+        }
         .nav a:hover { text-decoration: underline; }
         .who { color: var(--muted); overflow-wrap: anywhere; flex-basis: 100%; }
         @media (min-width: 640px) { .who { flex-basis: auto; } }
@@ -59,7 +65,7 @@ extension Pages {
           width: 100%; max-width: 27rem; background: var(--card); border: 1px solid var(--border);
           border-radius: var(--radius); box-shadow: var(--shadow); padding: 2rem 1.75rem;
         }
-        .card.medium { max-width: 34rem; }
+        .card.setup { max-width: 34rem; }
         .card.wide { max-width: 44rem; }
         @media (min-width: 640px) { main { padding-top: 6vh; } .card { padding: 2.25rem 2.25rem; } }
         @media (max-width: 400px) {
@@ -86,6 +92,14 @@ extension Pages {
         form { margin: 0; }
         form.inline { display: inline; }
         .field { margin-bottom: 1.125rem; }
+        .field-error {
+          display: flex; gap: .375rem; align-items: flex-start; margin: 0 0 .375rem;
+          color: var(--error-text); font-weight: 600; font-size: .9375rem;
+        }
+        .field-error .icon { flex: none; width: 1.25rem; height: 1.25rem; margin-top: .0625rem; }
+        .field-invalid { padding-left: .75rem; border-left: 3px solid var(--error-text); }
+        .field-link { margin: -.5rem 0 0; }
+        .field-link a { display: inline-flex; align-items: center; min-height: 44px; font-size: .9375rem; }
         label { display: block; font-weight: 600; font-size: .9375rem; margin-bottom: .375rem; }
         .hint { color: var(--muted); font-size: .8125rem; margin: .375rem 0 0; }
         input[type="text"], input[type="email"], input[type="password"], input[type="tel"] {
@@ -114,6 +128,7 @@ extension Pages {
         .field + .button, .field + fieldset + .button { margin-top: 1.5rem; }
         .card.wide .button { width: auto; }
         .linkbutton {
+          display: inline-flex; align-items: center; min-height: 44px; min-width: 44px;
           padding: 0; border: 0; background: none; color: var(--accent); font: inherit;
           text-decoration: underline; text-underline-offset: .18em; cursor: pointer;
         }
@@ -132,11 +147,23 @@ extension Pages {
         .msg-error { background: var(--error-bg); border-color: var(--error-border); color: var(--error-text); }
         .msg-notice { background: var(--notice-bg); border-color: var(--notice-border); color: var(--notice-text); }
         .msg-info { background: var(--info-bg); border-color: var(--info-border); color: var(--info-text); }
+        .msg-warning { background: var(--warn-bg); border-color: var(--warn-border); color: var(--warn-text); }
+        .error-summary {
+          margin: 0 0 1.25rem; padding: .75rem .875rem; border: 2px solid var(--error-text);
+          border-radius: var(--control-radius); background: var(--error-bg); color: var(--error-text);
+        }
+        .error-summary h2 { display: flex; gap: .5rem; align-items: center; font-size: 1rem; margin: 0; }
+        .error-summary h2 .icon { width: 1.25rem; height: 1.25rem; }
+        .error-summary ul { margin: .25rem 0 0; padding-left: 1.75rem; }
+        .error-summary a { display: inline-flex; align-items: center; min-height: 44px; color: var(--error-text); font-weight: 600; }
 
         .links {
-          list-style: none; margin: 1.75rem 0 0; padding: 1.25rem 0 0; border-top: 1px solid var(--border);
-          display: grid; gap: .625rem; justify-items: center; text-align: center; font-size: .9375rem;
+          list-style: none; margin: 1.75rem 0 0; padding: 1rem 0 0; border-top: 1px solid var(--border);
+          display: grid; gap: .25rem; justify-items: center; text-align: center; font-size: .9375rem;
         }
+        .links a { display: inline-flex; align-items: center; min-height: 44px; }
+        .not-you { color: var(--muted); }
+        .who-line { display: block; overflow-wrap: anywhere; }
         .aside { margin-top: 1.75rem; }
         .aside p { margin: 0; color: var(--muted); font-size: .9375rem; }
         .aside .button { margin-top: .5rem; }
@@ -157,6 +184,36 @@ extension Pages {
         }
         .steps p { margin-bottom: .75rem; }
         .steps .button { margin-top: 1rem; }
+        .step-add { display: flex; flex-direction: column; }
+        .step-add > h2 { order: 0; }
+        .open-app { margin: .25rem 0 1rem; }
+        .steps .open-app { margin-top: .25rem; }
+        .manual-key { margin: 0 0 .5rem; }
+        .manual-key .key-title { margin-bottom: .25rem; color: var(--muted); font-size: .9375rem; }
+        .manual-key p { margin-bottom: .5rem; }
+        @media (max-width: 639.98px) {
+          .wide-only { display: none; }
+          .step-add > .narrow-only { order: 1; }
+          .step-add > .open-app { order: 2; }
+          .step-add > .manual-key { order: 3; }
+          .step-add > .qr { order: 4; }
+        }
+        @media (min-width: 640px) {
+          .narrow-only, .open-app { display: none; }
+          .step-add > .wide-only { order: 1; }
+          .step-add > .qr { order: 2; }
+          .step-add > .manual-key { order: 3; }
+        }
+        @media (min-width: 900px) {
+          .card.setup { max-width: 58rem; }
+          .card.setup .steps {
+            display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); column-gap: 2.5rem;
+          }
+          .card.setup .step-app { grid-column: 1; grid-row: 1; }
+          .card.setup .step-add { grid-column: 2; grid-row: 1 / span 2; }
+          .card.setup .step-code { grid-column: 1; grid-row: 2; }
+          .card.setup .steps > li::after { display: none; }
+        }
         .apps { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .375rem; }
         .apps li {
           padding: .125rem .625rem; border: 1px solid var(--border); border-radius: 999px;
@@ -168,9 +225,9 @@ extension Pages {
           border: 1px solid var(--border); border-radius: 12px;
         }
         .qr-image svg { display: block; width: 100%; height: 100%; }
-        details { border: 1px solid var(--border); border-radius: var(--control-radius); padding: .625rem .875rem; }
-        summary { cursor: pointer; color: var(--accent); font-weight: 600; font-size: .9375rem; }
-        details[open] summary { margin-bottom: .625rem; }
+        details { border: 1px solid var(--border); border-radius: var(--control-radius); padding: 0 .875rem; }
+        summary { cursor: pointer; color: var(--accent); font-weight: 600; font-size: .9375rem; padding: .6875rem 0; }
+        details[open] { padding-bottom: .625rem; }
         .countries ul { margin: 0; padding-left: 1.125rem; columns: 2; font-size: .875rem; color: var(--muted); }
         .facts { display: grid; grid-template-columns: auto 1fr; gap: .375rem 1rem; margin: 0; font-size: .9375rem; }
         .facts dt { color: var(--muted); }
@@ -178,18 +235,29 @@ extension Pages {
         .secret {
           display: inline-block; padding: .125rem .375rem; border-radius: 6px; background: var(--accent-soft);
           font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
-          font-size: 1rem; word-spacing: .25em; user-select: all;
+          font-size: 1.0625rem; word-spacing: .25em; user-select: all; -webkit-user-select: all;
         }
+        .manual-key .secret { display: block; padding: .5rem .625rem; font-size: 1.125rem; overflow-wrap: anywhere; }
 
         .tabs { display: flex; gap: .25rem; margin: .5rem 0 1.5rem; border-bottom: 1px solid var(--border); }
         .tabs a {
-          padding: .5rem .875rem; margin-bottom: -1px; border-bottom: 2px solid transparent;
+          display: inline-flex; align-items: center; min-height: 44px;
+          padding: .25rem .875rem; margin-bottom: -1px; border-bottom: 2px solid transparent;
           color: var(--muted); font-weight: 600; text-decoration: none;
         }
         .tabs a:hover { color: var(--text); }
         .tabs a[aria-current="page"] { color: var(--accent); border-bottom-color: var(--accent); }
         .section { margin-top: 1.75rem; padding-top: 1.5rem; border-top: 1px solid var(--border); }
-        .tabs + .section, .tabs + .msg + .lead + .section { border-top: 0; padding-top: 0; }
+        .tabs + .section, .tabs + .lead + .section, .tabs + .msg + .lead + .section,
+        .tabs + .msg + .section { border-top: 0; padding-top: 0; margin-top: 0; }
+        .section h2 + .msg { margin-top: .25rem; }
+        .muted { color: var(--muted); }
+        .account-list { margin: 0 0 1rem; padding-left: 1.25rem; }
+        .account-list li { margin: .25rem 0; }
+        .profile-facts { margin-bottom: 1.25rem; }
+        .choices-row { display: grid; gap: .625rem; margin-top: 1.25rem; }
+        @media (min-width: 640px) { .choices-row { grid-template-columns: 1fr 1fr; } }
+        form.stack .button { margin: 0; }
         .section h2 { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
         .status {
           display: inline-block; padding: .0625rem .625rem; border-radius: 999px; font-size: .75rem; font-weight: 700;

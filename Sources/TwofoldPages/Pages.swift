@@ -8,11 +8,11 @@ public enum Pages {
     /// Where the gateway serves `stylesheet`.
     public static let stylesheetPath = "/static/twofold.css"
 
-    /// How wide the page's card is: narrow for single forms, medium for the MFA setup steps,
-    /// wide for My Profile.
+    /// How wide the page's card is: narrow for single forms, wide for My Profile, and for the MFA
+    /// setup steps a card that takes two columns on a desktop (QR code and code field side by side).
     enum CardWidth: String {
         case narrow = "card"
-        case medium = "card medium"
+        case setup = "card setup"
         case wide = "card wide"
     }
 
@@ -53,7 +53,7 @@ public enum Pages {
         var who = Markup.userText(email)
         if let account = chrome.accountName { who += " · " + Markup.userText(account) }
         return #"<nav class="nav" aria-label="Main"><span class="who">\#(who)</span>"#
-            + #"<a href="/home">Home</a><a href="/profile/security">My Profile</a>"#
+            + #"<a href="/home">Home</a><a href="/profile">My Profile</a>"#
             + Markup.logoutForm(csrf: chrome.csrf) + "</nav>\n"
     }
 

@@ -17,7 +17,7 @@ public struct VaultService: WireService {
 
     public let operations: Set<String> = [
         "health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
-        "phone.clear", "recovery.start", "recovery.verify", "user.delete",
+        "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send",
     ]
 
     struct UserArgs: Decodable { let user: String }
@@ -59,6 +59,10 @@ public struct VaultService: WireService {
     struct DeleteArgs: Decodable {
         let user: String
         let actor: String
+    }
+    struct NoticeArgs: Decodable {
+        let user: String
+        let event: String
     }
 
     public func handle(
@@ -173,6 +177,16 @@ public struct VaultService: WireService {
                             return fields
                         })
                 }
+            case "notice.send":
+                let args = try decode(request, NoticeArgs.self)
+                let subject = try user(args.user)
+                guard let event = NoticeEvent(rawValue: args.event) else {
+                    throw VaultError(
+                        .invalidArguments,
+                        "event must be one of " + NoticeEvent.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                let queued = try vault.sendNotice(user: subject, event: event)
+                reply(.success(["queued": .bool(queued)]))
             case "user.delete":
                 let args = try decode(request, DeleteArgs.self)
                 vault.deleteUser(user: try user(args.user), actor: args.actor) { [afterDelete] result in

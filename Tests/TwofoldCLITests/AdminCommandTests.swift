@@ -155,6 +155,28 @@ private func run(_ arguments: [String], _ transport: any AdminTransport) -> Admi
     }
 }
 
+@Test func userResetPassword_printsTheLinkOnce_andSaysTheSecondFactorIsStillNeeded() throws {
+    let link = "https://login.example.com/reset/Qx7vJ2mN9pR4sT6wY8zA1bC3dE5fG7hK9mN2pQ4rS6t"
+    let output = run(
+        ["user", "reset-password", "ann@example.com", "--reason", "forgot it, called back"],
+        StubTransport(result: ["user": Fixtures.user(), "link": .string(link), "expires_at": 1_767_312_000_000]))
+    #expect(output.status == 0)
+    #expect(
+        output.standardOutput.hasPrefix(
+            "Password-reset link created for ann@example.com (u-0123456789abcdef01234567). It works once, until "
+                + "2026-01-02 00:00 UTC"))
+    #expect(output.standardOutput.contains("Shown once"))
+    #expect(output.standardOutput.contains("they still log in with their authenticator app"))
+    #expect(output.standardOutput.hasSuffix("    Reset link:  \(link)\n"))
+    #expect(output.standardOutput.components(separatedBy: link).count == 2)
+}
+
+@Test func userResetPassword_needsAReason() {
+    let output = run(["user", "reset-password", "ann@example.com"], StubTransport(result: [:]))
+    #expect(output.status == 64)
+    #expect(output.standardError.contains("needs --reason"))
+}
+
 @Test func lists_renderAlignedTables_orSayTheyAreEmpty() throws {
     let accounts = run(
         ["account", "list"],

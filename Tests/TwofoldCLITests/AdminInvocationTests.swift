@@ -85,6 +85,10 @@ private func helpText(_ arguments: [String]) throws -> String? {
             ["user", "reset-mfa", "u-1", "--reason", "lost phone; video call"], "user.reset_mfa",
             ["user": "u-1", "reason": "lost phone; video call"]
         ),
+        (
+            ["user", "reset-password", "ann@example.com", "--reason", "forgot it; called back", "--expires", "2h"],
+            "user.reset_password", ["user": "ann@example.com", "reason": "forgot it; called back", "ttl_ms": 7_200_000]
+        ),
         (["account", "create", "Acme Corp"], "account.create", ["name": "Acme Corp"]),
         (["account", "list"], "account.list", [:]),
         (["account", "rename", "Acme", "Acme Inc"], "account.rename", ["account": "Acme", "name": "Acme Inc"]),

@@ -59,7 +59,9 @@ import Testing
 
     @Test func aRecordOfANewerVersion_isRefused_notGuessed() {
         var bytes = Self.user.encoded()
-        bytes[1] = 2
+        bytes[1] = 3
+        #expect(throws: ByteReader.Malformed.self) { try Self.decodeUser(bytes) }
+        bytes[1] = 2  // version 2 without the name it must end with
         #expect(throws: ByteReader.Malformed.self) { try Self.decodeUser(bytes) }
     }
 

@@ -30,7 +30,7 @@ import TwofoldPages
         #expect(several.text.contains("Signed in as ada@example.com"))
         #expect(several.text.contains("You are viewing the account Acme"))
         #expect(several.tags("a").contains { $0["href"] == "/accounts" })
-        #expect(several.tags("a").contains { $0["href"] == "/profile/security" })
+        #expect(several.tags("a").contains { $0["href"] == "/profile" })
         #expect(several.forms.contains { $0.form["action"] == "/logout" })
 
         let one = HTMLScan(
@@ -52,7 +52,7 @@ import TwofoldPages
         #expect(nav["aria-label"] == "Main")
         #expect(page.text.contains("ada@example.com · Acme Marketing"))
         #expect(page.tags("a").contains { $0["href"] == "/home" })
-        #expect(page.tags("a").contains { $0["href"] == "/profile/security" })
+        #expect(page.tags("a").contains { $0["href"] == "/profile" }, "My Profile opens its Profile tab")
         #expect(page.forms.contains { $0.form["action"] == "/logout" })
     }
 

@@ -29,13 +29,38 @@ import TwofoldPages
             (
                 "mfaSetup",
                 Pages.mfaSetup(
-                    chrome, reason: .reset, qrSVG: "<svg></svg>", secret: h, accountName: h, enrollmentID: h,
-                    message: .error(h))
+                    chrome, reason: .reset,
+                    setup: Pages.SetupView(
+                        qrSVG: "<svg></svg>", secret: h, uri: "otpauth://" + h, accountName: h, enrollmentID: h),
+                    message: .error(h, field: "code"))
             ),
             ("chooseAccount", Pages.chooseAccount(chrome, accounts: [.init(id: h, name: h)], selectedID: h)),
             ("home", Pages.home(chrome, email: h, accountName: h, accountCount: 2, message: .notice(h))),
             ("security", Pages.security(chrome, view: view, message: .error(h), messageFor: .phone, profileHref: h)),
             ("message", Pages.message(chrome, title: h, text: h, link: (href: h, label: h))),
+            ("forgotPassword", Pages.forgotPassword(chrome, email: h, message: .error(h, field: h))),
+            ("forgotPasswordCode", Pages.forgotPasswordCode(chrome, message: .error(h, field: "code"))),
+            ("forgotPasswordSMS", Pages.forgotPasswordSMS(chrome, phoneMasked: h, message: .error(h))),
+            (
+                "newPassword",
+                Pages.newPassword(
+                    chrome, context: .resetLink(token: h), email: h, minimumPasswordLength: 12,
+                    message: .error(h, field: "new-password"))
+            ),
+            (
+                "signUpPhone",
+                Pages.signUpPhone(
+                    chrome, view: Pages.SignUpPhoneView(phoneMasked: h, blockedCountryName: h),
+                    message: .error(h, field: "phone"))
+            ),
+            (
+                "profile",
+                Pages.profile(
+                    chrome,
+                    view: Pages.ProfileView(email: h, name: h, accounts: [.init(id: h, name: h)], currentAccountID: h),
+                    message: .error(h, field: "name"))
+            ),
+            ("codeWithEmail", Pages.verificationCode(chrome, email: h, message: .error(h, field: "code"))),
         ]
     }
 
@@ -75,7 +100,9 @@ import TwofoldPages
             Pages.security(chrome, view: view, message: nil, messageFor: nil),
             Pages.chooseAccount(chrome, accounts: [.init(id: "a-1", name: account)], selectedID: nil),
             Pages.mfaSetup(
-                chrome, reason: .signUp, qrSVG: "<svg></svg>", secret: "ABCD", accountName: email, enrollmentID: "e",
+                chrome, reason: .signUp,
+                setup: Pages.SetupView(
+                    qrSVG: "<svg></svg>", secret: "ABCD", uri: "otpauth://x", accountName: email, enrollmentID: "e"),
                 message: nil),
         ]
         for page in pages {

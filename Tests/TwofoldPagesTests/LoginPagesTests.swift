@@ -19,11 +19,31 @@ import TwofoldPages
         #expect(!page.html.contains("role=\"alert\""))
     }
 
-    @Test func login_withAnError_announcesItAsAnAlert() {
-        let html = Pages.login(chrome, email: "", message: .error("Incorrect email or password."))
+    @Test func login_withAnErrorAboutThePassword_showsItThereAndFocusesIt() throws {
+        let html = Pages.login(
+            chrome, email: "ada@example.com", message: .error("Incorrect email or password.", field: "password"))
+        let page = HTMLScan(html)
+        let password = try #require(page.tags("input").first { $0["name"] == "password" })
+        #expect(password["aria-invalid"] == "true")
+        #expect(password["aria-describedby"] == "password-error")
+        #expect(password.attributes.keys.contains("autofocus"))
+        #expect(page.tags.filter { $0.attributes.keys.contains("autofocus") }.count == 1)
+        #expect(html.contains(#"<p class="field-error" id="password-error" role="alert">"#))
+        #expect(!html.contains("msg-error"), "not in a box at the top as well")
+    }
+
+    @Test func login_withAnErrorAboutNoField_showsItAboveTheFormAsAnAlert() {
+        let html = Pages.login(chrome, email: "", message: .error("Too many failed sign-in attempts."))
         #expect(html.contains(#"<div class="msg msg-error" role="alert">"#))
-        #expect(html.contains("Incorrect email or password."))
-        #expect(HTMLScan(html).tags("input").first { $0["name"] == "password" }?["aria-invalid"] == "true")
+        #expect(!html.contains("aria-invalid"))
+    }
+
+    @Test func login_offersForgotPassword() throws {
+        let page = HTMLScan(Pages.login(chrome, email: "", message: nil))
+        let link = try #require(page.tags("a").first { $0["href"] == "/password/forgot" })
+        #expect(
+            page.html[page.html.index(page.html.startIndex, offsetBy: link.offset)...].hasPrefix(
+                #"<a href="/password/forgot">Forgot password?</a>"#))
     }
 
     @Test func notice_isPoliteStatusNotAlert() {
@@ -50,7 +70,8 @@ import TwofoldPages
             html[html.index(html.startIndex, offsetBy: recovery.offset)...]
                 .hasPrefix(#"<a href="/login/recovery">Can't access your multi-factor authentication app?</a>"#))
         #expect(page.forms.contains { $0.form["action"] == "/logout" })
-        #expect(page.text.contains("Use a different account"))
+        #expect(page.text.contains("Not you? Log out"))
+        #expect(!page.text.contains("Use a different account"))
         #expect(page.text.contains("Submit"))
     }
 
@@ -90,5 +111,36 @@ import TwofoldPages
         let html = Pages.signUp(
             chrome, token: "a/../b?c=\"d\" é", email: "", phone: "", message: nil, minimumPasswordLength: 12)
         #expect(HTMLScan(html).forms.first?.form["action"] == "/invite/a%2F..%2Fb%3Fc%3D%22d%22%20%C3%A9")
+    }
+
+    @Test func signUp_withAnErrorAboutAField_summarisesItAtTheTopAndShowsItAtTheField() throws {
+        let html = Pages.signUp(
+            chrome, token: "t", email: "ada@example.com", phone: "",
+            message: .error(
+                "Use at least 12 characters.",
+                field: "new-password"), minimumPasswordLength: 12)
+        let page = HTMLScan(html)
+        let summary = try #require(page.tags("div").first { $0["class"] == "error-summary" })
+        let field = try #require(page.tags("input").first { $0["id"] == "new-password" })
+        #expect(summary.offset < field.offset)
+        #expect(field["aria-describedby"] == "new-password-error new-password-hint")
+        #expect(field.attributes.keys.contains("autofocus"))
+        #expect(page.tags("input").first { $0["id"] == "email" }?.attributes.keys.contains("autofocus") == false)
+    }
+
+    @Test func signUpPhone_putsTheBlockedCountryNoticeNextToThePhoneField() throws {
+        let html = Pages.signUpPhone(
+            chrome, view: Pages.SignUpPhoneView(phoneMasked: "+880 •••• ••5678", blockedCountryName: "Bangladesh"),
+            message: nil)
+        let page = HTMLScan(html)
+        #expect(page.text.contains("SMS recovery is not available for phone numbers from Bangladesh."))
+        #expect(page.text.contains("contact your representative"))
+        let notice = try #require(page.tags.first { $0["id"] == "phone-notice" })
+        let phone = try #require(page.tags("input").first { $0["id"] == "phone" })
+        let between = page.tags.filter { $0.offset > notice.offset && $0.offset < phone.offset && $0.name == "input" }
+        #expect(between.allSatisfy { $0["type"] == "hidden" }, "nothing to fill in between the notice and the field")
+        for action in ["/signup/phone", "/signup/phone/keep", "/signup/phone/remove"] {
+            #expect(page.forms.contains { $0.form["action"] == action })
+        }
     }
 }

@@ -4,10 +4,16 @@ import TwofoldPages
 @Suite struct MFASetupPageTests {
     let chrome = SamplePages.chrome()
 
-    func render(_ reason: Pages.SetupReason = .signUp, secret: String = SamplePages.secret) -> String {
+    func render(
+        _ reason: Pages.SetupReason = .signUp, secret: String = SamplePages.secret, uri: String = SamplePages.uri,
+        message: PageMessage? = nil
+    ) -> String {
         Pages.mfaSetup(
-            chrome, reason: reason, qrSVG: SamplePages.qrSVG, secret: secret, accountName: "ada@example.com",
-            enrollmentID: "e-42", message: nil)
+            chrome, reason: reason,
+            setup: Pages.SetupView(
+                qrSVG: SamplePages.qrSVG, secret: secret, uri: uri, accountName: "ada@example.com", enrollmentID: "e-42"
+            ),
+            message: message)
     }
 
     @Test func setup_insertsTheQRCodeSVGVerbatimInsideAnImageWrapper() throws {
@@ -29,7 +35,9 @@ import TwofoldPages
         let code = try #require(page.tags("code").first)
         #expect(html.contains(">JBSW Y3DP EHPK 3PXP JB</code>"))
         #expect(code["aria-label"] == "Setup key: J B S W, Y 3 D P, E H P K, 3 P X P, J B")
-        #expect(page.text.contains("Can't scan? Enter this key manually"))
+        #expect(code["class"] == "secret")
+        #expect(page.text.contains("Can't scan? Enter this key in the app:"))
+        #expect(page.tags("details").isEmpty, "the key is shown, not folded away")
         #expect(page.text.contains("Time-based, 6 digits"))
         #expect(page.text.contains("ada@example.com"))
     }
@@ -74,13 +82,46 @@ import TwofoldPages
         for other in others { #expect(!text.contains(other)) }
     }
 
-    @Test func setup_withAStaleSetupError_announcesItAndMarksTheCodeInvalid() throws {
-        let html = Pages.mfaSetup(
-            chrome, reason: .signUp, qrSVG: SamplePages.qrSVG, secret: SamplePages.secret, accountName: "a",
-            enrollmentID: "e", message: .error("That code may come from an old setup of Twofold in your app."))
-        #expect(html.contains(#"role="alert""#))
-        let code = try #require(HTMLScan(html).tags("input").first { $0["name"] == "code" })
+    @Test func setup_withAStaleSetupError_showsItAtTheCodeFieldWhichIsDescribedByItAndFocused() throws {
+        let text = "That code may come from an old setup of Twofold in your app."
+        let html = render(message: .error(text, field: "code"))
+        let page = HTMLScan(html)
+        let code = try #require(page.tags("input").first { $0["name"] == "code" })
         #expect(code["aria-invalid"] == "true")
         #expect(code.attributes.keys.contains("autofocus"))
+        #expect(code["aria-describedby"] == "code-error code-hint")
+        let error = try #require(page.tags.first { $0["id"] == "code-error" })
+        #expect(error["role"] == "alert")
+        #expect(error.offset < code.offset, "the error comes right before the field, inside its group")
+        let label = try #require(page.tags("label").first { $0["for"] == "code" })
+        #expect(label.offset < error.offset)
+        #expect(html.components(separatedBy: text).count == 2, "shown once, at the field")
+        #expect(page.tags.filter { $0.attributes.keys.contains("autofocus") }.count == 1)
+    }
+
+    @Test func setup_withoutAnError_focusesNothing_soThePageOpensAtItsTop() {
+        #expect(!render().contains(" autofocus"))
+    }
+
+    @Test func setup_offersTheOtpauthURIAsAnOpenInAppLink_forThePhoneItIsDoneOn() throws {
+        let page = HTMLScan(render())
+        let link = try #require(page.tags("a").first { $0["class"] == "button open-app" })
+        #expect(link["href"] == SamplePages.uri.replacingOccurrences(of: "&", with: "&amp;"))
+        #expect(page.text.contains("Open in authenticator app"))
+        #expect(page.text.contains(#"On this phone, tap "Open in authenticator app""#))
+    }
+
+    @Test(arguments: ["javascript:alert(1)", "https://evil.example/", "", "data:text/html,x"])
+    func setup_makesNoLinkOfAURIThatIsNotOtpauth(uri: String) {
+        let page = HTMLScan(render(uri: uri))
+        #expect(!page.tags("a").contains { $0["class"] == "button open-app" })
+        #expect(!page.html.contains("javascript:"))
+    }
+
+    @Test func setup_namesItsStepsForTheTwoColumnLayout() {
+        let page = HTMLScan(render())
+        let classes = page.tags("li").compactMap { $0["class"] }.filter { $0.hasPrefix("step-") }
+        #expect(classes == ["step-app", "step-add", "step-code"])
+        #expect(page.tags("div").contains { $0["class"] == "card setup" })
     }
 }

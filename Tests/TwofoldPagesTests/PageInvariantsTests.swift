@@ -62,8 +62,8 @@ import TwofoldPages
             let id = try #require(input["id"], "input \(input["name"] ?? "") has no id")
             #expect(labelled.contains(id), "input \(id) has no <label for>")
             #expect(input["autocomplete"] != nil, "input \(id) has no autocomplete")
-            if let described = input["aria-describedby"] {
-                #expect(ids.contains(described))
+            for described in (input["aria-describedby"] ?? "").split(separator: " ") {
+                #expect(ids.contains(String(described)))
             }
         }
         for label in page.tags("label") {

@@ -55,4 +55,23 @@ import TwofoldPages
         #expect(page.text.contains("+1 ••• •••0100"))
         #expect(html.contains(#"role="alert""#))
     }
+
+    @Test func recoveryCode_saysTheCodeIsValidFor10Minutes_asTheSMSDoes() {
+        let page = HTMLScan(Pages.recoveryCode(chrome, phoneMasked: "+1 ••• •••0100", message: nil))
+        #expect(page.text.contains("It is valid for 10 minutes."))
+        #expect(!page.text.contains("a few minutes"))
+    }
+
+    @Test func recoveryPages_offerNotYouLogOut_namingWhoIsSigningIn() throws {
+        for html in [
+            Pages.recovery(chrome, availability: .noPhone, email: "ada@example.com", message: nil),
+            Pages.recoveryCode(chrome, phoneMasked: "+1", email: "ada@example.com", message: nil),
+            Pages.verificationCode(chrome, email: "ada@example.com", message: nil),
+        ] {
+            let page = HTMLScan(html)
+            #expect(page.text.contains("Signing in as ada@example.com . Not you? Log out"))
+            #expect(page.forms.contains { $0.form["action"] == "/logout" })
+            #expect(!page.text.contains("Use a different account"))
+        }
+    }
 }

@@ -6,12 +6,13 @@ import TwofoldQR
 enum SamplePages {
     static let csrf = "csrf-token-Zx9_Yw8-abcdefghijklmnopqrstuvwxyz0123"
     static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    static let uri =
+        "otpauth://totp/Twofold:ada%40example.com?secret=\(secret)&issuer=Twofold&algorithm=SHA1&digits=6&period=30"
     /// A real QR code of the key's otpauth URI, as the vault would render it.
-    static let qrSVG: String = {
-        let uri =
-            "otpauth://totp/Twofold:ada%40example.com?secret=\(secret)&issuer=Twofold&algorithm=SHA1&digits=6&period=30"
-        return (try? QRCode.encode(uri).svg(title: "QR code")) ?? "<svg></svg>"
-    }()
+    static let qrSVG: String = (try? QRCode.encode(uri).svg(title: "QR code")) ?? "<svg></svg>"
+
+    static let setup = Pages.SetupView(
+        qrSVG: qrSVG, secret: secret, uri: uri, accountName: "ada@example.com", enrollmentID: "e-0011223344556677")
 
     static func chrome(signedIn: Bool = false, stylesheetHref: String = Pages.stylesheetPath) -> PageChrome {
         PageChrome(
@@ -36,7 +37,16 @@ enum SamplePages {
             ("login", Pages.login(plain, email: "", message: nil)),
             (
                 "login-error",
-                Pages.login(plain, email: "ada@example.com", message: .error("Incorrect email or password."))
+                Pages.login(
+                    plain, email: "ada@example.com", message: .error("Incorrect email or password.", field: "password"))
+            ),
+            (
+                "login-notice",
+                Pages.login(
+                    plain, email: "",
+                    message: .notice(
+                        "Your password was changed, and you were logged out everywhere. Log in with your new password.")
+                )
             ),
             (
                 "sign-up",
@@ -49,13 +59,29 @@ enum SamplePages {
                 "sign-up-error",
                 Pages.signUp(
                     plain, token: "tok", email: "ada@example.com", phone: "+44 20 7946 0958",
-                    message: .error("Use at least 12 characters."), minimumPasswordLength: 12)
+                    message: .error("Use at least 12 characters.", field: "new-password"), minimumPasswordLength: 12)
             ),
-            ("code", Pages.verificationCode(plain, message: nil)),
+            (
+                "sign-up-phone",
+                Pages.signUpPhone(
+                    plain,
+                    view: Pages.SignUpPhoneView(phoneMasked: "+880 •••• ••5678", blockedCountryName: "Bangladesh"),
+                    message: nil)
+            ),
+            (
+                "sign-up-phone-error",
+                Pages.signUpPhone(
+                    plain, view: Pages.SignUpPhoneView(phoneMasked: "+800 •••• 5678", blockedCountryName: nil),
+                    message: .error("That phone number has no country code.", field: "phone"))
+            ),
+            ("code", Pages.verificationCode(plain, email: "ada@example.com", message: nil)),
             (
                 "code-error",
                 Pages.verificationCode(
-                    plain, message: .error("That code is not valid. Check your authenticator app and try again."))
+                    plain, email: "ada@example.com",
+                    message: .error(
+                        "That code is not valid. Check your authenticator app and try again. 3 attempts left before "
+                            + "codes are paused.", field: "code"))
             ),
             (
                 "recovery-available",
@@ -71,10 +97,53 @@ enum SamplePages {
             (
                 "recovery-code-error",
                 Pages.recoveryCode(
-                    plain, phoneMasked: "+1 ••• •••0100", message: .error("That code is not valid. 2 attempts left."))
+                    plain, phoneMasked: "+1 ••• •••0100",
+                    message: .error("That code is not valid. 2 attempts left.", field: "code"))
+            ),
+            ("forgot-password", Pages.forgotPassword(plain, email: "", message: nil)),
+            ("forgot-password-code", Pages.forgotPasswordCode(plain, message: nil)),
+            (
+                "forgot-password-code-error",
+                Pages.forgotPasswordCode(
+                    plain,
+                    message: .error("That code is not valid. 4 attempts left before codes are paused.", field: "code"))
+            ),
+            ("forgot-password-sms", Pages.forgotPasswordSMS(plain, phoneMasked: "+1 ••• •••0100", message: nil)),
+            (
+                "new-password",
+                Pages.newPassword(
+                    plain, context: .forgotPassword, email: "ada@example.com", minimumPasswordLength: 12, message: nil)
+            ),
+            (
+                "new-password-link-error",
+                Pages.newPassword(
+                    plain, context: .resetLink(token: "tok"), email: "ada@example.com", minimumPasswordLength: 12,
+                    message: .error("The two new passwords do not match.", field: "new-password-confirm"))
             ),
             ("choose-account", Pages.chooseAccount(signedIn, accounts: accounts, selectedID: "a-fedcba9876543210")),
             ("choose-account-none", Pages.chooseAccount(signedIn, accounts: [], selectedID: nil)),
+            (
+                "choose-account-recovered",
+                Pages.chooseAccount(
+                    signedIn, accounts: accounts, selectedID: nil,
+                    message: .notice("Your account is recovered. Your new authenticator app is set up."))
+            ),
+            (
+                "profile",
+                Pages.profile(
+                    signedIn,
+                    view: Pages.ProfileView(
+                        email: "ada@example.com", name: "Ada Lovelace", accounts: accounts,
+                        currentAccountID: "a-0123456789abcdef"), message: nil)
+            ),
+            (
+                "profile-error",
+                Pages.profile(
+                    signedIn,
+                    view: Pages.ProfileView(
+                        email: "ada@example.com", name: nil, accounts: [], currentAccountID: nil),
+                    message: .error("That name is too long.", field: "name"))
+            ),
             (
                 "home",
                 Pages.home(
@@ -94,7 +163,8 @@ enum SamplePages {
                     view: Pages.SecurityView(
                         email: "ada@example.com", phoneMasked: "+94 •• ••• 4567", phoneCountryName: "Sri Lanka",
                         smsRecovery: "unsupported_country", mfaEnrolled: true),
-                    message: .error("Enter a current verification code from your authenticator app."),
+                    message: .error(
+                        "Enter a current verification code from your authenticator app.", field: "phone-code"),
                     messageFor: .phone)
             ),
             (
@@ -122,23 +192,16 @@ enum SamplePages {
             ("sign-up", .signUp), ("required", .required), ("recovery", .recovery), ("reset", .reset),
         ]
         for (name, reason) in reasons {
-            pages.append(
-                (
-                    "mfa-setup-\(name)",
-                    Pages.mfaSetup(
-                        plain, reason: reason, qrSVG: qrSVG, secret: secret, accountName: "ada@example.com",
-                        enrollmentID: "e-0011223344556677", message: nil)
-                ))
+            pages.append(("mfa-setup-\(name)", Pages.mfaSetup(plain, reason: reason, setup: setup, message: nil)))
         }
         pages.append(
             (
                 "mfa-setup-stale",
                 Pages.mfaSetup(
-                    plain, reason: .signUp, qrSVG: qrSVG, secret: secret, accountName: "ada@example.com",
-                    enrollmentID: "e-0011223344556677",
+                    plain, reason: .signUp, setup: setup,
                     message: .error(
-                        "That code may come from an old setup of Twofold in your app. Scan this QR code again "
-                            + "(or try a different authenticator app) and enter the new code."))
+                        "That code may come from an old setup of Twofold in your app. Add this setup to your app "
+                            + "again (or try a different authenticator app) and enter its code.", field: "code"))
             ))
         return pages
     }

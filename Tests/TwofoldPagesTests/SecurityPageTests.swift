@@ -124,4 +124,33 @@ import TwofoldPages
         #expect(status.offset < (page.tags("section").first?.offset ?? 0))
         #expect(page.text.contains("Your recovery phone was removed."))
     }
+
+    @Test func security_sectionsHaveIdsForTheRedirectAfterAChange() {
+        let page = HTMLScan(render())
+        let ids = page.tags("section").compactMap { $0["id"] }
+        #expect(ids == ["security-mfa", "security-phone", "security-password"])
+    }
+
+    @Test func security_aNoticeAboutThePhone_comesRightUnderTheSectionHeading() throws {
+        let html = render(message: .notice("Your recovery phone was saved."), messageFor: .phone)
+        let page = HTMLScan(html)
+        let heading = try #require(page.tags("h2").first { $0["id"] == "phone-heading" })
+        let status = try #require(page.tags.first { $0["role"] == "status" })
+        #expect(status.offset > heading.offset)
+        let nextHeading = page.tags.first { ["h3", "p"].contains($0.name) && $0.offset > heading.offset }
+        #expect(status.offset < (nextHeading?.offset ?? 0), "before anything else of the section")
+    }
+
+    @Test func security_aPhoneCodeError_isAtTheCodeField_andTheFormsErrorsAreSummarised() throws {
+        let html = render(message: .error("That code is not valid.", field: "phone-code"), messageFor: .phone)
+        let page = HTMLScan(html)
+        let code = try #require(page.tags("input").first { $0["id"] == "phone-code" })
+        #expect(code["aria-describedby"] == "phone-code-error phone-code-hint")
+        #expect(code.attributes.keys.contains("autofocus"))
+        #expect(page.tags("a").contains { $0["href"] == "#phone-code" })
+    }
+
+    @Test func security_theProfileTabLinksToTheProfilePage() {
+        #expect(HTMLScan(render()).tags("a").contains { $0["href"] == "/profile" })
+    }
 }

@@ -87,8 +87,9 @@ class BrowserFlowsTest(unittest.TestCase):
 
     # -- steps ---------------------------------------------------------------------------------
 
-    def sign_up(self, email, phone, accounts, shot):
-        """Opens a fresh invite link and creates the account; lands on the MFA setup page."""
+    def sign_up(self, email, phone, accounts, shot, landing="/mfa/setup"):
+        """Opens a fresh invite link and creates the account; lands on the MFA setup page (or on
+        `landing`, /signup/phone for a phone that cannot receive recovery SMS)."""
         b = self.browser
         link, temporary_password = self.system.invite_link(email, accounts)
         b.open(link)
@@ -100,7 +101,7 @@ class BrowserFlowsTest(unittest.TestCase):
         b.fill("new-password-confirm", PASSWORD)
         b.fill("phone", phone)
         b.press("Create account")
-        b.wait_for_path("/mfa/setup")
+        b.wait_for_path(landing)
         return link
 
     def set_up_app(self, app, email, shot, eyebrow, previous_secret=None, wrong_first=False):
@@ -249,10 +250,17 @@ class BrowserFlowsTest(unittest.TestCase):
         second_secret = self.set_up_app(
             app, EMAIL, "setup-after-recovery", "Account recovery", previous_secret=first_secret
         )
+        b.wait_for_path("/accounts")
+        self.assertIn("Your account is recovered.", b.text(), "a confirmation after the recovery's setup")
+        b.shoot("recovered")
         self.choose(ACCOUNTS[0])
 
         # My Profile → Security tab → "Reset multi-factor authentication" → a new setup.
         b.follow("My Profile")
+        b.wait_for_path("/profile")
+        self.assertEqual(b.element('nav.tabs a[aria-current="page"]').text, "Profile")
+        b.shoot("profile")
+        b.follow("Security")
         b.wait_for_path("/profile/security")
         current_tab = b.element('nav.tabs a[aria-current="page"]')
         self.assertEqual(current_tab.text, "Security")
@@ -262,7 +270,12 @@ class BrowserFlowsTest(unittest.TestCase):
         b.wait_for_path("/mfa/setup")
         self.set_up_app(app, EMAIL, "setup-after-reset", "Security", previous_secret=second_secret)
 
-        # The account chosen before the reset stays chosen; switching picks the other one.
+        # The confirmation is on the Security tab; the account chosen before the reset stays
+        # chosen; switching picks the other one.
+        b.wait_for_path("/profile/security")
+        self.assertIn("Multi-factor authentication was reset.", b.text())
+        b.shoot("security-after-reset")
+        b.open("/home")
         b.wait_for_path("/home")
         self.assertIn(f"You are viewing the account {ACCOUNTS[0]}.", b.text())
         b.follow("Switch account")
@@ -282,11 +295,19 @@ class BrowserFlowsTest(unittest.TestCase):
     def test_a_phone_from_a_blocked_country_is_told_to_contact_the_representative(self):
         b = self.browser
         app = Authenticator()
-        self.sign_up(BLOCKED_EMAIL, BLOCKED_PHONE, ACCOUNTS[:1], "blocked-invite-sign-up")
+        self.sign_up(BLOCKED_EMAIL, BLOCKED_PHONE, ACCOUNTS[:1], "blocked-invite-sign-up", landing="/signup/phone")
+        # Told at sign-up, next to the phone field, before relying on the phone.
+        self.assertIn(f"SMS recovery is not available for phone numbers from {BLOCKED_COUNTRY}.", b.text())
+        self.assertIn(CONTACT_REPRESENTATIVE.lower(), b.text().lower())
+        b.shoot("blocked-sign-up-phone")
+        b.button("Keep " + b.element("strong.nowrap").text).click()
+        b.wait_for_path("/mfa/setup")
         self.set_up_app(app, BLOCKED_EMAIL, "blocked-setup", "Step 2 of 2")
         b.wait_for_path("/home")
         self.assertIn(f"Signed in as {BLOCKED_EMAIL}.", b.text())
         b.follow("My Profile")
+        b.wait_for_path("/profile")
+        b.follow("Security")
         b.wait_for_path("/profile/security")
         self.assertIn(f"SMS recovery is not available for phone numbers from {BLOCKED_COUNTRY}.", b.text())
         b.shoot("blocked-security")
@@ -301,7 +322,8 @@ class BrowserFlowsTest(unittest.TestCase):
         self.assertIn(f"We are unable to send a recovery SMS to phone numbers from {BLOCKED_COUNTRY}.", text)
         self.assertEqual(b.driver.find_elements("xpath", "//button[normalize-space()='Send code by SMS']"), [])
         b.shoot("blocked-recovery")
-        b.press("Use a different account")
+        self.assertIn("Not you?", b.text())
+        b.press("Log out")
         b.wait_for_path("/login")
         self.assert_no_layout_problems()
 

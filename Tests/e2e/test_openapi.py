@@ -29,6 +29,13 @@ ROUTES = {
     ("delete", "/api/v1/phone"): True,
     ("post", "/api/v1/password"): True,
     ("post", "/api/v1/logout"): True,
+    ("post", "/api/v1/password/forgot"): False,
+    ("post", "/api/v1/password/forgot/code"): True,
+    ("post", "/api/v1/password/forgot/sms/send"): True,
+    ("post", "/api/v1/password/forgot/sms"): True,
+    ("post", "/api/v1/password/forgot/password"): True,
+    ("post", "/api/v1/reset-links/{token}/accept"): False,
+    ("put", "/api/v1/profile/name"): True,
     ("get", "/healthz"): False,
 }
 

@@ -53,7 +53,9 @@ class SecurityTabPages(harness.E2ETestCase):
         meanwhile = Api(self.cluster)
         api_login(self, meanwhile, person)  # the old authenticator still works before the new one is confirmed
         setup_page, _, _ = html_setup_page(self, browser, person)
-        html_confirm(self, browser, person, setup_page)
+        # The confirmation goes back to the Security tab, where the reset started.
+        html_confirm(self, browser, person, setup_page, expect_location="/profile/security")
+        self.assertIn("Multi-factor authentication was reset.", browser.get("/profile/security").page().text)
         for api in (other, meanwhile):
             self.assertEqual(api.error_code("GET", "/api/v1/me", expect=401), "auth.required")
         later = Api(self.cluster)

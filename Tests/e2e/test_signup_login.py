@@ -27,8 +27,8 @@ REPLAYED = "That code has already been used. Wait for the next code in your app.
 LOCKED = re.compile(r"Too many wrong codes\. Try again in \d+ seconds?\.")
 INVITE_GONE = "This invite link is no longer valid. Ask your representative for a new invite."
 STALE = (
-    "That code may come from an old setup of Twofold in your app. Scan this QR code again "
-    "(or try a different authenticator app) and enter the new code."
+    "That code may come from an old setup of Twofold in your app. Add this setup to your app again "
+    "(or try a different authenticator app) and enter its code."
 )
 
 
@@ -74,7 +74,7 @@ class SignUpAndLoginThroughPages(harness.E2ETestCase):
         self.assertEqual(home.status, 200, home)
         self.assertIn(f"Signed in as {person.email.lower()}", home.page().text)
         self.assertIn(person.accounts[0]["name"], home.page().text)
-        self.assertIn("/profile/security", [href for href, _ in home.page().links])
+        self.assertIn("/profile", [href for href, _ in home.page().links], "My Profile, then its Security tab")
         logout = browser.submit(home, "/logout")
         self.assertEqual((logout.status, logout.location), (303, "/login"), logout)
         self.assertEqual((browser.get("/home").status, browser.get("/home").location), (303, "/login"))
