@@ -76,8 +76,10 @@ extension AuthService {
         -> IssuedSession
     {
         let (session, user) = try require(session, in: [.password])
+        let digits = Self.digits(code)
         let reply = await vault.call(
-            "recovery.verify", ["user": .string(user.id), "code": .string(Self.digits(code))])
+            "recovery.verify", ["user": .string(user.id), "code": .string(digits)],
+            retryKey: VaultConnection.retryKey(session: session.id, operation: "recovery.verify", [digits]))
         guard case .success(let result) = reply else { throw Self.mapVaultFailure(reply) }
         let outcome = result.string("outcome") ?? "invalid"
         audit.record("recovery.verify", user: user.id, address: address, outcome: outcome)

@@ -42,9 +42,13 @@ extension AuthService {
         _ session: SessionRecord?, enrollmentID: String?, code: String, address: String?
     ) async throws(AuthError) -> IssuedSession {
         let (session, user) = try require(session, in: [.setup, .recovery])
-        var args: [String: JSONValue] = ["user": .string(user.id), "code": .string(Self.digits(code))]
+        let digits = Self.digits(code)
+        var args: [String: JSONValue] = ["user": .string(user.id), "code": .string(digits)]
         if let enrollmentID, !enrollmentID.isEmpty { args["enrollment_id"] = .string(enrollmentID) }
-        let reply = await vault.call("enroll.confirm", args)
+        let reply = await vault.call(
+            "enroll.confirm", args,
+            retryKey: VaultConnection.retryKey(
+                session: session.id, operation: "enroll.confirm", [enrollmentID ?? "", digits]))
         switch reply {
         case .unavailable: throw AuthError.unavailable
         case .outcomeUnknown:
