@@ -8,6 +8,8 @@ public struct VaultHealth: Sendable, Equatable {
     public let degradedReason: String?
     /// ISO 3166 codes of the countries SMS recovery refuses (`--sms-blocked-countries`), sorted.
     public let smsBlockedCountries: [String]
+    /// How long answers are kept by idempotency key: a client may rely on a retry within it.
+    public let idempotencyRetentionMillis: Int64
 }
 
 extension Vault {
@@ -101,7 +103,8 @@ extension Vault {
     public func health() -> VaultHealth {
         VaultHealth(
             users: userCount, smsReachable: sms.isReachable, degradedReason: persistence.failure,
-            smsBlockedCountries: policy.smsRecovery.blockedCountryCodes.sorted())
+            smsBlockedCountries: policy.smsRecovery.blockedCountryCodes.sorted(),
+            idempotencyRetentionMillis: policy.idempotencyRetentionMillis)
     }
 
     /// Operation and outcome counters since start.

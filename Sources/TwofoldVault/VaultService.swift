@@ -80,6 +80,7 @@ public struct VaultService: WireService {
                     "status": .string(health.degradedReason == nil ? "ok" : "degraded"),
                     "users": .integer(Int64(health.users)), "sms_reachable": .bool(health.smsReachable),
                     "sms_blocked_countries": .array(health.smsBlockedCountries.map { .string($0) }),
+                    "idempotency_retention_ms": .integer(health.idempotencyRetentionMillis),
                 ]
                 if let reason = health.degradedReason { fields["reason"] = .string(reason) }
                 reply(.success(fields))
