@@ -16,8 +16,9 @@ public struct VaultCrypto: Sendable {
     /// not yet re-sealed.
     private let previousSealingKey: SymmetricKey?
     private let recoveryKey: SecretBytes
-    private let backupKey: SecretBytes
-    private let idempotencyKey: SecretBytes
+    /// Prepared once: these MACs run on every backup code check and every keyed request.
+    private let backupKey: HMACKey
+    private let idempotencyKey: HMACKey
     private let numberKey: SecretBytes
     /// The master key's check value, kept in the store so a wrong key is refused at start.
     let keyCheckValue: [UInt8]
@@ -31,8 +32,8 @@ public struct VaultCrypto: Sendable {
         sealingKey = try Self.sealingKey(from: masterKey)
         previousSealingKey = try previousMasterKey.map { key throws(VaultError) in try Self.sealingKey(from: key) }
         recoveryKey = try Self.derive(from: masterKey, "twofold.vault.v1/recovery-code")
-        backupKey = try Self.derive(from: masterKey, "twofold.vault.v1/backup-code")
-        idempotencyKey = try Self.derive(from: masterKey, "twofold.vault.v1/idempotency")
+        backupKey = try Self.prepare(try Self.derive(from: masterKey, "twofold.vault.v1/backup-code"))
+        idempotencyKey = try Self.prepare(try Self.derive(from: masterKey, "twofold.vault.v1/idempotency"))
         numberKey = try Self.derive(from: masterKey, "twofold.vault.v1/phone-number-tag")
         keyCheckValue = try Self.keyCheckValue(of: masterKey)
         previousKeyCheckValue = try previousMasterKey.map { key throws(VaultError) in try Self.keyCheckValue(of: key) }
@@ -72,6 +73,14 @@ public struct VaultCrypto: Sendable {
         }
         return SecretBytes(
             HMAC.authenticationCode(for: Array(label.utf8), key: SecretBytes(masterKey), algorithm: .sha256).bytes)
+    }
+
+    private static func prepare(_ key: SecretBytes) throws(VaultError) -> HMACKey {
+        do {
+            return try HMACKey(key, algorithm: .sha256)
+        } catch {
+            throw VaultError(.internalError, "An HMAC key could not be prepared.")
+        }
     }
 
     private static func sealingKey(from masterKey: [UInt8]) throws(VaultError) -> SymmetricKey {
@@ -124,9 +133,8 @@ public struct VaultCrypto: Sendable {
     /// another user's record matches none of that user's codes.
     func backupMAC(user: UserID, code: BackupCode) -> [UInt8] {
         Array(
-            HMAC.authenticationCode(
-                for: Array("\(user.rawValue)\u{0}".utf8) + code.characters, key: backupKey, algorithm: .sha256
-            ).bytes.prefix(BackupCode.macLength))
+            backupKey.authenticationCode(for: Array("\(user.rawValue)\u{0}".utf8) + code.characters).bytes.prefix(
+                BackupCode.macLength))
     }
 
     /// What a keyed request is recorded under, and what it asked (`IdempotencyClaim`): MACs under
@@ -140,12 +148,9 @@ public struct VaultCrypto: Sendable {
         var request = Array("request\u{0}\(operation)\u{0}".utf8)
         request += arguments
         return IdempotencyClaim(
-            digest: Array(
-                HMAC.authenticationCode(for: scope, key: idempotencyKey, algorithm: .sha256).bytes.prefix(
-                    RecordedOutcomes.digestLength)),
+            digest: Array(idempotencyKey.authenticationCode(for: scope).bytes.prefix(RecordedOutcomes.digestLength)),
             fingerprint: Array(
-                HMAC.authenticationCode(for: request, key: idempotencyKey, algorithm: .sha256).bytes.prefix(
-                    RecordedOutcomes.digestLength)))
+                idempotencyKey.authenticationCode(for: request).bytes.prefix(RecordedOutcomes.digestLength)))
     }
 
     /// A stable, keyed tag for a phone number, so per-number quotas never store the number itself.
