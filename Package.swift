@@ -74,7 +74,10 @@ let package = Package(
         // Benchmarks for release builds (scripts/bench.sh); never run as timed tests.
         .executableTarget(
             name: "twofold-bench",
-            dependencies: ["TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad"]),
+            dependencies: [
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldVault",
+                "TwofoldProcess",
+            ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
         .executableTarget(

@@ -1,7 +1,7 @@
 import Foundation
 
 // twofold-bench: micro- and round-trip benchmarks for release builds (never timed unit tests).
-//   twofold-bench otp | store | qr | vault <path-to-secret-vault> | scrypt [logN]
+//   twofold-bench otp | store | qr | vault <path-to-secret-vault> | vault-record | scrypt [logN]
 //                 | vault-populate <vault socket> <users> [prefix]
 // Each prints a Markdown table row block; scripts/bench.sh collects them into docs/BENCHMARKS.md.
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -15,6 +15,7 @@ case "vault":
         exit(64)
     }
     VaultBench.run(vaultBinary: arguments[1])
+case "vault-record": VaultRecordBench.run()
 case "scrypt":
     ScryptBench.run(logN: arguments.count >= 2 ? Int(arguments[1]) ?? 17 : 17)
 case "vault-populate":
@@ -32,7 +33,7 @@ case "vault-populate":
 default:
     FileHandle.standardError.write(
         Data(
-            "usage: twofold-bench otp|store|qr|vault <secret-vault binary>|scrypt [logN]|vault-populate <socket> <n>\n"
+            "usage: twofold-bench otp|store|qr|vault <secret-vault binary>|vault-record|scrypt [logN]|vault-populate <socket> <n>\n"
                 .utf8))
     exit(64)
 }
