@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "TwofoldWire"),
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
+        // WebAuthn verification: CBOR, COSE keys, authenticator and client data, both ceremonies.
+        .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto"]),
         // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
         .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
         .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
@@ -31,13 +33,15 @@ let package = Package(
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
-        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto"]),
+        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
         .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
+        // Crash-test driver for TwofoldDirectory: changes and compacts until SIGKILLed (TwofoldDirectoryTests).
+        .executableTarget(name: "directory-torture", dependencies: ["TwofoldDirectory"]),
 
         // MARK: Services.
         .target(
@@ -75,8 +79,8 @@ let package = Package(
         .executableTarget(
             name: "twofold-bench",
             dependencies: [
-                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldVault",
-                "TwofoldProcess",
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
+                "TwofoldPasswords", "TwofoldVault", "TwofoldProcess",
             ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),
@@ -104,10 +108,24 @@ let package = Package(
             name: "TwofoldHTTPServerTests",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldGateway", "TwofoldHTTP", "TwofoldSystem", "TwofoldProcess", "TwofoldIPC",
-                "TwofoldWire", "TwofoldTestSupport", "auth-gateway",
+                "TwofoldWire", "TwofoldTestSupport", "TwofoldDirectory", "TwofoldPasswords", "auth-gateway",
+            ]),
+        // AuthService and AdminService against a fake vault and a real directory (no HTTP).
+        .testTarget(
+            name: "TwofoldGatewayTests",
+            dependencies: [
+                "TwofoldGateway", "TwofoldDirectory", "TwofoldPasswords", "TwofoldHTTPServer", "TwofoldProcess",
+                "TwofoldWire", "TwofoldSystem", "TwofoldIPC",
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
-        .testTarget(name: "TwofoldDirectoryTests", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
+        .testTarget(
+            name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],
+            exclude: ["Vectors", "Corpus"]),
+        .testTarget(
+            name: "TwofoldDirectoryTests",
+            dependencies: [
+                "TwofoldDirectory", "TwofoldStore", "TwofoldSystem", "TwofoldTestSupport", "directory-torture",
+            ]),
         .testTarget(
             name: "TwofoldPasswordsTests", dependencies: ["TwofoldPasswords", "TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),

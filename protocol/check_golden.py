@@ -44,7 +44,7 @@ OPERATIONS = {
     "vault": ["health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
               "phone.clear", "recovery.start", "recovery.verify", "user.delete", "backup.generate", "backup.verify"],
     "sms-sender": ["health", "sms.send"],
-    "admin": ["invite.create", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
+    "admin": ["invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
               "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove"],
 }
 NON_DETERMINISTIC = {"enroll.begin", "enroll.confirm", "totp.verify", "recovery.start", "recovery.verify", "sms.send"}

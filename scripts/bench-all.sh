@@ -5,12 +5,15 @@
 #   2. auth-gateway vs nginx on a trivial endpoint with wrk (scripts/bench-http.sh);
 #   3. login throughput (load-driver login) vs the scrypt bound (cores / one hash, --scrypt-log-n);
 #   4. p99 of session checks (GET /api/v1/me) while a login flood keeps the hashing pool full;
-#   5. vault RSS and restart time with 10,000 and 1,000,000 users, and verify latency at each.
+#   5. vault RSS and restart time with 10,000 and 1,000,000 users, and verify latency at each;
+#   6. the gateway's directory at 10,000 and 1,000,000 users (scripts/bench-directory.sh, its own section:
+#      data size, RSS, restart, invite.create / sign-up / login / session-check rates and p99).
 # Writes a results table with ratios and targets (hit/miss) into docs/BENCHMARKS.md between the
 # <!-- suite:start --> and <!-- suite:end --> markers (bench-http.sh also refreshes its own section).
 #
 # Environment: SCRYPT_LOG_N (17), BIG_USERS (1000000), SMALL_USERS (10000), LOGIN_SECONDS (20),
-# SKIP_HTTP=1 (no wrk/nginx run), SKIP_BIG=1 (no 1,000,000-user run).
+# SKIP_HTTP=1 (no wrk/nginx run), SKIP_BIG=1 (no 1,000,000-user run), SKIP_DIRECTORY=1 (no step 6).
+# Step 6 stops the script with status 1 when one of its runs is refused or starved.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRYPT_LOG_N=${SCRYPT_LOG_N:-17}
@@ -191,3 +194,11 @@ else
     printf '\n%s\n' "$SECTION" >>"$FILE"
 fi
 echo "bench-all: updated $FILE" >&2
+
+# 6. The gateway's directory (after the suite's section is written: a failure here must not lose it).
+if [ "${SKIP_DIRECTORY:-0}" != 1 ]; then
+    stop_daemons
+    echo "bench-all: the gateway's directory at $SMALL_USERS and $BIG_USERS users…" >&2
+    SKIP_BUILD=1 SMALL_USERS=$SMALL_USERS BIG_USERS=$BIG_USERS SKIP_BIG=${SKIP_BIG:-0} \
+        scripts/bench-directory.sh >/dev/null
+fi

@@ -16,13 +16,15 @@ done
 python3 -c 'import selenium' 2>/dev/null || missing+=("python3 selenium")
 if [ ${#missing[@]} -gt 0 ]; then
     echo "browser-test: missing ${missing[*]}" >&2
-    echo "  apt-get install chromium chromium-driver zbar-tools oathtool; pip install selenium" >&2
+    echo "  scripts/lib/install-deps.sh test installs them" >&2
     exit 1
 fi
 
 echo "== build the daemons and the admin CLI"
+# shellcheck source=lib/swift-flags.sh
+. scripts/lib/swift-flags.sh
 for product in sms-sender secret-vault auth-gateway twofold; do
-    swift build --product "$product"
+    swift build --product "$product" "${DEBUG_BUILD_FLAGS[@]}"
 done
 
 if [ -z "${TWOFOLD_SCREENSHOTS:-}" ]; then

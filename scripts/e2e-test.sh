@@ -12,16 +12,17 @@ cd "$(dirname "$0")/.."
 # The same flags as scripts/test's build, so that after it nothing is compiled again.
 # TWOFOLD_E2E_SKIP_BUILD=1 uses the binaries as they are.
 if [ -z "${TWOFOLD_E2E_SKIP_BUILD:-}" ]; then
-    echo "== build the daemons"
-    # twofold: the operator's CLI, for the tests that run its commands (test_stalls).
+    # shellcheck source=lib/swift-flags.sh
+    . scripts/lib/swift-flags.sh
+    echo "== build the daemons and the launcher"
     for product in sms-sender secret-vault auth-gateway twofold; do
-        swift build --product "$product" -Xswiftc -warnings-as-errors
+        swift build --product "$product" "${DEBUG_BUILD_FLAGS[@]}"
     done
 fi
 
 echo "== end-to-end tests (Tests/e2e)"
-python3 -c 'import jsonschema' 2>/dev/null || {
-    echo "e2e-test: needs Python's jsonschema (pip install jsonschema; openapi-spec-validator too, to check the document)" >&2
+python3 -c 'import jsonschema, schemathesis' 2>/dev/null || {
+    echo "e2e-test: needs Python's jsonschema and schemathesis: scripts/lib/install-deps.sh test installs them" >&2
     exit 1
 }
 export TWOFOLD_BIN_DIR="${TWOFOLD_BIN_DIR:-$PWD/.build/debug}"

@@ -11,8 +11,10 @@ CONFIG=${CONFIG:-debug}
 DURATION=${DURATION:-2s}
 PORT=${PORT:-18580}
 
+# shellcheck source=lib/swift-flags.sh
+. scripts/lib/swift-flags.sh
 for product in sms-sender secret-vault auth-gateway load-driver; do
-    swift build -c "$CONFIG" --product "$product" 2>&1 | grep -E "error|warning: " >&2 || true
+    swift build -c "$CONFIG" --product "$product" "${DEBUG_BUILD_FLAGS[@]}" 2>&1 | grep -E "error|warning: " >&2 || true
 done
 BIN=$(swift build -c "$CONFIG" --show-bin-path)
 

@@ -2,6 +2,7 @@
 /// table of all of them drives parsing, `--help` and dispatch, so adding a command is one case.
 public enum AdminAction: String, CaseIterable, Sendable {
     case inviteCreate = "invite create"
+    case inviteImport = "invite import"
     case inviteList = "invite list"
     case inviteRevoke = "invite revoke"
     case userList = "user list"
@@ -27,7 +28,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
 
     /// The command groups, in help order, with a one-line summary each.
     public static let groups: [(name: String, summary: String)] = [
-        ("invite", "Invite people: create, list and revoke sign-up invites."),
+        ("invite", "Invite people: create, import, list and revoke sign-up invites."),
         ("user", "Users: list, show, disable, enable, reset MFA."),
         ("account", "Accounts and their members."),
     ]
@@ -39,6 +40,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
     public var operation: String {
         switch self {
         case .inviteCreate: "invite.create"
+        case .inviteImport: "invite.import"
         case .inviteList: "invite.list"
         case .inviteRevoke: "invite.revoke"
         case .userList: "user.list"
@@ -59,6 +61,7 @@ public enum AdminAction: String, CaseIterable, Sendable {
         switch self {
         case .inviteCreate, .inviteList, .userList, .accountList: []
         case .inviteRevoke: ["INVITE"]
+        case .inviteImport: ["FILE"]
         case .userShow, .userDisable, .userEnable, .userResetMFA: ["USER"]
         case .accountCreate: ["NAME"]
         case .accountRename: ["ACCOUNT", "NEW_NAME"]
@@ -81,6 +84,22 @@ public enum AdminAction: String, CaseIterable, Sendable {
                     help: "How long the link stays valid, e.g. 30m, 12h, 7d (1 minute to 90 days; "
                         + "default: the gateway's --invite-ttl)."),
             ]
+        case .inviteImport:
+            [
+                Option(
+                    name: "output", placeholder: "FILE", required: false, repeatable: false,
+                    help: "Write the links and temporary passwords to FILE, created new with mode 0600 "
+                        + "(default: standard output)."),
+                Option(
+                    name: "format", placeholder: "FORMAT", required: false, repeatable: false,
+                    help: "csv or jsonl (default: from the file name's .csv, .jsonl or .ndjson)."),
+                Option(
+                    name: "expires", placeholder: "DURATION", required: false, repeatable: false,
+                    help: "How long the links stay valid, e.g. 7d (default: the gateway's --invite-ttl)."),
+                Option(
+                    name: "batch", placeholder: "N", required: false, repeatable: false,
+                    help: "Rows per request, 1 to 1000 (default 200)."),
+            ]
         case .userResetMFA:
             [
                 Option(
@@ -94,6 +113,9 @@ public enum AdminAction: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .inviteCreate: "Create an invite; prints the sign-up link and temporary password (shown once)."
+        case .inviteImport:
+            "Invite everyone in a CSV (email,accounts) or JSON-lines file; one line per refused row; "
+                + "links and temporary passwords written once."
         case .inviteList: "List invites, newest first."
         case .inviteRevoke: "Revoke a pending invite so its link stops working."
         case .userList: "List users."

@@ -14,7 +14,13 @@ public enum AdminCommand {
 
     /// Runs with the process environment against the real admin socket.
     public static func run(_ arguments: [String]) -> Int32 {
-        let output = execute(arguments, environment: ProcessInfo.processInfo.environment) { AdminClient(path: $0) }
+        let output = execute(
+            arguments, environment: ProcessInfo.processInfo.environment,
+            flush: { out, err in
+                if !out.isEmpty { FileHandle.standardOutput.write(Data(out.utf8)) }
+                if !err.isEmpty { FileHandle.standardError.write(Data(err.utf8)) }
+            }
+        ) { AdminClient(path: $0) }
         if !output.standardOutput.isEmpty { FileHandle.standardOutput.write(Data(output.standardOutput.utf8)) }
         if !output.standardError.isEmpty { FileHandle.standardError.write(Data(output.standardError.utf8)) }
         return output.status
@@ -23,8 +29,11 @@ public enum AdminCommand {
     /// - Parameters:
     ///   - arguments: everything after the program name (`invite list --json`, `--admin-socket P user show x`).
     ///   - connect: makes the transport for the chosen socket path.
+    ///   - flush: for commands that print as they go (`invite import`), receives stdout and
+    ///     stderr text as it is produced; without it everything is in the returned output.
     public static func execute(
-        _ arguments: [String], environment: [String: String], connect: (String) -> any AdminTransport
+        _ arguments: [String], environment: [String: String],
+        flush: (@Sendable (String, String) -> Void)? = nil, connect: (String) -> any AdminTransport
     ) -> Output {
         let invocation: AdminInvocation
         let request: AdminRequest
@@ -36,6 +45,9 @@ public enum AdminCommand {
             request = try AdminRequest(invocation)
         } catch {
             return failure(error)
+        }
+        if invocation.action == .inviteImport {
+            return InviteImport.run(invocation, transport: connect(invocation.socketPath), flush: flush)
         }
         let result: AdminResult
         switch connect(invocation.socketPath).perform(request) {

@@ -35,6 +35,9 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
+    /// A change was sent but no answer came back: it may or may not have been carried out.
+    public var isOutcomeUnknown: Bool { code == .outcomeUnknown }
+
     /// A stable machine code, e.g. `admin.not_found`.
     public var stableCode: String { code.rawValue }
 
@@ -115,6 +118,36 @@ extension AdminError {
         AdminError(
             .unavailable, "the gateway at \(path) did not answer in time or closed the connection",
             file: file, line: line)
+    }
+
+    /// Input data (a file's contents) is unusable (exit 65).
+    public static func dataError(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.dataError, message, file: file, line: line)
+    }
+
+    /// An input file cannot be read (exit 66).
+    public static func noInput(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.notFound, message, file: file, line: line)
+    }
+
+    /// An output file cannot be created (exit 73).
+    public static func cannotCreate(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.conflict, message, file: file, line: line)
+    }
+
+    /// The gateway could not be used, with `message` saying what that means (exit 69).
+    public static func unavailable(_ message: String, file: String = #fileID, line: Int = #line) -> AdminError {
+        AdminError(.unavailable, message, file: file, line: line)
+    }
+
+    /// The same error with `context` before its message.
+    public func prefixed(_ context: String) -> AdminError {
+        AdminError(code, context + ": " + message, file: file, line: line)
+    }
+
+    /// The same error, its outcome unknown, with `message` saying what to check (exit 75).
+    public func outcomeUnknown(_ message: String) -> AdminError {
+        AdminError(.outcomeUnknown, message, file: file, line: line)
     }
 
     /// A change was sent but no answer came (the call timed out, or the connection broke after

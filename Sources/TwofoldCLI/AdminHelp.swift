@@ -72,6 +72,9 @@ enum AdminHelp {
         case "USER": "A user id (u-…) or email address."
         case "ACCOUNT": "An account id (a-…) or name."
         case "INVITE": "An invite id (i-…), as shown by 'twofold invite list'."
+        case "FILE":
+            "CSV with a header row (email, accounts: names or ids separated by ;) or JSON lines "
+                + "({\"email\": …, \"accounts\": […]})."
         case "NAME", "NEW_NAME": "The account's name."
         default: ""
         }

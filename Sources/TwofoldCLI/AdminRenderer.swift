@@ -7,6 +7,8 @@ public enum AdminRenderer {
         switch action {
         case .inviteCreate:
             return try inviteCreated(result)
+        case .inviteImport:
+            return ""  // `InviteImport` reports as it goes.
         case .inviteList:
             return inviteTable(try result.field("invites", as: [AdminInvite].self))
         case .inviteRevoke:

@@ -30,6 +30,9 @@ public struct AdminRequest: Sendable, Equatable {
             }
         case .inviteList, .userList, .accountList:
             break
+        case .inviteImport:
+            // Sent in batches by `InviteImport`, which reads the file.
+            break
         case .inviteRevoke:
             args["invite"] = argument(0)
         case .userShow, .userDisable, .userEnable:
@@ -52,8 +55,8 @@ public struct AdminRequest: Sendable, Equatable {
     /// The admin operations that change something (each sent with a fresh idempotency key; an
     /// unanswered one is reported as "may or may not have happened").
     public static let stateChangingOperations: Set<String> = [
-        "invite.create", "invite.revoke", "user.disable", "user.enable", "user.reset_mfa", "account.create",
-        "account.rename", "member.add", "member.remove",
+        "invite.create", "invite.import", "invite.revoke", "user.disable", "user.enable", "user.reset_mfa",
+        "account.create", "account.rename", "member.add", "member.remove",
     ]
 
     public var changesState: Bool { Self.stateChangingOperations.contains(operation) }
@@ -64,6 +67,7 @@ public struct AdminRequest: Sendable, Equatable {
         let showUser = "twofold user show" + (user.map { " " + AdminText.sanitized($0) } ?? "")
         switch operation {
         case "invite.create": return ("the invite", "twofold invite list")
+        case "invite.import": return ("this batch of invites", "twofold invite list")
         case "invite.revoke": return ("the revocation", "twofold invite list")
         case "user.disable", "user.enable": return ("the change", showUser)
         case "user.reset_mfa": return ("the reset", showUser)

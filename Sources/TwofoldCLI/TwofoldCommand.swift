@@ -10,7 +10,7 @@ public enum TwofoldCommand {
         Commands:
           up       Start sms-sender, secret-vault and auth-gateway locally (development launcher).
           qr       Render text as a QR code (SVG, PNG or terminal).
-          invite   Create, list and revoke sign-up invites.
+          invite   Create, import, list and revoke sign-up invites.
           user     List, show, disable and enable users; reset a user's MFA.
           account  Create, list and rename accounts; add and remove members.
 

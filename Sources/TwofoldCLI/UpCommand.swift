@@ -7,7 +7,9 @@ import TwofoldSystem
 /// as separate processes with their own sockets under one data folder (reused across runs, or a
 /// temporary one with `--fresh`), generates the vault's master key on first run (mode 0600), shows
 /// where everything is, and prints each new SMS from the outbox so recovery can be tried without a
-/// phone. Ctrl-C stops all three; if one dies, it says which and why and stops the others.
+/// phone. Ctrl-C stops all three; if one dies, it says which and why and stops the others. A
+/// `--fresh` folder (master key included) is removed when the launcher stops, however it stops
+/// short of being killed outright.
 public enum UpCommand {
     public static let parser = CommandLineParser(
         command: "twofold up",
@@ -41,7 +43,9 @@ public enum UpCommand {
         }
         do {
             let launcher = try Launcher(options: options)
-            return launcher.run()
+            let status = launcher.run()
+            launcher.removeTemporaryFolder()
+            return status
         } catch {
             FileHandle.standardError.write(Data("twofold up: \(error)\n".utf8))
             return 1
@@ -58,6 +62,8 @@ final class Launcher: @unchecked Sendable {
     }
 
     let data: String
+    /// `--fresh`: `data` is a temporary folder of this run only, removed when it stops.
+    let temporary: Bool
     let listen: String
     let demoEmail: String
     let scryptLogN: String
@@ -71,7 +77,8 @@ final class Launcher: @unchecked Sendable {
     var failure: String?
 
     init(options: ParsedOptions) throws {
-        if options.flag("fresh") {
+        temporary = options.flag("fresh")
+        if temporary {
             data = NSTemporaryDirectory() + "twofold-\(UUID().uuidString.prefix(8))"
         } else {
             data = URL(fileURLWithPath: options.string("data") ?? "./data").standardizedFileURL.path
@@ -161,6 +168,18 @@ final class Launcher: @unchecked Sendable {
         return 0
     }
 
+    /// With `--fresh`, removes the temporary folder (master key, stores, logs) once every child
+    /// has stopped: nothing of a throw-away run stays behind in /tmp.
+    func removeTemporaryFolder() {
+        guard temporary else { return }
+        do {
+            try FileManager.default.removeItem(atPath: data)
+            say("removed the temporary data folder \(data)")
+        } catch {
+            say("could not remove the temporary data folder \(data): \(error)")
+        }
+    }
+
     private func start(_ name: String, _ arguments: [String]) throws {
         let binary = binDirectory + "/" + name
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -230,7 +249,7 @@ final class Launcher: @unchecked Sendable {
             "Press Ctrl-C to stop.",
             "",
         ]
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        Self.write(lines.joined(separator: "\n") + "\n")
     }
 
     private func lastLines(_ path: String, count: Int = 12) -> String {
@@ -238,8 +257,13 @@ final class Launcher: @unchecked Sendable {
         return text.split(separator: "\n").suffix(count).map { "    " + $0 }.joined(separator: "\n")
     }
 
-    func say(_ text: String) {
-        FileHandle.standardOutput.write(Data("twofold: \(text)\n".utf8))
+    func say(_ text: String) { Self.write("twofold: \(text)\n") }
+
+    /// To standard output, ignoring a closed one: whoever read it is gone (a closed terminal, a
+    /// dead pipe), and the launcher must still stop its children and clean up. (The non-throwing
+    /// `FileHandle.write` traps on EPIPE.)
+    static func write(_ text: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 
 }

@@ -7,6 +7,7 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
         case authenticationFailed = "crypto.authentication_failed"
         case invalidParameter = "crypto.invalid_parameter"
         case invalidLength = "crypto.invalid_length"
+        case invalidKey = "crypto.invalid_key"
         case opensslFailure = "crypto.openssl_failure"
     }
 
@@ -45,6 +46,17 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
 
     static func invalidLength(_ message: String, file: String = #fileID, line: Int = #line) -> CryptoError {
         CryptoError(.invalidLength, message, file: file, line: line)
+    }
+
+    /// A public key that is malformed or fails OpenSSL's checks (a point off the curve, a modulus too
+    /// small). When OpenSSL refused it, its error code is kept and its queue drained.
+    static func invalidKey(_ message: String, fromOpenSSL: Bool = false, file: String = #fileID, line: Int = #line)
+        -> CryptoError
+    {
+        guard fromOpenSSL else { return CryptoError(.invalidKey, message, file: file, line: line) }
+        let code = ERR_get_error()
+        ERR_clear_error()
+        return CryptoError(.invalidKey, message, opensslCode: code, file: file, line: line)
     }
 
     /// Wraps the oldest error on OpenSSL's queue (and drains the rest, so it cannot leak into a

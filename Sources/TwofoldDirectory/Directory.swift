@@ -1,42 +1,73 @@
-import Foundation
+import Dispatch
 import Synchronization
 import TwofoldStore
 
 /// What the gateway stores: users, accounts, invites and sessions, in memory and in a crash-safe
 /// record log (`TwofoldStore`). Every change is one atomic log record holding the new state of
 /// each record it touched; a change is acknowledged (the `update` call returns) only once that
-/// record is durable. Reads are served from memory under a lock.
+/// record is durable. Reads are served from memory under a lock, each by an index.
 ///
-/// The log is compacted when it holds many more records than are live (sessions come and go).
+/// The log stays short: compaction (`Directory+Compaction.swift`) writes a snapshot of the
+/// directory beside it, walking the records in small locked chunks while changes go on, then
+/// replaces the log with the changes made since the snapshot began. Start-up loads the snapshot
+/// and replays only that tail (see docs/store-format.md).
 public final class Directory: Sendable {
-    private let state: Mutex<DirectoryState>
-    private let store: RecordStore
-    private let clock: @Sendable () -> Int64
-    private let failure = Mutex<String?>(nil)
+    /// The directory and the bookkeeping of its log, behind one lock.
+    struct Guarded: ~Copyable {
+        let data = DirectoryState()
+        var journal: Journal
 
-    /// Opens (or creates) the directory's log in `path`, replaying it, and compacts it when worthwhile.
-    public static func open(path: String, clock: @escaping @Sendable () -> Int64) throws -> Directory {
-        let opened = try RecordStore.open(directory: path)
-        // Recovery in place is not wired for the gateway yet: a log it cannot read stops the start.
-        if let failure = opened.failure {
-            opened.store.close()
-            throw failure
-        }
-        var state = DirectoryState()
-        let decoder = JSONDecoder()
-        for record in opened.records {
-            let entry = try decoder.decode(DirectoryEntry.self, from: Data(record.payload))
-            state.apply(entry)
-        }
-        state.entriesSinceCompaction = opened.records.count
-        let directory = Directory(state: state, store: opened.store, clock: clock)
-        try directory.compactIfWorthwhile(force: opened.records.count > state.liveRecordCount + 64)
-        return directory
+        init(threshold: Int) { journal = Journal(threshold: threshold) }
     }
 
-    private init(state: DirectoryState, store: RecordStore, clock: @escaping @Sendable () -> Int64) {
+    /// How much log there is, and the changes a running compaction must carry into the new log.
+    struct Journal {
+        /// Compact once the log exceeds this plus an eighth of the snapshot (`Options`).
+        let threshold: Int
+        /// Bytes appended to the log since it was last compacted (framing included).
+        var logBytes = 0
+        var snapshotBytes: Int64 = 0
+        /// Set while a compaction runs: every payload appended since its marker.
+        var carried: [[UInt8]]?
+        /// A compaction was asked for and has not started yet.
+        var requested = false
+
+        init(threshold: Int) { self.threshold = max(0, threshold) }
+
+        var isOverThreshold: Bool {
+            logBytes.subtractingReportingOverflow(Int(snapshotBytes / 8)).partialValue > threshold
+        }
+
+        /// Counts `payload`, keeps it for the running compaction, and says whether the log has
+        /// grown enough to ask for a compaction (once: until it starts).
+        mutating func appended(_ payload: [UInt8]) -> Bool {
+            logBytes += payload.count + RecordCodec.frameHeaderSize
+            carried?.append(payload)
+            guard carried == nil, !requested, isOverThreshold else { return false }
+            requested = true
+            return true
+        }
+    }
+
+    let state: Mutex<Guarded>
+    let store: RecordStore
+    let path: String
+    let options: Options
+    private let clock: @Sendable () -> Int64
+    let failure = Mutex<String?>(nil)
+    let compactor = Compactor()
+    /// What start-up read and repaired.
+    public let openReport: OpenReport
+
+    init(
+        state: consuming sending Guarded, store: RecordStore, path: String, options: Options, openReport: OpenReport,
+        clock: @escaping @Sendable () -> Int64
+    ) {
         self.state = Mutex(state)
         self.store = store
+        self.path = path
+        self.options = options
+        self.openReport = openReport
         self.clock = clock
     }
 
@@ -79,17 +110,26 @@ public final class Directory: Sendable {
         }
         if let unchanged { return unchanged }
         done.wait()
-        return try outcome.withLock { $0! }.get()
+        guard let result = outcome.withLock({ $0 }) else {
+            throw DirectoryError(.storage, "The change was not settled.")
+        }
+        return try result.get()
     }
 
-    private func settle<T>(_ stored: Result<UInt64, StoreError>, _ value: T) -> Result<T, DirectoryError> {
+    func settle<T>(_ stored: Result<UInt64, StoreError>, _ value: T) -> Result<T, DirectoryError> {
         switch stored {
         case .success: return .success(value)
         case .failure(let error):
-            failure.withLock { $0 = "\(error)" }
+            recordFailure(error)
             return .failure(DirectoryError(.storage, "The gateway could not save the change."))
         }
     }
+
+    func recordFailure(_ error: StoreError) {
+        failure.withLock { if $0 == nil { $0 = "\(error)" } }
+    }
+
+    var hasFailed: Bool { failure.withLock { $0 != nil } }
 
     /// Runs `body` under the lock; when it changed something, applies the change and hands the
     /// log record to `enqueue` (still under the lock, so the log's order is the changes' order)
@@ -97,102 +137,113 @@ public final class Directory: Sendable {
     private func commit<T>(
         _ body: (inout DirectoryTransaction) throws(DirectoryError) -> T, enqueue: (T, [UInt8]) -> Void
     ) throws(DirectoryError) -> T? {
-        if failure.withLock({ $0 }) != nil {
+        if hasFailed {
             throw DirectoryError(.storage, "The gateway's storage failed; see its log.")
         }
         let now = clock()
-        let result: Result<T?, DirectoryError> = state.withLock { state in
-            var transaction = DirectoryTransaction(base: state, now: now)
+        let outcome: Result<(T?, Bool), DirectoryError> = state.withLock { guarded in
+            var transaction = DirectoryTransaction(base: guarded.data, now: now)
             let value: T
             do throws(DirectoryError) {
                 value = try body(&transaction)
             } catch {
                 return .failure(error)
             }
-            let entry = transaction.finish()
-            guard !entry.isEmpty else { return .success(value) }
-            let payload: [UInt8]
+            guard !transaction.isEmpty else { return .success((value, false)) }
+            let items: [DirectoryItem]
             do {
-                payload = Array(try JSONEncoder().encode(entry))
+                items = try transaction.finish()
             } catch {
                 return .failure(DirectoryError(.storage, "The gateway could not encode the change."))
             }
-            state.apply(entry)
-            state.entriesSinceCompaction += 1
+            let payload = LogPayload.encodeChange(items.map(\.encoded))
+            guarded.data.apply(items)
+            let compact = guarded.journal.appended(payload)
             enqueue(value, payload)
-            return .success(nil)
+            return .success((nil, compact))
         }
-        return try result.get()
+        let (value, compact) = try outcome.get()
+        if compact, options.compactsAutomatically { requestCompaction() }
+        return value
+    }
+
+    /// Appends an internal change (compaction's drops) under the lock the caller holds; a
+    /// failure marks the directory failed like any other write.
+    func appendInternal(_ items: [DirectoryItem], into guarded: inout Guarded) {
+        let payload = LogPayload.encodeChange(items.map(\.encoded))
+        guarded.data.apply(items)
+        _ = guarded.journal.appended(payload)
+        store.append(payload) { [self] result in
+            if case .failure(let error) = result { recordFailure(error) }
+        }
     }
 
     /// Reads the current state.
     public func read<T>(_ body: (borrowing DirectoryTransaction) -> T) -> T {
         let now = clock()
-        return state.withLock { state in
-            let transaction = DirectoryTransaction(base: state, now: now)
+        return state.withLock { guarded in
+            let transaction = DirectoryTransaction(base: guarded.data, now: now)
             return body(transaction)
         }
     }
 
     // MARK: Convenience reads.
 
-    public func user(id: String) -> UserRecord? { state.withLock { $0.users[id] } }
-    public func user(email: String) -> UserRecord? {
-        state.withLock { s in s.userByEmail[email].flatMap { s.users[$0] } }
+    public func user(id: String) -> UserRecord? { state.withLock { $0.data.user(id: id) } }
+    public func user(email: String) -> UserRecord? { state.withLock { $0.data.user(email: email) } }
+    public func account(id: String) -> AccountRecord? { state.withLock { $0.data.account(id: id) } }
+
+    /// The account named `name` (case-insensitively).
+    public func account(named name: String) -> AccountRecord? {
+        state.withLock { guarded in guarded.data.accountID(named: name).flatMap { guarded.data.account(id: $0) } }
     }
-    public func users() -> [UserRecord] { state.withLock { Array($0.users.values) }.sorted { $0.email < $1.email } }
-    public func account(id: String) -> AccountRecord? { state.withLock { $0.accounts[id] } }
+
     public func accounts() -> [AccountRecord] {
-        state.withLock { Array($0.accounts.values) }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        state.withLock { Array($0.data.accounts.values) }.sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
-    public func invites() -> [InviteRecord] {
-        state.withLock { Array($0.invites.values) }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-    }
-    public func session(id: String) -> SessionRecord? { state.withLock { $0.sessions[id] } }
-    public func sessionCount(ofUser userID: String) -> Int { state.withLock { $0.sessionsByUser[userID]?.count ?? 0 } }
+
+    public func session(id: String) -> SessionRecord? { state.withLock { $0.data.session(id: id) } }
+    public func sessionCount(ofUser userID: String) -> Int { state.withLock { $0.data.sessionCount(ofUser: userID) } }
     public func members(ofAccount accountID: String) -> Int {
-        state.withLock { $0.users.values.reduce(0) { $0 + ($1.accounts.contains(accountID) ? 1 : 0) } }
+        state.withLock { $0.data.memberCount(ofAccount: accountID) }
     }
-    public var userCount: Int { state.withLock { $0.users.count } }
-    public var sessionCount: Int { state.withLock { $0.sessions.count } }
+    public var userCount: Int { state.withLock { $0.data.userCount } }
+    public var inviteCount: Int { state.withLock { $0.data.inviteCount } }
+    public var sessionCount: Int { state.withLock { $0.data.sessionCount } }
 
-    // MARK: Compaction.
+    /// Every user, by email. Copies the binary records in chunks under the lock and decodes them
+    /// outside it, so listing a million users does not stop sign-ins.
+    public func users() -> [UserRecord] {
+        walk(\.users).compactMap(DirectoryState.decodeUser).sorted { $0.email < $1.email }
+    }
 
-    /// Rewrites the log with only the live records when it has grown to more than four times
-    /// their number (and at least 10,000 records), or when `force` is set. The snapshot is taken
-    /// and submitted under the lock (so it holds every change appended before it); the wait for
-    /// the store happens outside it, so the store's completions never wait for this lock.
-    public func compactIfWorthwhile(force: Bool = false) throws {
-        let submitted: BlockingResult<Range<UInt64>, StoreError>? = try state.withLock { state in
-            let live = state.liveRecordCount
-            guard force || state.entriesSinceCompaction > max(10_000, 4 * live) else { return nil }
-            let encoder = JSONEncoder()
-            let payloads = try state.snapshotEntries().map { Array(try encoder.encode($0)) }
-            let result = BlockingResult<Range<UInt64>, StoreError>()
-            store.compact(snapshot: payloads) { result.fulfill($0) }
-            state.entriesSinceCompaction = payloads.count
-            return result
+    /// Every invite (ended ones within their retention period), newest first.
+    public func invites() -> [InviteRecord] {
+        walk(\.invites).compactMap(DirectoryState.decodeInvite).sorted {
+            ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
         }
-        _ = try submitted?.wait().get()
     }
 
-    public func close() { store.close() }
-}
-
-/// A result handed from the store's writer thread to a thread that blocks for it.
-final class BlockingResult<Success: Sendable, Failure: Error>: Sendable {
-    private let value = Mutex<Result<Success, Failure>?>(nil)
-    private let ready = DispatchSemaphore(value: 0)
-
-    func fulfill(_ result: Result<Success, Failure>) {
-        value.withLock { $0 = result }
-        ready.signal()
-    }
-
-    func wait() -> Result<Success, Failure> {
+    /// The binary records of a table, copied a chunk per hold of the lock.
+    private func walk(_ table: KeyPath<DirectoryState, SlotTable<[UInt8]>>) -> [[UInt8]] {
+        var records: [[UInt8]] = []
+        var slot = 0
+        let chunk = max(1, options.compactionChunk)
         while true {
-            ready.wait()
-            if let result = value.withLock({ $0 }) { return result }
+            let done = state.withLock { guarded -> Bool in
+                let slots = guarded.data[keyPath: table]
+                let end = min(slot + chunk, slots.slotCount)
+                for index in slot..<end { if let bytes = slots[UInt32(index)] { records.append(bytes) } }
+                slot = end
+                return end >= slots.slotCount
+            }
+            if done { return records }
         }
+    }
+
+    /// Stops compaction, finishes what the store has queued, and closes it.
+    public func close() {
+        compactor.stop()
+        store.close()
     }
 }

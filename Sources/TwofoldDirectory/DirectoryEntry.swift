@@ -1,5 +1,9 @@
-/// One record of the directory's log: the complete new state of every record a change touched,
-/// so a change spanning several records (an invite used and a user created) is atomic.
+import Foundation
+
+/// A record of the format-1 log (builds up to the million-user directory, issue 21): Foundation
+/// JSON holding the complete new state of every record a change touched. Still read, so an
+/// upgrade replays old logs as they are; written only by `Directory.rewriteInFormat1`, the
+/// rollback path (deploy/README.md).
 struct DirectoryEntry: Codable, Sendable {
     var users: [UserRecord]?
     var accounts: [AccountRecord]?
@@ -11,5 +15,24 @@ struct DirectoryEntry: Codable, Sendable {
     var isEmpty: Bool {
         (users?.isEmpty ?? true) && (accounts?.isEmpty ?? true) && (invites?.isEmpty ?? true)
             && (sessions?.isEmpty ?? true) && (endedSessions?.isEmpty ?? true)
+    }
+
+    static func decodeFormat1(_ payload: UnsafeRawBufferPointer) throws(LogPayload.DecodeFailure) -> DirectoryEntry {
+        do {
+            return try JSONDecoder().decode(DirectoryEntry.self, from: Data(payload))
+        } catch {
+            throw .malformed
+        }
+    }
+
+    /// The same change as items, in the order format 1 applied them.
+    func items() throws(ByteReader.Malformed) -> [DirectoryItem] {
+        var items: [DirectoryItem] = []
+        for user in users ?? [] { items.append(try .user(user)) }
+        items += (accounts ?? []).map { .account($0) }
+        for invite in invites ?? [] { items.append(try .invite(invite)) }
+        items += (sessions ?? []).map { .session($0) }
+        items += (endedSessions ?? []).map { .endedSession($0) }
+        return items
     }
 }

@@ -7,6 +7,8 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalid = "admin.invalid"
         case inviteNotPending = "invite.not_pending"
         case storage = "storage.failed"
+        /// The directory's files cannot be read back as written (open fails; never a request's answer).
+        case corrupt = "storage.corrupt"
         case requestInvalid = "request.invalid"
         case vaultUnavailable = "vault.unavailable"
         /// The vault did not answer a change in time: it may or may not have happened.
@@ -28,5 +30,14 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public static func notFound(_ what: String) -> DirectoryError {
         DirectoryError(.notFound, "No such \(what).", detail: what)
+    }
+
+    /// The directory's files are damaged or were written by a newer build: `what` names the
+    /// file and the place, never a record's contents.
+    static func corrupt(_ what: String) -> DirectoryError { DirectoryError(.corrupt, what) }
+
+    /// A file operation failed while `activity`.
+    static func storageIO(_ activity: String, _ error: any Error) -> DirectoryError {
+        DirectoryError(.storage, "The directory failed \(activity): \(error)")
     }
 }

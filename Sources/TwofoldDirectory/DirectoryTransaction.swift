@@ -1,5 +1,6 @@
 /// A change in progress: reads see the directory plus the changes made so far; nothing is
 /// visible to others, or written, until the body returns. A body that throws leaves no trace.
+/// Every read is an index lookup (or a look at this transaction's own few changes): none scans.
 public struct DirectoryTransaction: ~Copyable {
     let base: DirectoryState
     var changedUsers: [String: UserRecord] = [:]
@@ -16,41 +17,54 @@ public struct DirectoryTransaction: ~Copyable {
 
     // MARK: Reads.
 
-    public func user(id: String) -> UserRecord? { changedUsers[id] ?? base.users[id] }
+    public func user(id: String) -> UserRecord? { changedUsers[id] ?? base.user(id: id) }
 
     public func user(email: String) -> UserRecord? {
         if let changed = changedUsers.values.first(where: { $0.email == email }) { return changed }
-        return base.userByEmail[email].flatMap { user(id: $0) }
+        guard let stored = base.user(email: email) else { return nil }
+        // Changed in this transaction to another email: no longer this one's.
+        return changedUsers[stored.id] == nil ? stored : nil
     }
 
-    public func account(id: String) -> AccountRecord? { changedAccounts[id] ?? base.accounts[id] }
+    public func account(id: String) -> AccountRecord? { changedAccounts[id] ?? base.account(id: id) }
 
+    /// The account named `name`, compared case-insensitively.
     public func account(named name: String) -> AccountRecord? {
         let folded = name.lowercased()
         if let changed = changedAccounts.values.first(where: { $0.name.lowercased() == folded }) { return changed }
-        return base.accounts.values.first { $0.name.lowercased() == folded && changedAccounts[$0.id] == nil }
+        guard let id = base.accountID(named: name), changedAccounts[id] == nil else { return nil }
+        return base.account(id: id)
     }
 
-    public func invite(id: String) -> InviteRecord? { changedInvites[id] ?? base.invites[id] }
+    public func invite(id: String) -> InviteRecord? { changedInvites[id] ?? base.invite(id: id) }
 
+    /// The open (neither used nor revoked) invite whose link token hashes to `tokenHash`; check
+    /// its status, since an open invite may have expired.
     public func invite(tokenHash: String) -> InviteRecord? {
-        base.inviteByToken[tokenHash].flatMap { invite(id: $0) }
-            ?? changedInvites.values.first { $0.tokenHash == tokenHash }
+        if let changed = changedInvites.values.first(where: { $0.tokenHash == tokenHash && $0.isOpen }) {
+            return changed
+        }
+        guard let stored = base.openInvite(tokenHash: tokenHash) else { return nil }
+        let current = changedInvites[stored.id] ?? stored
+        return current.isOpen ? current : nil
     }
 
-    public var invites: [InviteRecord] {
-        base.invites.values.map { changedInvites[$0.id] ?? $0 }
-            + changedInvites.values.filter { base.invites[$0.id] == nil }
+    /// The pending invite for `email`, if there is one.
+    public func pendingInvite(email: String) -> InviteRecord? {
+        let candidates =
+            base.openInvites(email: email).map { changedInvites[$0.id] ?? $0 }
+            + changedInvites.values.filter { $0.email == email }
+        return candidates.first { $0.email == email && $0.status(at: now) == .pending }
     }
 
     public func session(id: String) -> SessionRecord? {
-        ended.contains(id) ? nil : changedSessions[id] ?? base.sessions[id]
+        ended.contains(id) ? nil : changedSessions[id] ?? base.session(id: id)
     }
 
     public func sessionIDs(ofUser userID: String) -> [String] {
-        let stored = base.sessionsByUser[userID] ?? []
+        let stored = base.sessionIDs(ofUser: userID)
         let added = changedSessions.values.filter { $0.userID == userID }.map(\.id)
-        return Set(stored).union(added).subtracting(ended).sorted()
+        return stored.union(added).subtracting(ended).sorted()
     }
 
     // MARK: Writes.
@@ -66,7 +80,7 @@ public struct DirectoryTransaction: ~Copyable {
 
     public mutating func endSession(id: String) {
         changedSessions[id] = nil
-        if base.sessions[id] != nil { ended.insert(id) }
+        if base.session(id: id) != nil { ended.insert(id) }
     }
 
     /// Ends every session of `userID` except `keeping`; returns how many ended.
@@ -80,13 +94,24 @@ public struct DirectoryTransaction: ~Copyable {
         return count
     }
 
-    consuming func finish() -> DirectoryEntry {
-        var entry = DirectoryEntry()
-        if !changedUsers.isEmpty { entry.users = Array(changedUsers.values) }
-        if !changedAccounts.isEmpty { entry.accounts = Array(changedAccounts.values) }
-        if !changedInvites.isEmpty { entry.invites = Array(changedInvites.values) }
-        if !changedSessions.isEmpty { entry.sessions = Array(changedSessions.values) }
-        if !ended.isEmpty { entry.endedSessions = ended.sorted() }
-        return entry
+    var isEmpty: Bool {
+        changedUsers.isEmpty && changedAccounts.isEmpty && changedInvites.isEmpty && changedSessions.isEmpty
+            && ended.isEmpty
     }
+
+    /// The change as items, in a fixed order (users, accounts, invites, sessions, ended sessions).
+    consuming func finish() throws(ByteReader.Malformed) -> [DirectoryItem] {
+        var items: [DirectoryItem] = []
+        for user in changedUsers.values.sorted(by: { $0.id < $1.id }) { items.append(try .user(user)) }
+        items += changedAccounts.values.sorted { $0.id < $1.id }.map { .account($0) }
+        for invite in changedInvites.values.sorted(by: { $0.id < $1.id }) { items.append(try .invite(invite)) }
+        items += changedSessions.values.sorted { $0.id < $1.id }.map { .session($0) }
+        items += ended.sorted().map { .endedSession($0) }
+        return items
+    }
+}
+
+extension InviteRecord {
+    /// Neither used nor revoked: pending, or expired (still shown as such until dropped).
+    var isOpen: Bool { usedAt == nil && revokedAt == nil }
 }

@@ -38,8 +38,10 @@ struct APIRoutes: Sendable {
 
     typealias Handler = @Sendable (APIRequest) async throws(AuthError) -> HTTPResponse
 
+    /// Registers a route whose body must match `fields` (none: `{}`; GET routes take no body).
     func endpoint(
-        _ method: HTTPMethod, _ path: String, into router: inout Router<GatewayRoute>, _ handler: @escaping Handler
+        _ method: HTTPMethod, _ path: String, fields: [APIField] = [], into router: inout Router<GatewayRoute>,
+        _ handler: @escaping Handler
     ) {
         let auth = self.auth
         let support = self.support
@@ -52,10 +54,16 @@ struct APIRoutes: Sendable {
                             throw AuthError("csrf.origin", .forbidden, "Cross-origin requests are not allowed.")
                         }
                         var body: [String: JSONValue] = [:]
-                        if !incoming.request.body.isEmpty {
+                        if method != .get {
+                            // Every state-changing route requires a body (protocol/openapi.json);
+                            // `{}` when there is nothing to say.
+                            guard !incoming.request.body.isEmpty else {
+                                throw AuthError.invalidRequest("A JSON object body is required ({} when empty).")
+                            }
                             guard case .object(let object)? = try? JSONValue.parse(incoming.request.body) else {
                                 throw AuthError.invalidRequest("The body must be a JSON object.")
                             }
+                            try APIField.validate(object, against: fields)
                             body = object
                         }
                         let session = auth.session(forToken: WebSupport.bearerToken(incoming))
@@ -90,7 +98,16 @@ struct APIRoutes: Sendable {
     }
 
     func register(into router: inout Router<GatewayRoute>) {
-        endpoint(.post, "/invites/:token/accept", into: &router) { request throws(AuthError) in
+        endpoint(
+            .post, "/invites/:token/accept",
+            fields: [.email(), .password("temporary_password"), .password("new_password"), .phone(required: false)],
+            into: &router
+        ) { request throws(AuthError) in
+            // openapi.json gives the token its shape: another one is a malformed request, not a
+            // link that stopped working.
+            guard DirectoryToken.isWellFormed(request.parameters["token"] ?? "") else {
+                throw AuthError.invalidRequest("That is not the token of an invite link.")
+            }
             let issued = try await auth.acceptInvite(
                 token: request.parameters["token"] ?? "", email: try request.string("email"),
                 temporaryPassword: try request.string("temporary_password"),
@@ -101,12 +118,13 @@ struct APIRoutes: Sendable {
             fields["user"] = .object(["id": .string(issued.session.userID), "email": .string(user?.email ?? "")])
             return WebSupport.json(.created, fields)
         }
-        endpoint(.post, "/login", into: &router) { request throws(AuthError) in
+        endpoint(.post, "/login", fields: [.email(), .password("password")], into: &router) {
+            request throws(AuthError) in
             let issued = try await auth.login(
                 email: try request.string("email"), password: try request.string("password"), address: request.address)
             return WebSupport.json(.ok, Self.sessionFields(issued))
         }
-        endpoint(.post, "/login/code", into: &router) { request throws(AuthError) in
+        endpoint(.post, "/login/code", fields: [.code()], into: &router) { request throws(AuthError) in
             let issued = try await auth.verifyCode(
                 request.session, code: try request.string("code"), address: request.address)
             return WebSupport.json(
@@ -124,7 +142,7 @@ struct APIRoutes: Sendable {
             return WebSupport.json(
                 .ok, ["phone_masked": .string(sent.phoneMasked), "expires_at": .integer(sent.expiresAt)])
         }
-        endpoint(.post, "/recovery/verify", into: &router) { request throws(AuthError) in
+        endpoint(.post, "/recovery/verify", fields: [.code()], into: &router) { request throws(AuthError) in
             let issued = try await auth.verifyRecoveryCode(
                 request.session, code: try request.string("code"), address: request.address)
             return WebSupport.json(.ok, Self.sessionFields(issued))
@@ -138,13 +156,17 @@ struct APIRoutes: Sendable {
                     "uri": .string(setup.uri), "qr_svg": .string(setup.qrSVG), "expires_at": .integer(setup.expiresAt),
                 ])
         }
-        endpoint(.post, "/mfa/confirm", into: &router) { request throws(AuthError) in
+        endpoint(
+            .post, "/mfa/confirm",
+            fields: [.string("enrollment_id", length: 32...32, pattern: APIField.hex(32)), .code()],
+            into: &router
+        ) { request throws(AuthError) in
             let issued = try await auth.confirmSetup(
                 request.session, enrollmentID: try request.optionalString("enrollment_id"),
                 code: try request.string("code"), address: request.address)
             return WebSupport.json(.ok, fullSessionFields(issued))
         }
-        endpoint(.post, "/mfa/reset", into: &router) { request throws(AuthError) in
+        endpoint(.post, "/mfa/reset", fields: [.password("password")], into: &router) { request throws(AuthError) in
             let issued = try await auth.requestMFAReset(
                 request.session, password: try request.string("password"), address: request.address)
             return WebSupport.json(.ok, Self.sessionFields(issued))
@@ -163,12 +185,17 @@ struct APIRoutes: Sendable {
                     "accounts": .array(signedIn.accounts.map { Self.accountObject($0) }),
                 ])
         }
-        endpoint(.post, "/accounts/select", into: &router) { request throws(AuthError) in
+        endpoint(
+            .post, "/accounts/select",
+            fields: [.string("account", length: 18...18, pattern: APIField.hex(16, after: "a-"))],
+            into: &router
+        ) { request throws(AuthError) in
             let account = try await auth.selectAccount(
                 request.session, accountID: try request.string("account"), address: request.address)
             return WebSupport.json(.ok, ["account": Self.accountObject(account)])
         }
-        endpoint(.put, "/phone", into: &router) { request throws(AuthError) in
+        endpoint(.put, "/phone", fields: [.phone(), .code(required: false)], into: &router) {
+            request throws(AuthError) in
             let result = try await auth.setPhone(
                 request.session, phone: try request.string("phone"), code: try request.optionalString("code"),
                 address: request.address)
@@ -176,19 +203,23 @@ struct APIRoutes: Sendable {
             for key in ["phone_masked", "country", "country_name", "sms_recovery"] { fields[key] = result[key] }
             return WebSupport.json(.ok, fields)
         }
-        endpoint(.delete, "/phone", into: &router) { request throws(AuthError) in
+        endpoint(.delete, "/phone", fields: [.code(required: false)], into: &router) { request throws(AuthError) in
             try await auth.clearPhone(
                 request.session, code: try request.optionalString("code"), address: request.address)
             return HTTPResponse(status: .noContent)
         }
-        endpoint(.post, "/password", into: &router) { request throws(AuthError) in
+        endpoint(
+            .post, "/password", fields: [.password("current_password"), .password("new_password")], into: &router
+        ) { request throws(AuthError) in
             let issued = try await auth.changePassword(
                 request.session, current: try request.string("current_password"),
                 new: try request.string("new_password"), address: request.address)
             return WebSupport.json(.ok, ["session_token": .string(issued.token)])
         }
         endpoint(.post, "/logout", into: &router) { request throws(AuthError) in
-            if let session = request.session { await auth.logout(session, address: request.address) }
+            // Without a live session there is nothing to end: 401 as for every other route.
+            guard let session = request.session else { throw AuthError.authRequired }
+            await auth.logout(session, address: request.address)
             return HTTPResponse(status: .noContent)
         }
     }

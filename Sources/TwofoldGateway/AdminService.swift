@@ -18,8 +18,9 @@ public struct AdminService: WireService {
     }
 
     public let operations: Set<String> = [
-        "invite.create", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
-        "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add", "member.remove",
+        "invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable",
+        "user.enable", "user.reset_mfa", "account.create", "account.list", "account.rename", "member.add",
+        "member.remove",
     ]
 
     var directory: Directory { auth.directory }
@@ -55,6 +56,7 @@ public struct AdminService: WireService {
         let args = Args(values: request.args)
         switch request.operation {
         case "invite.create": return try await createInvite(args, actor: actor)
+        case "invite.import": return try await importInvites(args, actor: actor)
         case "invite.list":
             let now = directory.now
             return ["invites": .array(directory.invites().map { inviteObject($0, now: now) })]
@@ -163,7 +165,10 @@ public struct AdminService: WireService {
 
     private func createInvite(_ args: Args, actor: String) async throws(DirectoryError) -> [String: JSONValue] {
         guard let email = EmailAddress.normalize(try args.string("email")) else {
-            throw DirectoryError(.invalid, "That is not a valid email address.")
+            throw DirectoryError(
+                .invalid,
+                "That is not a valid email address (one @, a domain with a dot, at most 200 bytes, no spaces, colons, control characters or direction overrides)."
+            )
         }
         let requested = try args.optionalInt("ttl_ms")
         if let requested, !(60_000...90 * 24 * 3600 * 1000).contains(requested) {
@@ -175,7 +180,7 @@ public struct AdminService: WireService {
         let temporaryPassword = Self.temporaryPassword()
         let hash: String
         do {
-            hash = try await auth.passwords.hash(temporaryPassword)
+            hash = try await auth.passwords.hashTemporary([temporaryPassword]).first ?? ""
         } catch {
             throw DirectoryError(.storage, "The gateway is too busy to create an invite; try again.")
         }
@@ -183,8 +188,7 @@ public struct AdminService: WireService {
             if transaction.user(email: email) != nil {
                 throw DirectoryError(.conflict, "\(email) already has a user; add it to accounts with member.add.")
             }
-            if transaction.invites.contains(where: { $0.email == email && $0.status(at: transaction.now) == .pending })
-            {
+            if transaction.pendingInvite(email: email) != nil {
                 throw DirectoryError(.conflict, "\(email) already has a pending invite; revoke it first.")
             }
             let invite = InviteRecord(
@@ -211,9 +215,15 @@ public struct AdminService: WireService {
     /// means it happened before the deadline or never.
     private func resetMFA(_ args: Args, actor: String) async throws(DirectoryError) -> [String: JSONValue] {
         let target = try findUser(try args.string("user"))
-        let reason = try args.string("reason").trimmingWhitespace()
-        guard !reason.isEmpty, reason.utf8.count <= 1000 else {
-            throw DirectoryError(.invalid, "A reset needs a reason (at most 1000 bytes).")
+        let raw = try args.string("reason")
+        // Bounded before trimming walks it; the vault logs the reason in its audit trail.
+        let reason = raw.utf8.count <= 4000 ? raw.trimmingWhitespace() : raw
+        switch UserText.problem(reason, maximumBytes: 1000) {
+        case nil: break
+        case .forbiddenCharacter?:
+            throw DirectoryError(
+                .invalid, "A reason may not contain control characters or direction overrides.")
+        default: throw DirectoryError(.invalid, "A reset needs a reason (at most 1000 bytes).")
         }
         try await endSessions(of: target.id)
         let reply = await auth.vault.call(
@@ -255,19 +265,26 @@ public struct AdminService: WireService {
         throw .notFound("user")
     }
 
-    private func findAccount(_ key: String) throws(DirectoryError) -> AccountRecord {
-        if let account = directory.account(id: key) { return account }
-        let folded = key.lowercased()
-        if let account = directory.accounts().first(where: { $0.name.lowercased() == folded }) { return account }
+    func findAccount(_ key: String) throws(DirectoryError) -> AccountRecord {
+        if let account = directory.account(id: key) ?? directory.account(named: key) { return account }
         throw .notFound("account")
     }
 
+    /// The longest account name, in UTF-8 bytes (100 characters of most scripts).
+    static let maximumAccountNameBytes = 200
+
+    /// An account name as given, trimmed, under the `UserText` rule.
     static func accountName(_ raw: String) throws(DirectoryError) -> String {
-        let name = raw.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-            throw DirectoryError(.invalid, "An account name must be 1 to 100 characters.")
+        // Bounded before trimming walks it.
+        let name = raw.utf8.count <= 4 * maximumAccountNameBytes ? raw.trimmingWhitespace() : raw
+        switch UserText.problem(name, maximumBytes: maximumAccountNameBytes) {
+        case nil: return name
+        case .forbiddenCharacter?:
+            throw DirectoryError(
+                .invalid, "An account name may not contain control characters or direction overrides.")
+        default:
+            throw DirectoryError(.invalid, "An account name must be 1 to 200 bytes of text and not blank.")
         }
-        return name
     }
 
     /// 16 characters from an alphabet without look-alikes (about 90 bits), grouped for reading.

@@ -32,6 +32,10 @@ public struct AuthError: Error, Sendable, Equatable {
         "server.busy", .serviceUnavailable, "The server is busy. Please try again in a moment.", retryAfterMs: 1000)
     static let storage = AuthError(
         "server.storage", .internalServerError, "The change could not be saved. Please try again later.")
+    /// The vault answered something this flow cannot use (a malformed result, an error it never
+    /// sends for this request): a bug somewhere, so a generic 500; the audit log has the detail.
+    static let internalError = AuthError(
+        "internal", .internalServerError, "Something went wrong on our side. Please try again in a moment.")
     static let codeInvalid = AuthError(
         "code.invalid", .unauthorized, "That code is not valid. Check your authenticator app and try again.")
     static let codeReplayed = AuthError(
@@ -42,7 +46,14 @@ public struct AuthError: Error, Sendable, Equatable {
         "invite.credentials", .unauthorized, "The email or the temporary password is not the one in your invite.")
     static let notMember = AuthError("account.not_member", .forbidden, "You are not a member of that account.")
 
+    /// A wait the vault asked for, kept within a day: a peer's number never reaches arithmetic
+    /// (seconds rounding, `Retry-After`) unbounded.
+    static func boundedWait(_ milliseconds: Int64?) -> Int64? {
+        milliseconds.map { min(max($0, 0), 86_400_000) }
+    }
+
     static func locked(retryAfterMs: Int64?) -> AuthError {
+        let retryAfterMs = boundedWait(retryAfterMs)
         if let retryAfterMs {
             let seconds = max(1, (retryAfterMs + 999) / 1000)
             return AuthError(
@@ -55,6 +66,9 @@ public struct AuthError: Error, Sendable, Equatable {
             "Too many wrong codes: codes are blocked for your user. Recover your account by SMS or contact your representative."
         )
     }
+
+    static let phoneTooLong = AuthError(
+        "phone.invalid", .unprocessableContent, "That is too long for a phone number. Enter it with its country code.")
 
     static func invalidRequest(_ message: String) -> AuthError { AuthError("request.invalid", .badRequest, message) }
 }

@@ -24,14 +24,15 @@ extension AuthService {
             audit.record("invite.accept", user: nil, address: address, outcome: "invalid")
             throw AuthError.inviteInvalid
         }
-        let email = EmailAddress.normalize(rawEmail) ?? rawEmail.lowercased()
+        // An address that breaks the rules cannot be the invited one (which passed them).
+        let email = EmailAddress.normalize(rawEmail) ?? ""
         let addressKey = address ?? "-"
         if let wait = throttle.retryAfter(email: invite.id, address: addressKey, now: now) {
             throw AuthError(
                 "login.throttled", .tooManyRequests, "Too many failed attempts. Try again in a moment.",
                 retryAfterMs: wait)
         }
-        let check = try await passwords.verify(
+        let check = try await passwords.verifyTemporary(
             temporaryPassword, against: email == invite.email ? invite.temporaryPasswordHash : nil)
         guard case .match = check else {
             throttle.recordFailure(email: invite.id, address: addressKey, now: now)
@@ -43,14 +44,14 @@ extension AuthService {
             throw AuthError("password.reused", .unprocessableContent, "Choose a new password, not the temporary one.")
         }
         let userID = DirectoryToken.identifier("u", bytes: 12)
-        let phone = phone?.trimmingWhitespace() ?? ""
+        let phone = try Self.phoneInput(phone ?? "")
         if !phone.isEmpty {
             let reply = await vault.call("phone.set", ["user": .string(userID), "phone": .string(phone)])
             switch reply {
             case .success: break
             case .failure(let payload) where payload.code == "phone.invalid":
                 throw AuthError("phone.invalid", .unprocessableContent, payload.message)
-            default: throw Self.mapVaultFailure(reply)
+            default: throw unexpected(reply, "phone.set", user: userID)
             }
         }
         let hash = try await passwords.hash(newPassword)
@@ -70,6 +71,10 @@ extension AuthService {
                 return user
             }
         } catch {
+            // The vault may already hold this never-created user's phone: forget it (best effort).
+            if !phone.isEmpty {
+                _ = await vault.call("user.delete", ["user": .string(userID), "actor": .string("gateway:sign-up")])
+            }
             if error.code == .storage { throw AuthError.storage }
             throw AuthError.inviteInvalid
         }

@@ -56,7 +56,7 @@ extension AuthService {
         -> [String: JSONValue]
     {
         let (_, user) = try require(session, in: [.full])
-        var args: [String: JSONValue] = ["user": .string(user.id), "phone": .string(phone)]
+        var args: [String: JSONValue] = ["user": .string(user.id), "phone": .string(try Self.phoneInput(phone))]
         if let code, !code.isEmpty { args["code"] = .string(Self.digits(code)) }
         let reply = await vault.call("phone.set", args)
         if case .success(let result) = reply {
@@ -78,7 +78,7 @@ extension AuthService {
         throw phoneFailure(reply, user: user, address: address, event: "phone.clear")
     }
 
-    private func phoneFailure(_ reply: VaultConnection.Reply, user: UserRecord, address: String?, event: String)
+    private func phoneFailure(_ reply: VaultReply, user: UserRecord, address: String?, event: String)
         -> AuthError
     {
         guard case .failure(let payload) = reply else { return .unavailable }
@@ -91,11 +91,23 @@ extension AuthService {
         case "totp.code_rejected":
             switch payload.detail {
             case "replayed": return .codeReplayed
-            case "locked": return .locked(retryAfterMs: payload.retryAfterMs.map(Int64.init))
+            case "locked": return .locked(retryAfterMs: payload.retryAfterMs.map { Int64(clamping: $0) })
             default: return .codeInvalid
             }
-        default: return Self.mapVaultFailure(reply)
+        default: return unexpected(reply, event, user: user.id)
         }
+    }
+
+    /// The longest phone number as typed (spaces, dashes, a `+`, an extension's worth of slack).
+    static let maximumPhoneBytes = 64
+
+    /// A phone number as typed, trimmed; refused before the vault sees it when no number could be
+    /// that long.
+    static func phoneInput(_ raw: String) throws(AuthError) -> String {
+        guard raw.utf8.count <= 4 * maximumPhoneBytes else { throw AuthError.phoneTooLong }
+        let trimmed = raw.trimmingWhitespace()
+        guard trimmed.utf8.count <= maximumPhoneBytes else { throw AuthError.phoneTooLong }
+        return trimmed
     }
 
     /// Changes the password (the current one is required); every other session ends.

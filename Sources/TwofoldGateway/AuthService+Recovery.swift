@@ -39,7 +39,7 @@ extension AuthService {
             return (result.string("phone_masked") ?? "", result.int("expires_at") ?? 0)
         case .failure(let payload):
             audit.record("recovery.sms", user: user.id, address: address, outcome: payload.code)
-            let retry = payload.retryAfterMs.map(Int64.init)
+            let retry = AuthError.boundedWait(payload.retryAfterMs.map { Int64(clamping: $0) })
             switch payload.code {
             case "recovery.no_phone":
                 throw AuthError(
@@ -65,7 +65,7 @@ extension AuthService {
                 throw AuthError(
                     "sms.unavailable", .serviceUnavailable,
                     "Text messages cannot be sent right now. Try again in a moment.", retryAfterMs: retry ?? 30_000)
-            default: throw Self.mapVaultFailure(reply)
+            default: throw unexpected(reply, "recovery.start", user: user.id)
             }
         }
     }
@@ -80,8 +80,10 @@ extension AuthService {
         let reply = await vault.call(
             "recovery.verify", ["user": .string(user.id), "code": .string(digits)],
             retryKey: VaultConnection.retryKey(session: session.id, operation: "recovery.verify", [digits]))
-        guard case .success(let result) = reply else { throw Self.mapVaultFailure(reply) }
-        let outcome = result.string("outcome") ?? "invalid"
+        guard case .success(let result) = reply else { throw unexpected(reply, "recovery.verify", user: user.id) }
+        guard let outcome = result.string("outcome"), ["accepted", "expired", "invalid"].contains(outcome) else {
+            throw unexpected(reply, "recovery.verify", user: user.id)
+        }
         audit.record("recovery.verify", user: user.id, address: address, outcome: outcome)
         switch outcome {
         case "accepted":
@@ -91,7 +93,7 @@ extension AuthService {
         case "expired":
             throw AuthError("recovery.code_expired", .gone, "That code has expired or was used. Ask for a new one.")
         default:
-            let left = result.int("attempts_left").map(Int.init) ?? 0
+            let left = Int(min(max(result.int("attempts_left") ?? 0, 0), 100))
             throw AuthError(
                 "recovery.code_invalid", .unauthorized,
                 left > 0

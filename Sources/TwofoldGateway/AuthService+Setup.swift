@@ -18,7 +18,7 @@ extension AuthService {
     {
         let (session, user) = try require(session, in: [.setup, .recovery])
         let now = self.now
-        if !fresh, let shown = setups.withLock({ $0[session.id] }), shown.expiresAt - 30_000 > now {
+        if !fresh, let shown = setups.withLock({ $0[session.id] }), shown.expiresAt > now + 30_000 {
             return shown
         }
         let reply = await vault.call(
@@ -26,7 +26,7 @@ extension AuthService {
         guard case .success(let result) = reply, let id = result.string("enrollment_id"),
             let secret = result.string("secret"), let uri = result.string("uri"), let svg = result.string("qr_svg"),
             let expires = result.int("expires_at")
-        else { throw Self.mapVaultFailure(reply) }
+        else { throw unexpected(reply, "enroll.begin", user: user.id) }
         let setup = PendingSetup(enrollmentID: id, secret: secret, uri: uri, qrSVG: svg, expiresAt: expires)
         setups.withLock { $0[session.id] = setup }
         audit.record("mfa.setup_started", user: user.id, address: address, outcome: session.purpose ?? "setup")
@@ -44,11 +44,16 @@ extension AuthService {
         let (session, user) = try require(session, in: [.setup, .recovery])
         let digits = Self.digits(code)
         var args: [String: JSONValue] = ["user": .string(user.id), "code": .string(digits)]
-        if let enrollmentID, !enrollmentID.isEmpty { args["enrollment_id"] = .string(enrollmentID) }
+        // The vault's ids are 32 hex digits: anything longer is not one, and is not sent.
+        var sentID = ""
+        if let enrollmentID, !enrollmentID.isEmpty, enrollmentID.utf8.count <= 64 {
+            args["enrollment_id"] = .string(enrollmentID)
+            sentID = enrollmentID
+        }
         let reply = await vault.call(
             "enroll.confirm", args,
             retryKey: VaultConnection.retryKey(
-                session: session.id, operation: "enroll.confirm", [enrollmentID ?? "", digits]))
+                session: session.id, operation: "enroll.confirm", [sentID, digits]))
         switch reply {
         case .unavailable: throw AuthError.unavailable
         case .outcomeUnknown:
@@ -66,9 +71,11 @@ extension AuthService {
             if payload.code == "enroll.not_pending" {
                 throw AuthError("setup.not_pending", .conflict, "That setup was replaced. Scan the new QR code.")
             }
-            throw Self.mapVaultFailure(reply)
+            throw unexpected(reply, "enroll.confirm", user: user.id)
         case .success(let result):
-            let outcome = result.string("outcome") ?? "invalid"
+            guard let outcome = result.string("outcome"),
+                ["confirmed", "stale_setup", "locked", "invalid"].contains(outcome)
+            else { throw unexpected(reply, "enroll.confirm", user: user.id) }
             audit.record("mfa.setup", user: user.id, address: address, outcome: outcome, detail: session.stage.rawValue)
             switch outcome {
             case "confirmed":
@@ -85,7 +92,7 @@ extension AuthService {
                 var error = AuthError(
                     "code.invalid", .unauthorized,
                     "That code is not valid. Scan the QR code shown here and enter the code your app shows now.")
-                error.retryAfterMs = result.int("retry_after_ms")
+                error.retryAfterMs = AuthError.boundedWait(result.int("retry_after_ms"))
                 throw error
             }
         }

@@ -15,7 +15,7 @@ public struct IssuedSession: Sendable {
 public final class AuthService: Sendable {
     public let directory: Directory
     public let settings: AuthSettings
-    let vault: VaultConnection
+    let vault: any VaultAPI
     let passwords: PasswordWork
     let throttle: LoginThrottle
     let audit: GatewayAudit
@@ -26,7 +26,7 @@ public final class AuthService: Sendable {
     let smsCoverage = SMSCoverage()
 
     public init(
-        directory: Directory, vault: VaultConnection, passwords: PasswordWork, settings: AuthSettings,
+        directory: Directory, vault: any VaultAPI, passwords: PasswordWork, settings: AuthSettings,
         throttle: LoginThrottle = LoginThrottle(), audit: GatewayAudit
     ) {
         self.directory = directory
@@ -49,10 +49,7 @@ public final class AuthService: Sendable {
         let id = DirectoryToken.hash(token)
         guard let session = directory.session(id: id) else { return nil }
         let now = self.now
-        let expired =
-            now - session.lastSeenAt > settings.sessionIdleMs || now - session.createdAt > settings.sessionAbsoluteMs
-            || (session.stage == .password && now - session.stageStartedAt > settings.passwordStageMs)
-        if expired {
+        if settings.sessionLifetime.isExpired(session, at: now) {
             let directory = self.directory
             Task { _ = try? await directory.update { $0.endSession(id: id) } }
             audit.record("session.expired", user: session.userID, address: nil, outcome: "ended")
@@ -89,21 +86,25 @@ public final class AuthService: Sendable {
             session.accountID = accountID ?? old.accountID ?? session.accountID
         }
         let newSession = session
-        let ended: Int
+        let outcome: Int?
         do {
-            ended = try await directory.update { transaction in
-                var count = 0
+            outcome = try await directory.update { transaction in
+                // The step being completed may have raced a logout, a revocation or a disabled
+                // user while the vault or the hashing pool was asked: then nothing is issued.
                 if let old {
+                    guard transaction.session(id: old.id) != nil else { return nil }
                     transaction.endSession(id: old.id)
-                    self.setups.withLock { _ = $0.removeValue(forKey: old.id) }
                 }
-                if endingOthers { count = transaction.endSessions(ofUser: user.id) }
+                guard let current = transaction.user(id: user.id), !current.disabled else { return nil }
+                let count = endingOthers ? transaction.endSessions(ofUser: user.id) : 0
                 transaction.put(newSession)
                 return count
             }
         } catch {
             throw AuthError.storage
         }
+        if let old { setups.withLock { _ = $0.removeValue(forKey: old.id) } }
+        guard let ended = outcome else { throw AuthError.authRequired }
         if ended > 0 {
             audit.record("session.revoked", user: user.id, address: address, outcome: "ended", detail: "count=\(ended)")
         }
@@ -134,9 +135,12 @@ public final class AuthService: Sendable {
     public func login(email rawEmail: String, password: String, address: String?) async throws(AuthError)
         -> IssuedSession
     {
-        let email = EmailAddress.normalize(rawEmail) ?? rawEmail.trimmingWhitespace().lowercased()
+        // Not an address anyone can have: no lookup, and one bounded throttle key for all of them
+        // (the raw text could be 64 KiB, and each key is kept in memory).
+        let email = EmailAddress.normalize(rawEmail)
+        let throttleKey = email ?? "(not an email address)"
         let addressKey = address ?? "-"
-        if let wait = throttle.retryAfter(email: email, address: addressKey, now: now) {
+        if let wait = throttle.retryAfter(email: throttleKey, address: addressKey, now: now) {
             audit.record("login.password", user: nil, address: address, outcome: "throttled")
             let seconds = max(1, (wait + 999) / 1000)
             throw AuthError(
@@ -144,18 +148,22 @@ public final class AuthService: Sendable {
                 "Too many failed sign-in attempts. Try again in \(seconds) second\(seconds == 1 ? "" : "s").",
                 retryAfterMs: wait)
         }
-        let user = directory.user(email: email)
+        let user = email.flatMap { directory.user(email: $0) }
         let stored = user.flatMap { $0.disabled ? nil : $0.passwordHash }
         let check = try await passwords.verify(password, against: stored)
         guard case .match(let needsRehash) = check, let user else {
-            throttle.recordFailure(email: email, address: addressKey, now: now)
+            throttle.recordFailure(email: throttleKey, address: addressKey, now: now)
             audit.record("login.password", user: user?.id, address: address, outcome: "failure")
             throw AuthError.loginFailed
         }
-        throttle.recordSuccess(email: email)
+        throttle.recordSuccess(email: throttleKey)
         if needsRehash { await rehash(user, password: password) }
         let status = try await vaultStatus(user.id)
-        let enrolled = status.bool("enrolled") ?? false
+        // Read strictly: a status without `enrolled` must never send the user to MFA setup, which
+        // would let the password alone replace the authenticator.
+        guard let enrolled = status.bool("enrolled") else {
+            throw unexpected(.success(status), "status", user: user.id)
+        }
         let issued = try await issue(
             user: user, stage: enrolled ? .password : .setup, replacing: nil, address: address,
             purpose: enrolled ? nil : "required")
@@ -185,21 +193,29 @@ public final class AuthService: Sendable {
         let reply = await vault.call(
             "totp.verify", ["user": .string(user.id), "code": .string(digits)],
             retryKey: VaultConnection.retryKey(session: session.id, operation: "totp.verify", [digits]))
-        guard case .success(let result) = reply else { throw Self.mapVaultFailure(reply) }
-        let outcome = result.string("outcome") ?? "invalid"
-        audit.record("login.code", user: user.id, address: address, outcome: outcome)
+        guard case .success(let result) = reply else { throw unexpected(reply, "totp.verify", user: user.id) }
+        let outcome = result.string("outcome")
         switch outcome {
         case "accepted":
+            audit.record("login.code", user: user.id, address: address, outcome: "accepted")
             return try await issue(user: user, stage: .full, replacing: session, address: address)
-        case "replayed": throw AuthError.codeReplayed
-        case "locked": throw AuthError.locked(retryAfterMs: result.int("retry_after_ms"))
+        case "replayed":
+            audit.record("login.code", user: user.id, address: address, outcome: "replayed")
+            throw AuthError.codeReplayed
+        case "locked":
+            audit.record("login.code", user: user.id, address: address, outcome: "locked")
+            throw AuthError.locked(retryAfterMs: result.int("retry_after_ms"))
         case "not_enrolled":
+            audit.record("login.code", user: user.id, address: address, outcome: "not_enrolled")
             return try await issue(
                 user: user, stage: .setup, replacing: session, address: address, purpose: "required")
-        default:
+        case "invalid":
+            audit.record("login.code", user: user.id, address: address, outcome: "invalid")
             var error = AuthError.codeInvalid
-            error.retryAfterMs = result.int("retry_after_ms")
+            error.retryAfterMs = AuthError.boundedWait(result.int("retry_after_ms"))
             throw error
+        default:
+            throw unexpected(reply, "totp.verify", user: user.id)
         }
     }
 
@@ -207,16 +223,24 @@ public final class AuthService: Sendable {
 
     func vaultStatus(_ userID: String) async throws(AuthError) -> [String: JSONValue] {
         let reply = await vault.call("status", ["user": .string(userID)])
-        guard case .success(let result) = reply else { throw Self.mapVaultFailure(reply) }
+        guard case .success(let result) = reply else { throw unexpected(reply, "status", user: userID) }
         return result
     }
 
-    /// The vault's answer when it was not a success: down → 503; its error → a generic one.
-    static func mapVaultFailure(_ reply: VaultConnection.Reply) -> AuthError {
+    /// A vault answer the flow does not handle itself: down (or silent) → 503; an error the flow
+    /// does not expect, or a result without what it needs → a generic 500, audited with the
+    /// operation and the vault's code (never its message, which may quote the request).
+    func unexpected(_ reply: VaultReply, _ operation: String, user: String?) -> AuthError {
         switch reply {
-        case .unavailable, .outcomeUnknown, .success: return .unavailable
+        case .unavailable, .outcomeUnknown: return .unavailable
+        case .success:
+            audit.record("vault.unexpected", user: user, address: nil, outcome: "malformed_result", detail: operation)
+            return .internalError
         case .failure(let payload):
-            return AuthError("vault.\(payload.code)", .badRequest, payload.message)
+            audit.record(
+                "vault.unexpected", user: user, address: nil, outcome: String(payload.code.utf8.prefix(64)) ?? "?",
+                detail: operation)
+            return .internalError
         }
     }
 

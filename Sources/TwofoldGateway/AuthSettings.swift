@@ -1,3 +1,5 @@
+import TwofoldDirectory
+
 /// The rules of the login flows that an operator may configure.
 public struct AuthSettings: Sendable {
     /// Shown in authenticator apps and on the pages.
@@ -12,6 +14,11 @@ public struct AuthSettings: Sendable {
     public var passwordStageMs: Int64 = 5 * 60 * 1000
     /// How often a session's last-seen time is written back (idle timeouts are this coarse).
     public var touchIntervalMs: Int64 = 60 * 1000
+
+    /// When a session is over; the session check and the directory's compaction share it.
+    public var sessionLifetime: SessionLifetime {
+        SessionLifetime(idleMs: sessionIdleMs, absoluteMs: sessionAbsoluteMs, passwordStageMs: passwordStageMs)
+    }
 
     /// Behind a reverse proxy on the same host: key throttling and audit by `X-Forwarded-For`.
     public var trustProxy = false

@@ -8,9 +8,11 @@ import TwofoldWire
 /// The gateway's HTTP handler: routes requests to `GatewayRoute`s and counts every answer in
 /// `metrics`. Later features add their routes through `init`'s `routes` hook.
 ///
-/// Core routes: `GET /static/twofold.css`, `GET /healthz` (asks the
-/// vault), `GET /metrics` (Prometheus text), `GET /bench/hello` (fixed text for load tests).
-/// None of them uses the worker pool.
+/// Core routes: `GET /static/twofold.css`, `GET /healthz` (asks the vault) and, only with
+/// `benchmarkRoutes`, `GET /bench/hello` (fixed text for `scripts/bench-http.sh`). None of them
+/// uses the worker pool. `/metrics` is not among them: it tells an attacker how many logins fail
+/// and how deep the queues are, so it is served by `metricsEndpoint` on a separate listener that
+/// operators keep local (`--metrics-listen`).
 public final class GatewayApplication: HTTPHandler {
     public let metrics: GatewayMetrics
     public let vault: WireClient
@@ -25,7 +27,7 @@ public final class GatewayApplication: HTTPHandler {
     /// - Parameter routes: registers additional routes after the core ones.
     public init(
         vault: WireClient, workerPool: WorkerPool, metrics: GatewayMetrics = GatewayMetrics(),
-        healthTimeout: Duration = .milliseconds(500), issuer: String = "Twofold",
+        healthTimeout: Duration = .milliseconds(500), issuer: String = "Twofold", benchmarkRoutes: Bool = false,
         routes: (inout Router<GatewayRoute>) -> Void = { _ in }
     ) {
         self.vault = vault
@@ -37,7 +39,8 @@ public final class GatewayApplication: HTTPHandler {
         self.gauges = gauges
         var router = Router<GatewayRoute>()
         Self.registerCoreRoutes(
-            into: &router, vault: vault, metrics: metrics, healthTimeout: healthTimeout, gauges: gauges)
+            into: &router, vault: vault, metrics: metrics, healthTimeout: healthTimeout,
+            benchmarkRoutes: benchmarkRoutes)
         routes(&router)
         self.router = router
     }
@@ -46,6 +49,9 @@ public final class GatewayApplication: HTTPHandler {
     public func attach(_ server: HTTPServer) {
         gauges.server.withLock { $0 = server }
     }
+
+    /// The handler of the metrics listener: `GET /metrics` (Prometheus text) and nothing else.
+    public var metricsEndpoint: any HTTPHandler { MetricsEndpoint(metrics: metrics, gauges: gauges) }
 
     public func handle(_ request: IncomingRequest, writer: ResponseWriter) {
         let head = request.head
@@ -89,7 +95,7 @@ public final class GatewayApplication: HTTPHandler {
     // MARK: Core routes.
 
     /// What `/metrics` reads at scrape time; the server is attached after construction.
-    private final class Gauges: Sendable {
+    final class Gauges: Sendable {
         let pool: WorkerPool
         let server = Mutex<HTTPServer?>(nil)
         init(pool: WorkerPool) { self.pool = pool }
@@ -97,16 +103,18 @@ public final class GatewayApplication: HTTPHandler {
 
     private static func registerCoreRoutes(
         into router: inout Router<GatewayRoute>, vault: WireClient, metrics: GatewayMetrics, healthTimeout: Duration,
-        gauges: Gauges
+        benchmarkRoutes: Bool
     ) {
         router.add(
             .get, GatewayAssets.stylesheetPath,
             GatewayRoute(name: GatewayAssets.stylesheetPath) { _, _, respond in
                 respond(GatewayAssets.stylesheetResponse)
             })
-        router.add(
-            .get, "/bench/hello",
-            GatewayRoute(name: "/bench/hello") { _, _, respond in respond(GatewayAssets.helloResponse) })
+        if benchmarkRoutes {
+            router.add(
+                .get, "/bench/hello",
+                GatewayRoute(name: "/bench/hello") { _, _, respond in respond(GatewayAssets.helloResponse) })
+        }
         router.add(
             .get, "/healthz",
             GatewayRoute(name: "/healthz") { request, _, respond in
@@ -116,17 +124,6 @@ public final class GatewayApplication: HTTPHandler {
                     metrics.recordVaultRoundTrip(clock.now() - started)
                     respond(healthResponse(vaultUp: isHealthy(result)))
                 }
-            })
-        router.add(
-            .get, "/metrics",
-            GatewayRoute(name: "/metrics") { _, _, respond in
-                let text = metrics.render(
-                    openConnections: gauges.server.withLock { $0?.openConnectionCount } ?? 0,
-                    workerQueueDepth: gauges.pool.queueDepth, workerBusy: gauges.pool.busyWorkers)
-                respond(
-                    HTTPResponse(
-                        status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                        body: Array(text.utf8)))
             })
     }
 

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import TwofoldDirectory
+import TwofoldHTTP
 import TwofoldHTTPServer
 import TwofoldIPC
 import TwofoldPasswords
@@ -31,6 +32,7 @@ public enum GatewayDaemon {
     /// Returns the process exit status: 0 after a graceful shutdown, 1 if start-up or shutdown failed.
     /// The caller has blocked the shutdown signals before creating any thread.
     public static func run(options: GatewayOptions, logger: Logger) async -> Int32 {
+        if options.rewriteFormat1 { return rewriteFormat1(options: options, logger: logger) }
         let group: EventLoopGroup
         do {
             group = try EventLoopGroup(loopCount: options.loops)
@@ -59,12 +61,15 @@ public enum GatewayDaemon {
         defer { directory.close() }
         let web = WebRoutes(auth: auth, support: WebSupport(settings: auth.settings))
         let api = APIRoutes(auth: auth, support: WebSupport(settings: auth.settings))
-        let application = GatewayApplication(vault: vault, workerPool: pool, issuer: auth.settings.issuer) { router in
+        let application = GatewayApplication(
+            vault: vault, workerPool: pool, issuer: auth.settings.issuer, benchmarkRoutes: options.benchmarkRoutes
+        ) { router in
             web.register(into: &router)
             api.register(into: &router)
         }
         var configuration = HTTPServer.Configuration(address: options.listen)
         configuration.maxConnections = options.maxConnections
+        configuration.maxConnectionsPerAddress = options.maxConnectionsPerAddress
         configuration.timeouts = options.timeouts
         configuration.accessLog = options.accessLog
         configuration.accessLogPath = GatewayDaemon.redactingTokens
@@ -73,6 +78,10 @@ public enum GatewayDaemon {
         let server = HTTPServer(
             configuration: configuration, group: group, logger: logger.withLabel("http"), handler: application)
         application.attach(server)
+        var services: [any Service] = [server]
+        if let address = options.metricsListen {
+            services.append(metricsServer(address, application: application, group: group, logger: logger))
+        }
 
         let readiness = ReadinessService(
             status: "serving http on \(options.listen)", logger: logger, loop: group.loops[0])
@@ -111,17 +120,32 @@ public enum GatewayDaemon {
             return 1
         }
         defer { hangups.cancel() }
-        let services = ServiceGroup(
-            services: [server, AdminSocketService(server: admin), readiness], loop: group.loops[0],
-            gracePeriod: options.shutdownGrace)
+        services += [AdminSocketService(server: admin), readiness]
+        let serviceGroup = ServiceGroup(services: services, loop: group.loops[0], gracePeriod: options.shutdownGrace)
         do {
-            try await services.run()
+            try await serviceGroup.run()
         } catch {
             logger.error("stopped with an error", ["error": .string(String(describing: error))])
             return 1
         }
         logger.info("stopped")
         return 0
+    }
+
+    /// The metrics listener: a small server of its own (a scrape at a time, no access log), so
+    /// `/metrics` never shares the public listener's address or connection slots.
+    static func metricsServer(
+        _ address: SocketAddress, application: GatewayApplication, group: EventLoopGroup, logger: Logger
+    ) -> HTTPServer {
+        var configuration = HTTPServer.Configuration(address: address)
+        configuration.unixSocketMode = 0o660
+        configuration.maxConnections = 16
+        configuration.maxConnectionsPerAddress = 0
+        configuration.accessLog = false
+        configuration.limits = HTTPParserLimits(maxBodySize: 0)
+        return HTTPServer(
+            configuration: configuration, group: group, logger: logger.withLabel("metrics"),
+            handler: application.metricsEndpoint)
     }
 
     static func passwordPolicy(_ options: GatewayOptions) throws -> PasswordPolicy {
@@ -153,14 +177,54 @@ public enum GatewayDaemon {
         return path
     }
 
+    /// `--rewrite-format-1`: the rollback path of deploy/README.md.
+    static func rewriteFormat1(options: GatewayOptions, logger: Logger) -> Int32 {
+        let path = options.dataDirectory + "/directory"
+        do {
+            let records = try Directory.rewriteInFormat1(path: path)
+            logger.notice(
+                "rewrote the directory in format 1; a build from before issue 21 can open it now",
+                ["path": .string(path), "records": .integer(Int64(records))])
+            return 0
+        } catch {
+            logger.critical("cannot rewrite the directory", ["path": .string(path), "error": .string("\(error)")])
+            return 1
+        }
+    }
+
+    /// The directory's retention and session rules, and its compactions in the daemon's log.
+    static func directoryOptions(_ options: GatewayOptions, logger: Logger) -> Directory.Options {
+        var directoryOptions = Directory.Options()
+        directoryOptions.inviteRetentionMs = options.inviteRetentionMs
+        directoryOptions.sessionLifetime = options.auth.sessionLifetime
+        let log = logger.withLabel("directory")
+        directoryOptions.events = { event in
+            switch event {
+            case .compacted(let report):
+                log.info(
+                    "compacted",
+                    [
+                        "users": .integer(Int64(report.users)), "invites": .integer(Int64(report.invites)),
+                        "sessions": .integer(Int64(report.sessions)),
+                        "dropped_invites": .integer(Int64(report.droppedInvites)),
+                        "dropped_sessions": .integer(Int64(report.droppedSessions)),
+                        "snapshot_bytes": .integer(report.snapshotBytes), "ms": .integer(report.milliseconds),
+                    ])
+            case .compactionFailed(let error):
+                log.error("compaction failed", ["error": .string(error.description)])
+            }
+        }
+        return directoryOptions
+    }
+
     /// Opens the directory, loads the password rules and builds the flows.
     static func makeAuthService(options: GatewayOptions, vault: WireClient, pool: WorkerPool, logger: Logger) throws
         -> (AuthService, Directory)
     {
         let data = try DataDirectory.prepare(options.dataDirectory)
-        let directory = try Directory.open(path: data + "/directory") {
-            Int64(SystemInfo.wallClockNanoseconds() / 1_000_000)
-        }
+        let directory = try Directory.open(
+            path: data + "/directory", clock: { Int64(SystemInfo.wallClockNanoseconds() / 1_000_000) },
+            options: directoryOptions(options, logger: logger))
         var blocklist = PasswordBlocklist.common
         if let path = options.passwordBlocklist {
             blocklist = blocklist.union(try PasswordBlocklist(contentsOfFile: path))
@@ -177,8 +241,10 @@ public enum GatewayDaemon {
         logger.info(
             "directory opened",
             [
-                "users": .integer(directory.userCount), "sessions": .integer(directory.sessionCount),
-                "scrypt_log_n": .integer(options.scryptLogN),
+                "users": .integer(Int64(directory.userCount)), "invites": .integer(Int64(directory.inviteCount)),
+                "sessions": .integer(Int64(directory.sessionCount)),
+                "scrypt_log_n": .integer(Int64(options.scryptLogN)),
+                "load": .string(directory.openReport.description),
             ])
         if !options.auth.securedCookies {
             logger.warning(

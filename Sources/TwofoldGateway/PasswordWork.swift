@@ -6,12 +6,21 @@ import TwofoldPasswords
 /// login flood queues (then gets 503 at once) instead of starving session checks and pages.
 public struct PasswordWork: Sendable {
     public let hasher: PasswordHasher
+    /// For the temporary passwords of invites: scrypt at its lowest accepted cost (N = 2^10,
+    /// about a millisecond). They are 16 random characters from 54 (about 92 bits) chosen by the
+    /// gateway, so a stolen hash resists guessing by entropy, not by cost, and bulk onboarding
+    /// (`invite.import`) does not fill the hashing pool that logins need. Same stored format, so
+    /// any build verifies them.
+    public let temporaryHasher: PasswordHasher
     let pool: WorkerPool
     /// Replaced on SIGHUP when the operator's blocklist file changes.
     private let currentPolicy: PolicyBox
 
     public init(hasher: PasswordHasher, policy: PasswordPolicy, pool: WorkerPool) {
         self.hasher = hasher
+        let cheapest =
+            (try? ScryptParameters(logN: ScryptParameters.logNRange.lowerBound, r: 8, p: 1)) ?? hasher.parameters
+        self.temporaryHasher = PasswordHasher(parameters: cheapest)
         self.currentPolicy = PolicyBox(policy)
         self.pool = pool
     }
@@ -46,6 +55,44 @@ public struct PasswordWork: Sendable {
             default: return .mismatch
             }
         }
+    }
+
+    /// Checks an invite's temporary password; like `verify`, the same work with or without a
+    /// stored hash (an email that is not the invite's), at the temporary passwords' cost.
+    func verifyTemporary(_ password: String, against stored: String?) async throws(AuthError) -> Check {
+        guard password.utf8.count <= PasswordPolicy.maximumBytes else { return .mismatch }
+        let hasher = temporaryHasher
+        return try await run {
+            guard let stored else {
+                hasher.burnEquivalentWork(password)
+                return .mismatch
+            }
+            if case .match = hasher.verify(password, against: stored) { return .match(needsRehash: false) }
+            return .mismatch
+        }
+    }
+
+    /// The stored forms of gateway-made temporary passwords, a few per pool job so an import
+    /// never holds more than one worker at a time.
+    func hashTemporary(_ passwords: [String]) async throws(AuthError) -> [String] {
+        let hasher = temporaryHasher
+        var hashes: [String] = []
+        hashes.reserveCapacity(passwords.count)
+        var start = 0
+        while start < passwords.count {
+            let group = Array(passwords[start..<min(start + 16, passwords.count)])
+            let result: Result<[String], AuthError> = try await run {
+                do {
+                    return .success(try group.map { (password) throws(PasswordError) in try hasher.hash(password) })
+                } catch {
+                    return .failure(
+                        AuthError("password.invalid", .unprocessableContent, "That password cannot be used."))
+                }
+            }
+            hashes += try result.get()
+            start += group.count
+        }
+        return hashes
     }
 
     /// The stored form of a new password that passed `policy`.

@@ -20,7 +20,7 @@ final class SMSCoverage: Sendable {
     private let state = Mutex(State())
 
     /// The blocked countries by name, sorted; asks the vault first when the list is due.
-    func unavailableCountryNames(asking vault: VaultConnection) async -> [String] {
+    func unavailableCountryNames(asking vault: any VaultAPI) async -> [String] {
         let started = SystemInfo.monotonicNanoseconds()
         let due = state.withLock { state in
             guard started >= state.nextAsk else { return false }

@@ -184,7 +184,8 @@ extension WebRoutes {
                 WebSupport.html(
                     error.status,
                     Pages.signUp(
-                        chrome(request), token: token, email: email, phone: phone, message: .error(error.message),
+                        chrome(request), token: token, email: WebSupport.refill(email, maximumBytes: 400),
+                        phone: WebSupport.refill(phone, maximumBytes: 128), message: .error(error.message),
                         minimumPasswordLength: auth.passwords.policy.minimumLength,
                         smsUnavailableCountries: smsUnavailableCountries))
             }

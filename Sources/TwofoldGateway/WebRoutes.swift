@@ -169,7 +169,11 @@ struct WebRoutes: Sendable {
             } catch {
                 if let page = generalFailure(error, request), error.code != "auth.required" { return page }
                 return WebSupport.html(
-                    error.status, Pages.login(chrome(request), email: email, message: .error(error.message)))
+                    error.status,
+                    Pages.login(
+                        chrome(request), email: WebSupport.refill(email, maximumBytes: 400),
+                        message: .error(error.message)
+                    ))
             }
         }
         page(.get, "/login/code", into: &router) { request in

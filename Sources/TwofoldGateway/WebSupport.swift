@@ -91,6 +91,16 @@ public struct WebSupport: Sendable {
         return cookie?.headerValue ?? ""
     }
 
+    /// What the user typed, to fill a form in again after a refusal: without the characters the
+    /// `UserText` rule forbids (a NUL or a direction override has no business in a page), and
+    /// not at all when it is longer than any acceptable value could be.
+    static func refill(_ typed: String, maximumBytes: Int) -> String {
+        guard typed.utf8.count <= maximumBytes else { return "" }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: typed.unicodeScalars.filter { !UserText.isForbidden($0) })
+        return String(kept)
+    }
+
     // MARK: Responses.
 
     static func html(_ status: HTTPStatus, _ page: String, cookies: [String] = []) -> HTTPResponse {
@@ -119,7 +129,7 @@ public struct WebSupport: Sendable {
         if let retry = error.retryAfterMs { fields["retry_after_ms"] = .integer(retry) }
         if let left = error.attemptsLeft { fields["attempts_left"] = .integer(Int64(left)) }
         var response = json(error.status, ["error": .object(fields)])
-        if let retry = error.retryAfterMs, error.status.code == 503 || error.status.code == 429 {
+        if let retry = AuthError.boundedWait(error.retryAfterMs), error.status.code == 503 || error.status.code == 429 {
             response.headers.set("Retry-After", String(max(1, (retry + 999) / 1000)))
         }
         return response
@@ -165,6 +175,7 @@ enum ServerErrorPages {
         case 405: "Not allowed here"
         case 408: "Request timed out"
         case 413: "Too much data"
+        case 429: "Too many connections"
         case 503: "Temporarily unavailable"
         case 500...: "Something went wrong"
         default: "Bad request"

@@ -61,6 +61,14 @@ public struct HTTPRequestParser: Sendable {
     /// Whether part of a request has been received (for choosing between an idle and a read timeout).
     public var hasPartialRequest: Bool { phase == .headers || phase == .body || bufferedByteCount > 0 }
 
+    /// How many body bytes of the request being received have arrived, once its head is complete
+    /// and it has a body still incomplete; nil otherwise (no request, head still arriving, or the
+    /// body is complete and waiting in the buffer). Servers pace slow bodies with it.
+    public var bodyBytesReceived: Int? {
+        guard phase == .body, let head = bodyHead, bufferedByteCount < head.contentLength else { return nil }
+        return bufferedByteCount
+    }
+
     /// The path of the request being received once its request line has been read; nil before
     /// that and between requests. After a failure it is the refused request's, so a server can
     /// shape its refusal (413, 431, 417…) by where the request was going.

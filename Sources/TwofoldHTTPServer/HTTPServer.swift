@@ -26,9 +26,9 @@ public final class HTTPServer: Service, Sendable {
     private let cursor = Atomic<Int>(0)
     private let listener = Mutex(ListenerState())
     /// Accept failures and cap refusals come in floods: one log line per 10 s, with a count.
-    private let acceptFailures = LogThrottle()
-    private let acceptRecoveries = LogThrottle()
-    private let capRefusals = LogThrottle()
+    private let acceptFailures: LogThrottle
+    private let acceptRecoveries: LogThrottle
+    private let capRefusals: LogThrottle
 
     private struct ListenerState: @unchecked Sendable {
         enum Phase { case idle, running, stopped }
@@ -48,6 +48,9 @@ public final class HTTPServer: Service, Sendable {
         self.core = core
         contexts = group.loops.map { LoopContext(loop: $0, server: core) }
         acceptLoop = group.loops[0]
+        acceptFailures = LogThrottle(clock: acceptLoop.clock)
+        acceptRecoveries = LogThrottle(clock: acceptLoop.clock)
+        capRefusals = LogThrottle(clock: acceptLoop.clock)
     }
 
     public var configuration: Configuration { core.configuration }

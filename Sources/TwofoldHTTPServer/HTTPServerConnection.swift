@@ -47,7 +47,9 @@ final class HTTPServerConnection: @unchecked Sendable {
 
     // Timeout bookkeeping (see `desiredDeadline`).
     var requestStartedAt: Deadline?
-    var headComplete = false
+    /// When the head of the request being received was complete and its body began (after the
+    /// `100 Continue`, if one was sent); nil while no body is being received.
+    var bodyStartedAt: Deadline?
     var lastReadAt: Deadline
     var idleSince: Deadline
     var lastWriteProgressAt: Deadline
@@ -61,10 +63,14 @@ final class HTTPServerConnection: @unchecked Sendable {
     var server: HTTPServerCore { context.server }
     var loop: EventLoop { context.loop }
 
-    init(socket: Socket, context: LoopContext) throws(SystemError) {
+    /// The connection's slot in the per-address limit, released on close; nil when not counted.
+    private let addressKey: String?
+
+    init(socket: Socket, context: LoopContext, remoteAddress: SocketAddress?, addressKey: String?) throws(SystemError) {
         self.socket = socket
         self.context = context
-        remoteAddress = try? socket.remoteAddress()
+        self.remoteAddress = remoteAddress
+        self.addressKey = addressKey
         remoteText = remoteAddress?.description ?? "-"
         parser = HTTPRequestParser(
             limits: context.server.configuration.limits, allowedHosts: context.server.configuration.allowedHosts)
@@ -149,10 +155,9 @@ final class HTTPServerConnection: @unchecked Sendable {
             guard let event = parser.next() else { break }
             switch event {
             case .continueRequested:
-                headComplete = true
                 output.append(contentsOf: HTTPResponse.continueLine)
             case .request(let request):
-                headComplete = false
+                bodyStartedAt = nil
                 let now = loop.clock.now()
                 requestStartedAt = parser.hasPartialRequest ? now : nil
                 dispatch(request, at: now)
@@ -168,6 +173,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             _ = parser.finish()
             closeAfterFlush = true
         }
+        if bodyStartedAt == nil, inFlight == nil, parser.bodyBytesReceived != nil { bodyStartedAt = loop.clock.now() }
     }
 
     private func dispatch(_ request: HTTPRequest, at now: Deadline) {
@@ -360,6 +366,7 @@ final class HTTPServerConnection: @unchecked Sendable {
         registration = nil
         socket.close()
         context.connections.removeValue(forKey: ObjectIdentifier(self))
+        if let addressKey { server.releaseAddress(addressKey) }
         server.connectionClosed()
     }
 
@@ -368,4 +375,5 @@ final class HTTPServerConnection: @unchecked Sendable {
     var hasPendingOutput: Bool { outputOffset < output.count }
     var hasRequestInFlight: Bool { inFlight != nil }
     var hasPartialRequest: Bool { parser.hasPartialRequest }
+    var bodyBytesReceived: Int? { parser.bodyBytesReceived }
 }

@@ -1,6 +1,11 @@
 import Synchronization
 import TwofoldHTTP
 import TwofoldProcess
+import TwofoldSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What every loop of one server shares: its configuration, handler and logger, the count of
 /// open connections (for the cap and the metrics) and the shutdown state. Any thread.
@@ -12,6 +17,8 @@ final class HTTPServerCore: Sendable {
     let securityFields: [HTTPField]
 
     private let open = Atomic<Int>(0)
+    /// Open connections per client address key (see `addressKey(for:)`); only keys above zero.
+    private let perAddress = Mutex<[String: Int]>([:])
     private let shuttingDown = Atomic<Bool>(false)
     private let waiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
@@ -26,7 +33,9 @@ final class HTTPServerCore: Sendable {
     func errorResponse(_ reply: HTTPServer.ErrorReply) -> HTTPResponse {
         var response = configuration.errorResponse?(reply) ?? reply.plainText
         response.status = reply.status
-        if reply.status == .serviceUnavailable, response.headers["Retry-After"] == nil {
+        if reply.status == .serviceUnavailable || reply.status == .tooManyRequests,
+            response.headers["Retry-After"] == nil
+        {
             response.headers.set("Retry-After", "1")
         }
         return response
@@ -47,6 +56,59 @@ final class HTTPServerCore: Sendable {
     func connectionClosed() {
         let remaining = open.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue
         if remaining == 0 { resumeWaitersIfDrained() }
+    }
+
+    /// The per-address limit's key for a peer: an IPv4 address, the /64 prefix of an IPv6 one
+    /// (one subscriber usually holds a whole /64), nil for Unix-socket peers or an unknown peer.
+    static func addressKey(for address: SocketAddress?) -> String? {
+        switch address {
+        case .ipv4(let host, _)?: return host
+        case .ipv6(let host, _)?:
+            var bytes = in6_addr()
+            guard inet_pton(AF_INET6, host, &bytes) == 1 else { return host }
+            let prefix = withUnsafeBytes(of: &bytes) { Array($0.prefix(8)) }
+            if prefix.allSatisfy({ $0 == 0 }) { return host }  // ::1 and IPv4-compatible forms
+            return "v6:" + prefix.map { String($0, radix: 16) }.joined(separator: ":") + "/64"
+        case .unix?, nil: return nil
+        }
+    }
+
+    /// Counts a connection from `key` unless the per-address limit is reached.
+    func reserveAddress(_ key: String) -> Bool {
+        let limit = configuration.maxConnectionsPerAddress
+        guard limit > 0 else { return true }
+        return perAddress.withLock { counts in
+            let current = counts[key] ?? 0
+            guard current < limit else { return false }
+            counts[key] = current + 1
+            return true
+        }
+    }
+
+    /// Called once for each connection whose address was reserved, when it is closed.
+    func releaseAddress(_ key: String) {
+        guard configuration.maxConnectionsPerAddress > 0 else { return }
+        perAddress.withLock { counts in
+            let remaining = (counts[key] ?? 1) - 1
+            counts[key] = remaining > 0 ? remaining : nil
+        }
+    }
+
+    /// Connections open from `key` now (for tests and diagnostics).
+    func connectionCount(fromAddressKey key: String) -> Int { perAddress.withLock { $0[key] ?? 0 } }
+
+    /// One best-effort write of the server's own answer for `reply` (with the security headers
+    /// and `Connection: close`) on a connection that is then closed without being served.
+    func refuse(_ socket: Socket, _ reply: HTTPServer.ErrorReply) {
+        var bytes: [UInt8] = []
+        var response = errorResponse(reply)
+        for field in securityFields where !response.headers.contains(field.name) {
+            response.headers.add(field.name, field.value)
+        }
+        response.serialize(
+            into: &bytes, date: HTTPDate(secondsSince1970: SystemInfo.wallClockSeconds()).imfFixdate, keepAlive: false)
+        _ = try? socket.write(bytes)
+        socket.close()
     }
 
     func beginShutdown() {

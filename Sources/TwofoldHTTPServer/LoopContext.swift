@@ -10,6 +10,9 @@ final class LoopContext: @unchecked Sendable {
     var dateCache = DateCache()
     var connections: [ObjectIdentifier: HTTPServerConnection] = [:]
     let readBuffer: UnsafeMutableRawBufferPointer
+    /// Refusals over the per-address limit since the last log line about them.
+    private var refusedOverAddressLimit = 0
+    private var nextAddressLimitLog = Deadline(nanoseconds: 0)
 
     static let readBufferSize = 64 * 1024
 
@@ -28,12 +31,43 @@ final class LoopContext: @unchecked Sendable {
             server.connectionClosed()
             return
         }
+        let remoteAddress = try? socket.remoteAddress()
+        let key = HTTPServerCore.addressKey(for: remoteAddress)
+        if let key, !server.reserveAddress(key) {
+            refuseOverAddressLimit(socket)
+            server.connectionClosed()
+            return
+        }
         do {
-            let connection = try HTTPServerConnection(socket: socket, context: self)
+            let connection = try HTTPServerConnection(
+                socket: socket, context: self, remoteAddress: remoteAddress, addressKey: key)
             connections[ObjectIdentifier(connection)] = connection
         } catch {
             socket.close()
+            if let key { server.releaseAddress(key) }
             server.connectionClosed()
+        }
+    }
+
+    /// Over the per-address limit: a fixed 429 (the client's own connections are the problem, so
+    /// not the 503 of a full server), then close. Logged at most once a second per loop.
+    private func refuseOverAddressLimit(_ socket: Socket) {
+        server.refuse(
+            socket,
+            HTTPServer.ErrorReply(
+                status: .tooManyRequests, code: "http.too_many_connections_from_address",
+                message: "Too many connections from your address; close some and try again.", path: nil))
+        refusedOverAddressLimit += 1
+        let now = loop.clock.now()
+        if now >= nextAddressLimitLog {
+            server.logger.warning(
+                "connections refused: per-address limit reached",
+                [
+                    "limit": .integer(server.configuration.maxConnectionsPerAddress),
+                    "refused": .integer(refusedOverAddressLimit),
+                ])
+            refusedOverAddressLimit = 0
+            nextAddressLimitLog = now + .seconds(1)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TwofoldSystem
 
 /// A fixed set of dedicated threads for deliberately slow, CPU-bound work (password hashing),
 /// with an admission limit: when `queueCapacity` jobs are already waiting, `submit` refuses at
@@ -36,6 +37,7 @@ public final class WorkerPool: Sendable {
             let thread = Thread { [self] in
                 // Set from inside as well: on Linux only the running thread can name itself.
                 Thread.current.name = threadName
+                SystemInfo.nameCurrentThread(threadName)
                 runWorker()
             }
             thread.name = threadName

@@ -32,15 +32,20 @@ final class WireClientCore: @unchecked Sendable {
     /// Ids of calls that timed out recently, so their late answers are told apart from strays.
     private var timedOut = RecentIDs(capacity: 1024)
 
-    private let malformed = LogThrottle()
-    private let strays = LogThrottle()
-    private let lateAnswers = LogThrottle()
-    private let refusals = LogThrottle()
+    /// Repeating events, logged at most once per interval of the loop's clock.
+    private let malformed: LogThrottle
+    private let strays: LogThrottle
+    private let lateAnswers: LogThrottle
+    private let refusals: LogThrottle
 
     init(configuration: WireClient.Configuration, loop: EventLoop, logger: Logger?) {
         self.configuration = configuration
         self.loop = loop
         self.logger = logger
+        malformed = LogThrottle(clock: loop.clock)
+        strays = LogThrottle(clock: loop.clock)
+        lateAnswers = LogThrottle(clock: loop.clock)
+        refusals = LogThrottle(clock: loop.clock)
     }
 
     private func assertOnLoop() {

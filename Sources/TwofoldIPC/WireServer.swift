@@ -59,12 +59,13 @@ public final class WireServer: Sendable {
     /// Loop-thread state, behind a lock only so `Sendable` holds; contention is nil.
     let state = Mutex(State())
 
-    let acceptFailures = LogThrottle()
-    let acceptRecoveries = LogThrottle()
-    let capRefusals = LogThrottle()
-    let peerRefusals = LogThrottle()
-    let deadlineRefusals = LogThrottle()
-    let frameTimeouts = LogThrottle()
+    /// Repeating events, logged at most once per interval of the loop's clock (a manual one in tests).
+    let acceptFailures: LogThrottle
+    let acceptRecoveries: LogThrottle
+    let capRefusals: LogThrottle
+    let peerRefusals: LogThrottle
+    let deadlineRefusals: LogThrottle
+    let frameTimeouts: LogThrottle
 
     struct State: @unchecked Sendable {
         var listener: Socket?
@@ -78,6 +79,12 @@ public final class WireServer: Sendable {
     public init(configuration: Configuration, service: any WireService, loop: EventLoop, logger: Logger) {
         self.configuration = configuration
         self.service = service
+        acceptFailures = LogThrottle(clock: loop.clock)
+        acceptRecoveries = LogThrottle(clock: loop.clock)
+        capRefusals = LogThrottle(clock: loop.clock)
+        peerRefusals = LogThrottle(clock: loop.clock)
+        deadlineRefusals = LogThrottle(clock: loop.clock)
+        frameTimeouts = LogThrottle(clock: loop.clock)
         self.loop = loop
         self.logger = logger
         self.reader = WireRequestReader(operations: service.operations)

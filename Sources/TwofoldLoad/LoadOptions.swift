@@ -40,7 +40,8 @@ public struct LoadOptions: Sendable {
             --gateway and --admin-socket), login (password, then a code the driver computes, then logout), \
             verify (totp.verify of fresh codes straight on --vault-socket), session (GET --session-path with a \
             full session), recovery (password -> SMS code read from --sms-outbox -> new MFA setup -> logout), \
-            get (GET --path, no session), mixed (a blend given by --mix).
+            get (GET --path, no session), invite (admin invite.create of a fresh email on --admin-socket, \
+            nothing else), mixed (a blend given by --mix).
 
             Closed loop with --concurrency N; open loop with --rate R (per second), where each latency is \
             measured from the request's intended start so stalls are not hidden (coordinated omission).
@@ -58,7 +59,7 @@ public struct LoadOptions: Sendable {
         options: [
             .value(
                 "scenario", placeholder: "NAME", default: "verify",
-                help: "enroll, login, verify, session, recovery, get or mixed."),
+                help: "enroll, login, verify, session, recovery, get, invite or mixed."),
             .value("mix", placeholder: "S=W,...", help: "For mixed: weights, e.g. login=5,session=90,verify=5."),
             .value("concurrency", placeholder: "N", help: "Closed loop: virtual users (default 8)."),
             .value("rate", placeholder: "R", help: "Open loop: iterations per second (e.g. 500 or 500/s)."),
@@ -192,6 +193,7 @@ public struct LoadOptions: Sendable {
             throw .usage(
                 "enroll, login, session and recovery need --admin-socket (the driver enrolls its users by invite)")
         }
+        if scenarios.contains(.invite), adminSocket == nil { throw .usage("invite needs --admin-socket") }
         if scenarios.contains(.recovery), smsOutbox == nil {
             throw .usage("recovery needs --sms-outbox (the sms-sender's outbox.jsonl)")
         }

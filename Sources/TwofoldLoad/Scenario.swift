@@ -13,9 +13,12 @@ public enum Scenario: String, Sendable, CaseIterable, Comparable {
     case recovery
     /// An unauthenticated `GET` of `--path` (default `/healthz`): the HTTP path with no logic.
     case get
+    /// `invite.create` of a fresh email on the admin socket (nothing else): the directory's
+    /// cost per invite as it grows (issue 21).
+    case invite
 
     /// Whether it talks to the gateway over HTTP.
-    public var usesGateway: Bool { self != .verify }
+    public var usesGateway: Bool { self != .verify && self != .invite }
 
     /// Whether each iteration takes a user from the TOTP pool (one fresh 30-s step per use).
     public var consumesTimeStep: Bool { self == .login || self == .verify || self == .recovery }

@@ -119,6 +119,11 @@ extension ScenarioRunner {
             HTTPClientRequest(method: "GET", path: options.sessionPath, bearer: token), expect: 200)
     }
 
+    func inviteIteration() async throws(LoadError) {
+        let email = "invite-\(runID)-\(nextSerial())@example.com"
+        _ = try await admin("invite.create", ["email": .string(email), "accounts": .array([])])
+    }
+
     func getIteration() async throws(LoadError) {
         _ = try await call(HTTPClientRequest(method: "GET", path: options.path), expect: 200, json: false)
     }

@@ -45,6 +45,7 @@ public final class ScenarioRunner: Sendable {
             case .session: try await sessionIteration()
             case .recovery: try await recoveryIteration()
             case .get: try await getIteration()
+            case .invite: try await inviteIteration()
             }
             return nil
         } catch {

@@ -6,6 +6,10 @@ enum Markup {
     /// Escaped text, safe as element content and inside quoted attribute values.
     static func text(_ value: String) -> String { HTML.escape(value) }
 
+    /// Text a user or an operator chose (an email, an account name), escaped and isolated in
+    /// `<bdi>`, so right-to-left text in it cannot reorder what follows it on the page.
+    static func userText(_ value: String) -> String { "<bdi>" + HTML.escape(value) + "</bdi>" }
+
     /// The hidden CSRF field every POST form starts with.
     static func csrfInput(_ csrf: String) -> String {
         #"<input type="hidden" name="csrf" value="\#(text(csrf))">"#

@@ -23,7 +23,7 @@ extension Pages {
                 let current = isCurrent ? #" aria-current="true""# : ""
                 let tag = isCurrent ? #"<span class="tag">Current</span>"# : #"<span class="chevron">›</span>"#
                 return #"<li><button type="submit" name="account" value="\#(Markup.text(account.id))""#
-                    + #" class="choice"\#(current)><span>\#(Markup.text(account.name))</span>\#(tag)</button></li>"#
+                    + #" class="choice"\#(current)><span>\#(Markup.userText(account.name))</span>\#(tag)</button></li>"#
             }
             content = Markup.form(
                 action: "/accounts", csrf: chrome.csrf, #"<ul class="choices">"#, buttons.joined(), "</ul>")
@@ -43,7 +43,7 @@ extension Pages {
     ) -> String {
         let viewing: String
         if let accountName {
-            viewing = #"You are viewing the account <strong>\#(Markup.text(accountName))</strong>."#
+            viewing = #"You are viewing the account <strong>\#(Markup.userText(accountName))</strong>."#
         } else if accountCount == 0 {
             viewing = "Your user is not a member of any account yet. Contact your representative to be added to one."
         } else {
@@ -58,7 +58,7 @@ extension Pages {
         let body = """
             <h1>Welcome</h1>
             \(Markup.messageBox(message))\
-            <p>Signed in as <strong class="wrap">\(Markup.text(email))</strong>.</p>
+            <p>Signed in as <strong class="wrap">\(Markup.userText(email))</strong>.</p>
             <p>\(viewing)</p>
             <ul class="actions">\(actions.joined())</ul>
             """

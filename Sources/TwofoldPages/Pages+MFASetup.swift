@@ -49,7 +49,7 @@ extension Pages {
             <dl class="facts">
             <dt>Key</dt><dd><code class="secret" aria-label="\(spelledOut(secret))">\
             \(Markup.text(grouped(secret)))</code></dd>
-            <dt>Account</dt><dd>\(account)</dd>
+            <dt>Account</dt><dd>\(Markup.userText(accountName))</dd>
             <dt>Issuer</dt><dd>\(issuer)</dd>
             <dt>Type</dt><dd>Time-based, 6 digits</dd>
             </dl></details></li>

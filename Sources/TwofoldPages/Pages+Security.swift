@@ -43,7 +43,7 @@ extension Pages {
             <a href="\(Markup.text(profileHref))">Profile</a>\
             <a href="/profile/security" aria-current="page">Security</a></nav>
             \(messageAt(nil))\
-            <p class="lead">Signed in as <strong class="wrap">\(Markup.text(view.email))</strong>.</p>
+            <p class="lead">Signed in as <strong class="wrap">\(Markup.userText(view.email))</strong>.</p>
             \(mfaSection(chrome, view: view, message: messageAt(.resetMFA)))
             \(phoneSection(chrome, view: view, message: messageAt(.phone), removeMessage: messageAt(.removePhone)))
             \(passwordSection(chrome, minimumPasswordLength: minimumPasswordLength, message: messageAt(.password)))

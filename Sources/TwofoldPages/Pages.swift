@@ -50,8 +50,8 @@ public enum Pages {
     /// Signed-in navigation: who and which account, then Home, My Profile and Log out.
     private static func navigation(_ chrome: PageChrome) -> String {
         guard let email = chrome.signedInEmail else { return "" }
-        var who = Markup.text(email)
-        if let account = chrome.accountName { who += " · " + Markup.text(account) }
+        var who = Markup.userText(email)
+        if let account = chrome.accountName { who += " · " + Markup.userText(account) }
         return #"<nav class="nav" aria-label="Main"><span class="who">\#(who)</span>"#
             + #"<a href="/home">Home</a><a href="/profile/security">My Profile</a>"#
             + Markup.logoutForm(csrf: chrome.csrf) + "</nav>\n"

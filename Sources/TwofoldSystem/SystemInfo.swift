@@ -1,3 +1,5 @@
+internal import CLinuxSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -19,6 +21,12 @@ public enum SystemInfo {
     public static var processID: Int32 { getpid() }
     public static var userID: UInt32 { getuid() }
     public static var groupID: UInt32 { getgid() }
+
+    /// Names the calling thread for `ps`, `top` and debuggers (truncated to the kernel's 15
+    /// bytes). Foundation's `Thread.name` does not always reach the kernel on Linux.
+    public static func nameCurrentThread(_ name: String) {
+        _ = pthread_setname_np(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
+    }
 
     private static func read(_ clock: clockid_t) -> UInt64 {
         var spec = timespec()

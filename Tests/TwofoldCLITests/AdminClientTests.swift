@@ -80,7 +80,9 @@ final class StubGateway: @unchecked Sendable {
     }
 
     deinit {
-        loop.shutdownGracefully()
+        // Deinit is synchronous: a Dispatch thread joins the loop instead of the test's thread.
+        let loop = self.loop
+        DispatchQueue.global().async { loop.shutdownGracefully() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
@@ -146,15 +148,28 @@ final class StubGateway: @unchecked Sendable {
 
 @Test func missingSocket_andStaleSocketFile_areUnavailable() async throws {
     let gateway = try await StubGateway()
-    let missing = AdminClient(path: gateway.directory + "/absent.sock").perform(AdminRequest(operation: "user.list"))
+    let directory = gateway.directory
+    // AdminClient blocks its thread: on a Dispatch thread, not in this async test.
+    let missing = await offThePool {
+        AdminClient(path: directory + "/absent.sock").perform(AdminRequest(operation: "user.list"))
+    }
     #expect(missing.failure?.exitStatus == 69)
     #expect(missing.failure?.message.contains("is auth-gateway running?") == true)
     await gateway.server.shutdown(gracePeriod: .milliseconds(50))
     // A listener that went away can leave its file behind; connecting to it is refused.
     let stale = try Socket.listen(on: .unix(path: gateway.directory + "/stale.sock"), unixMode: 0o600)
     stale.close()
-    let refused = AdminClient(path: gateway.directory + "/stale.sock").perform(AdminRequest(operation: "user.list"))
+    let refused = await offThePool {
+        AdminClient(path: directory + "/stale.sock").perform(AdminRequest(operation: "user.list"))
+    }
     #expect(refused.failure?.exitStatus == 69)
+}
+
+/// Runs a call that blocks its thread on a Dispatch thread and awaits its result.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: body()) }
+    }
 }
 
 extension Result {

@@ -73,7 +73,8 @@ private func run(_ arguments: [String], _ transport: any AdminTransport) -> Admi
 }
 
 @Test func json_worksForEveryCommand_evenWithoutTextRendering() throws {
-    for action in AdminAction.allCases {
+    // `invite import` reads a file and reports per row (InviteImportTests).
+    for action in AdminAction.allCases where action != .inviteImport {
         var arguments = action.rawValue.split(separator: " ").map(String.init) + action.positionals + ["--json"]
         for option in action.options where option.required { arguments += ["--\(option.name)", "x"] }
         let output = run(arguments, StubTransport(result: ["anything": 1]))

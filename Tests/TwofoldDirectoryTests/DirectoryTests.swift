@@ -80,7 +80,7 @@ import Testing
         #expect(invite.status(at: 60) == .used)
     }
 
-    @Test func reopening_compactsALogOfEndedSessions() async throws {
+    @Test func compaction_leavesALogOfEndedSessionsHoldingOnlyTheUser() async throws {
         let directory = try open()
         let user = makeUser("erin@example.com")
         try await directory.update { $0.put(user) }
@@ -93,16 +93,19 @@ import Testing
             }
             try await directory.update { $0.endSession(id: "s\(index)") }
         }
+        let report = try await directory.compact()
+        #expect(report.users == 1 && report.sessions == 0)
         directory.close()
         let reopened = try open()
         #expect(reopened.sessionCount == 0)
         #expect(reopened.user(id: user.id) == user)
+        #expect(reopened.openReport.logRecords == 0, "only the marker is left in the log")
         reopened.close()
         let log = try FileManager.default.contentsOfDirectory(atPath: folder)
         let size = try log.reduce(0) { total, name in
             total + ((try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? Int) ?? 0)
         }
-        #expect(size < 2_000, "the compacted log holds only the user")
+        #expect(size < 2_000, "the compacted directory holds only the user")
     }
 
     @Test func tokens_areWellFormed_andHashedForLookup() {

@@ -15,26 +15,34 @@ struct HealthyVault: WireService {
     }
 }
 
-/// The gateway application served in-process, its vault client pointed at `vaultSocket`.
+/// The gateway application served in-process, its vault client pointed at `vaultSocket`, and its
+/// metrics endpoint on a second listener.
 final class RunningGateway: Sendable {
     let running: RunningServer
+    let metrics: RunningServer
     let application: GatewayApplication
     let pool: WorkerPool
+    let clientGroup: EventLoopGroup
 
-    init(vaultSocket: String) async throws {
+    init(vaultSocket: String, benchmarkRoutes: Bool = true) async throws {
         let pool = WorkerPool(threadCount: 1, queueCapacity: 4)
-        let clientGroup = try EventLoopGroup(loopCount: 1)
+        clientGroup = try EventLoopGroup(loopCount: 1)
         let vault = WireClient(configuration: .init(path: vaultSocket), loop: clientGroup.loops[0])
-        let application = GatewayApplication(vault: vault, workerPool: pool)
+        let application = GatewayApplication(vault: vault, workerPool: pool, benchmarkRoutes: benchmarkRoutes)
         running = try await RunningServer(handler: application)
+        metrics = try await RunningServer(loops: 1, handler: application.metricsEndpoint)
         application.attach(running.server)
         self.application = application
         self.pool = pool
     }
 
-    func stop() async {
+    func stop() async throws {
         await running.stop()
-        pool.shutdown()
+        await metrics.stop()
+        try await offThePool { [pool, clientGroup] in
+            pool.shutdown()
+            clientGroup.shutdownGracefully()
+        }
     }
 }
 
@@ -45,13 +53,13 @@ func temporarySocketPath(_ label: String) -> String {
 @Suite struct GatewayTests {
     @Test func healthz_whenTheVaultIsAbsent_reports503Degraded() async throws {
         let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"))
-        let client = try gateway.running.client()
-        try client.get("/healthz")
-        let response = try client.readResponse()
+        let client = try await gateway.running.client()
+        try await client.get("/healthz")
+        let response = try await client.readResponse()
         #expect(response.status == 503)
         #expect(response.header("Content-Type") == "application/json")
         #expect(response.text == "{\"status\":\"degraded\",\"vault\":\"down\"}\n")
-        await gateway.stop()
+        try await gateway.stop()
     }
 
     @Test func healthz_whenTheVaultAnswers_reports200Ok() async throws {
@@ -62,88 +70,114 @@ func temporarySocketPath(_ label: String) -> String {
             logger: Logger(label: "vault", sink: .memory()))
         try await vault.start()
         let gateway = try await RunningGateway(vaultSocket: path)
-        let client = try gateway.running.client()
-        try client.get("/healthz")
-        let response = try client.readResponse()
+        let client = try await gateway.running.client()
+        try await client.get("/healthz")
+        let response = try await client.readResponse()
         #expect(response.status == 200)
         #expect(response.text == "{\"status\":\"ok\",\"vault\":\"up\"}\n")
-        await gateway.stop()
+        try await gateway.stop()
         await vault.shutdown(gracePeriod: .seconds(1))
-        vaultGroup.shutdownGracefully()
+        try await offThePool { vaultGroup.shutdownGracefully() }
     }
 
-    @Test func metrics_isValidExpositionText_andCountersIncrease() async throws {
+    @Test func metrics_areServedOnTheirOwnListenerOnly_asValidExpositionText_andCountersIncrease() async throws {
         let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"))
-        let client = try gateway.running.client()
-        func scrape() throws -> [String: Double] {
-            try client.get("/metrics")
-            let response = try client.readResponse()
+        let client = try await gateway.running.client()
+        let scraper = try await gateway.metrics.client()
+        func scrape() async throws -> [String: Double] {
+            try await scraper.get("/metrics")
+            let response = try await scraper.readResponse()
             #expect(response.status == 200)
             #expect(response.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
             return try PrometheusText.parse(response.text)
         }
+        try await client.get("/metrics")
+        let public404 = try await client.readResponse()
+        #expect(public404.status == 404, "the public listener does not serve /metrics")
         for _ in 0..<2 {
-            try client.get("/bench/hello")
-            _ = try client.readResponse()
+            try await client.get("/bench/hello")
+            _ = try await client.readResponse()
         }
-        let first = try scrape()
+        let first = try await scrape()
         let hello = "twofold_http_requests_total{route=\"/bench/hello\",status=\"200\"}"
         #expect(first[hello] == 2)
-        #expect(first["twofold_http_open_connections"] == 1)
+        #expect(first["twofold_http_requests_total{route=\"unmatched\",status=\"404\"}"] == 1)
+        #expect(first["twofold_http_open_connections"] == 1, "the public listener's connections")
         #expect(first["twofold_worker_pool_queue_depth"] == 0)
         #expect(first["twofold_worker_pool_busy"] == 0)
         #expect(first["twofold_vault_round_trip_seconds_count"] == 0)
-        #expect(first["twofold_http_request_duration_seconds_count"] == 2)
-        #expect(first["twofold_http_request_duration_seconds_bucket{le=\"+Inf\"}"] == 2)
+        #expect(first["twofold_http_request_duration_seconds_count"] == 3)
+        #expect(first["twofold_http_request_duration_seconds_bucket{le=\"+Inf\"}"] == 3)
 
         for _ in 0..<3 {
-            try client.get("/bench/hello")
-            _ = try client.readResponse()
+            try await client.get("/bench/hello")
+            _ = try await client.readResponse()
         }
-        try client.get("/healthz")
-        _ = try client.readResponse()
-        let second = try scrape()
+        try await client.get("/healthz")
+        _ = try await client.readResponse()
+        let second = try await scrape()
         #expect(second[hello] == 5)
         #expect(second["twofold_http_requests_total{route=\"/metrics\",status=\"200\"}"] == 1)
         #expect(second["twofold_http_requests_total{route=\"/healthz\",status=\"503\"}"] == 1)
         #expect(second["twofold_vault_round_trip_seconds_count"] == 1)
-        #expect(second["twofold_http_request_duration_seconds_count"] == 7)
-        await gateway.stop()
+        #expect(second["twofold_http_request_duration_seconds_count"] == 8)
+
+        try await scraper.get("/healthz")
+        #expect(try await scraper.readResponse().status == 404, "the metrics listener serves /metrics only")
+        try await scraper.send("POST /metrics HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+        let post = try await scraper.readResponse()
+        #expect(post.status == 405)
+        #expect(post.header("Allow") == "GET, HEAD")
+        try await gateway.stop()
+    }
+
+    @Test func benchHello_isServedOnlyWithTheBenchmarkFlag() async throws {
+        let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"), benchmarkRoutes: false)
+        let client = try await gateway.running.client()
+        try await client.get("/bench/hello")
+        #expect(try await client.readResponse().status == 404)
+        try await gateway.stop()
     }
 
     @Test func stylesheet_isServedAsCacheableCSS() async throws {
         let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"))
-        let client = try gateway.running.client()
-        try client.get("/static/twofold.css")
-        let response = try client.readResponse()
+        let client = try await gateway.running.client()
+        try await client.get("/static/twofold.css")
+        let response = try await client.readResponse()
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "text/css; charset=utf-8")
         #expect(response.header("Cache-Control") == "public, max-age=3600")
         #expect(response.text.contains("body"))
-        await gateway.stop()
+        try await gateway.stop()
     }
 
     @Test func unknownRoutesAndMethods_get404And405WithAllow() async throws {
         let gateway = try await RunningGateway(vaultSocket: temporarySocketPath("absent"))
-        let client = try gateway.running.client()
-        try client.get("/nope")
-        let page = try client.readResponse()
+        let client = try await gateway.running.client()
+        try await client.get("/nope")
+        let page = try await client.readResponse()
         #expect(page.status == 404)
         #expect(page.header("Content-Type") == "text/html; charset=utf-8")
         #expect(page.text.contains("Page not found"))
-        try client.get("/api/v1/nope")
-        let json = try client.readResponse()
+        try await client.get("/api/v1/nope")
+        let json = try await client.readResponse()
         #expect(json.status == 404)
         #expect(json.header("Content-Type") == "application/json")
         #expect(json.text.contains(#""code":"not_found""#))
-        try client.send("DELETE /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
-        let response = try client.readResponse()
+        try await client.send("DELETE /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        let response = try await client.readResponse()
         #expect(response.status == 405)
         #expect(response.header("Allow") == "GET, HEAD")
         #expect(response.text.contains("Not allowed here"))
-        try client.get("/bench/hello")
-        #expect(try client.readResponse().text == "hello")
-        await gateway.stop()
+        try await client.get("/bench/hello")
+        #expect(try await client.readResponse().text == "hello")
+        for method in ["TRACE", "QUERY"] {
+            try await client.send("\(method) /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            let refused = try await client.readResponse()
+            #expect(refused.status == 405, "\(method): no route takes it")
+            #expect(refused.header("Allow") == "GET, HEAD")
+        }
+        try await gateway.stop()
     }
 }
 

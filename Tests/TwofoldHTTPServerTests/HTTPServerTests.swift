@@ -9,10 +9,10 @@ import TwofoldSystem
 @Suite struct HTTPServerTests {
     @Test func keepAlive_whenSeveralRequestsShareAConnection_answersEachAndStaysOpen() async throws {
         let running = try await RunningServer()
-        let client = try running.client()
+        let client = try await running.client()
         for index in 0..<3 {
-            try client.get("/item/\(index)")
-            let response = try client.readResponse()
+            try await client.get("/item/\(index)")
+            let response = try await client.readResponse()
             #expect(response.status == 200)
             #expect(response.text == "GET /item/\(index) 0")
             #expect(response.header("Connection") == nil)
@@ -22,46 +22,48 @@ import TwofoldSystem
     }
 
     @Test func pipelining_whenThreeRequestsArriveInOneWrite_answersThemInRequestOrder() async throws {
-        // The first answer is the slowest and comes from another thread: order must still hold.
-        let delays: [String: Int] = ["/a": 150, "/b": 50, "/c": 0]
+        // The first answer comes last, from the test's task; the others from other threads at once.
+        let held = HeldWriters()
         let handler = ClosureHandler { request, writer in
             let path = request.head.path
-            let delay = delays[path] ?? 0
-            if delay == 0 {
-                writer.respond(text(path))
+            if path == "/a" {
+                held.hold(path, writer)
             } else {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
-                    writer.respond(text(path))
-                }
+                DispatchQueue.global().async { writer.respond(text(path)) }
             }
         }
         let running = try await RunningServer(handler: handler)
-        let client = try running.client()
-        try client.send(
+        let client = try await running.client()
+        try await client.send(
             "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\nGET /c HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(try client.readResponse().text == "/a")
-        #expect(try client.readResponse().text == "/b")
-        #expect(try client.readResponse().text == "/c")
+        let first = await held.writer(for: "/a")
+        // Nothing may overtake the unanswered first request.
+        try await running.settle()
+        #expect(try await client.bufferedByteCount == 0)
+        first?.respond(text("/a"))
+        #expect(try await client.readResponse().text == "/a")
+        #expect(try await client.readResponse().text == "/b")
+        #expect(try await client.readResponse().text == "/c")
         await running.stop()
     }
 
     @Test func http10_withoutKeepAlive_isAnsweredWithConnectionCloseAndClosed() async throws {
         let running = try await RunningServer()
-        let client = try running.client()
-        try client.send("GET /old HTTP/1.0\r\n\r\n")
-        let response = try client.readResponse()
+        let client = try await running.client()
+        try await client.send("GET /old HTTP/1.0\r\n\r\n")
+        let response = try await client.readResponse()
         #expect(response.status == 200)
         #expect(response.header("Connection") == "close")
-        #expect(client.waitForClose())
+        try await client.waitForClose()
         await running.stop()
     }
 
     @Test func http10_withKeepAlive_staysOpenForTheNextRequest() async throws {
         let running = try await RunningServer()
-        let client = try running.client()
+        let client = try await running.client()
         for _ in 0..<2 {
-            try client.send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-            let response = try client.readResponse()
+            try await client.send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let response = try await client.readResponse()
             #expect(response.status == 200)
             #expect(response.header("Connection") == "keep-alive")
         }
@@ -70,12 +72,12 @@ import TwofoldSystem
 
     @Test func expectContinue_sendsTheInterimResponseBeforeTheBodyIsSent() async throws {
         let running = try await RunningServer()
-        let client = try running.client()
-        try client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
-        let interim = try client.readResponse()
+        let client = try await running.client()
+        try await client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        let interim = try await client.readResponse()
         #expect(interim.status == 100)
-        try client.send("hello")
-        let final = try client.readResponse()
+        try await client.send("hello")
+        let final = try await client.readResponse()
         #expect(final.status == 200)
         #expect(final.text == "POST /upload 5")
         await running.stop()
@@ -102,12 +104,12 @@ import TwofoldSystem
             configuration.limits = HTTPParserLimits(
                 maxRequestLineLength: 256, maxHeaderCount: 64, maxHeaderBytes: 512, maxBodySize: 1024)
         }
-        let client = try running.client()
-        try client.send(request)
-        let response = try client.readResponse()
+        let client = try await running.client()
+        try await client.send(request)
+        let response = try await client.readResponse()
         #expect(response.status == status, "\(name)")
         #expect(response.header("Connection") == "close", "\(name)")
-        #expect(client.waitForClose(), "\(name)")
+        try await client.waitForClose()
         await running.stop()
     }
 
@@ -124,21 +126,21 @@ import TwofoldSystem
             }
         }
         // Too large: the head was read, so the hook sees the path; the status stays the server's.
-        let large = try running.client()
-        try large.send("POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n")
-        let refused = try large.readResponse()
+        let large = try await running.client()
+        try await large.send("POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n")
+        let refused = try await large.readResponse()
         #expect(refused.status == 413)
         #expect(refused.header("Content-Type") == "application/json")
         #expect(refused.text == #"{"code":"http.content_too_large"}"#)
         #expect(refused.header("X-Content-Type-Options") == "nosniff", "security headers are still added")
         // Unparseable request line: no path.
-        let garbled = try running.client()
-        try garbled.send("GET /\r\n\r\n")
-        #expect(try garbled.readResponse().status == 400)
+        let garbled = try await running.client()
+        try await garbled.send("GET /\r\n\r\n")
+        #expect(try await garbled.readResponse().status == 400)
         // A handler that drops its writer: 500 through the hook, with the request's path.
-        let dropped = try running.client()
-        try dropped.get("/api/v1/me")
-        let fallback = try dropped.readResponse()
+        let dropped = try await running.client()
+        try await dropped.get("/api/v1/me")
+        let fallback = try await dropped.readResponse()
         #expect(fallback.status == 500)
         #expect(fallback.text == #"{"code":"http.no_response"}"#)
         let seen = replies.withLock { $0 }
@@ -150,11 +152,11 @@ import TwofoldSystem
 
     @Test func malformedRequest_isAnswered400AndClosed() async throws {
         let running = try await RunningServer()
-        let client = try running.client()
-        try client.send("GET /\r\n\r\n")
-        let response = try client.readResponse()
+        let client = try await running.client()
+        try await client.send("GET /\r\n\r\n")
+        let response = try await client.readResponse()
         #expect(response.status == 400)
-        #expect(client.waitForClose())
+        try await client.waitForClose()
         await running.stop()
     }
 
@@ -168,9 +170,9 @@ import TwofoldSystem
             }
         }
         let running = try await RunningServer(handler: handler)
-        let client = try running.client()
-        try client.get("/work")
-        let response = try client.readResponse()
+        let client = try await running.client()
+        try await client.get("/work")
+        let response = try await client.readResponse()
         #expect(response.status == 202)
         #expect(response.text == "later")
         let offLoop = answeredOffLoop.load(ordering: .relaxed)
@@ -180,9 +182,9 @@ import TwofoldSystem
 
     @Test func handlerThatNeverAnswers_getsA500WhenItsWriterIsReleased() async throws {
         let running = try await RunningServer(handler: ClosureHandler { _, _ in })
-        let client = try running.client()
-        try client.get("/forgotten")
-        #expect(try client.readResponse().status == 500)
+        let client = try await running.client()
+        try await client.get("/forgotten")
+        #expect(try await client.readResponse().status == 500)
         await running.stop()
     }
 
@@ -193,9 +195,9 @@ import TwofoldSystem
             writer.respond(response)
         }
         let running = try await RunningServer(handler: handler)
-        let client = try running.client()
-        try client.get("/")
-        let response = try client.readResponse()
+        let client = try await running.client()
+        try await client.get("/")
+        let response = try await client.readResponse()
         let policy = try #require(response.header("Content-Security-Policy"))
         #expect(policy.contains("frame-ancestors 'none'"))
         #expect(!policy.contains("unsafe-inline"))
@@ -208,9 +210,9 @@ import TwofoldSystem
 
     @Test func accessLog_recordsMethodPathAndStatus_butNeverTheQueryOrCookies() async throws {
         let running = try await RunningServer()
-        let client = try running.client()
-        try client.get("/login?token=sekrit-token", headers: ["Cookie: session=sekrit-cookie"])
-        _ = try client.readResponse()
+        let client = try await running.client()
+        try await client.get("/login?token=sekrit-token", headers: ["Cookie: session=sekrit-cookie"])
+        _ = try await client.readResponse()
         await running.stop()
         let lines = running.log.lines.filter { $0.contains("\"msg\":\"request\"") }
         #expect(lines.count == 1)
@@ -226,9 +228,9 @@ import TwofoldSystem
     @Test func unixSocket_servesRequestsAndRemovesItsFileOnShutdown() async throws {
         let path = "/tmp/tf-http-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let running = try await RunningServer { $0.address = .unix(path: path) }
-        let client = try running.client()
-        try client.get("/over-unix")
-        #expect(try client.readResponse().text == "GET /over-unix 0")
+        let client = try await running.client()
+        try await client.get("/over-unix")
+        #expect(try await client.readResponse().text == "GET /over-unix 0")
         await running.stop()
         #expect(!FileManager.default.fileExists(atPath: path))
     }
@@ -242,7 +244,7 @@ import TwofoldSystem
             configuration: configuration, group: group, logger: .init(label: "t", sink: .memory()), handler: echoHandler
         )
         await #expect(throws: HTTPServerError.self) { try await second.start() }
-        group.shutdownGracefully()
+        try await offThePool { group.shutdownGracefully() }
         await running.stop()
     }
 }

@@ -132,8 +132,8 @@ private let requestLineCases: [ParserCase] = [
     ParserCase(
         "CONNECT is not implemented", "CONNECT example.com:443 HTTP/1.1\r\n\(host)\r\n",
         .refused(501, "http.method_not_implemented")),
-    ParserCase(
-        "TRACE is not implemented", "TRACE / HTTP/1.1\r\n\(host)\r\n", .refused(501, "http.method_not_implemented")),
+    ParserCase("TRACE is parsed, for the router to refuse with 405", "TRACE / HTTP/1.1\r\n\(host)\r\n", ok),
+    ParserCase("QUERY is parsed, for the router to refuse with 405", "QUERY / HTTP/1.1\r\n\(host)\r\n", ok),
     ParserCase("separator in the method", "G@T / HTTP/1.1\r\n\(host)\r\n", bad("http.invalid_method")),
     ParserCase("non-ASCII method", "G\u{C9}T / HTTP/1.1\r\n\(host)\r\n", bad("http.invalid_method")),
     ParserCase("NUL in the method", "GE\u{0}T / HTTP/1.1\r\n\(host)\r\n", bad("http.invalid_method")),

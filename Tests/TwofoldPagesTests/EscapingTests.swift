@@ -62,9 +62,35 @@ import TwofoldPages
             })
     }
 
+    @Test func emailsAndAccountNames_areIsolatedInBdi_wherePagesShowThem() {
+        // Right-to-left text (or an override that slipped into old data) must not reorder the
+        // words after it: each user-chosen value sits in its own <bdi>.
+        let email = "\u{05D0}\u{05D1}@example.com"
+        let account = "Acme\u{202E}gnp.exe"
+        let chrome = PageChrome(csrf: "c", signedInEmail: email, accountName: account)
+        let view = Pages.SecurityView(email: email, smsRecovery: "no_phone", mfaEnrolled: true)
+        let isolated = { (value: String) in "<bdi>\(value)</bdi>" }
+        let pages = [
+            Pages.home(chrome, email: email, accountName: account, accountCount: 2, message: nil),
+            Pages.security(chrome, view: view, message: nil, messageFor: nil),
+            Pages.chooseAccount(chrome, accounts: [.init(id: "a-1", name: account)], selectedID: nil),
+            Pages.mfaSetup(
+                chrome, reason: .signUp, qrSVG: "<svg></svg>", secret: "ABCD", accountName: email, enrollmentID: "e",
+                message: nil),
+        ]
+        for page in pages {
+            #expect(page.contains(isolated(email)) || page.contains(isolated(account)))
+            #expect(page.contains("\(isolated(email)) · \(isolated(account))"), "the header names both, isolated")
+        }
+        #expect(pages[0].contains("<strong class=\"wrap\">\(isolated(email))</strong>"))
+        #expect(pages[0].contains("<strong>\(isolated(account))</strong>"))
+        #expect(pages[2].contains("<span>\(isolated(account))</span>"))
+        #expect(pages[3].contains("<dd>\(isolated(email))</dd>"))
+    }
+
     @Test func accountChoice_escapesIdAndName() {
         let html = Self.pages().first { $0.0 == "chooseAccount" }?.1 ?? ""
         #expect(html.contains(#"name="account" value="\#(Self.escaped)""#))
-        #expect(html.contains("<span>\(Self.escaped)</span>"))
+        #expect(html.contains("<span><bdi>\(Self.escaped)</bdi></span>"))
     }
 }

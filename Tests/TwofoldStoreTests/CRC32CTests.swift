@@ -31,6 +31,20 @@ import TwofoldStore
         }
     }
 
+    @Test func eightBytesAtATime_agreesWithOneAtATime_atEveryLengthAndAlignment() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for start in 0..<9 {
+            for end in start...bytes.count {
+                var sliced = CRC32C()
+                bytes.withUnsafeBytes { sliced.update(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                var simple = CRC32C()
+                simple.update(AnySequence(bytes[start..<end]))  // not contiguous: one byte at a time
+                #expect(sliced.value == simple.value, "bytes \(start)..<\(end)")
+            }
+        }
+    }
+
     @Test func checksum_matchesEveryPublishedVector() throws {
         let vectors = try Self.vectors()
         #expect(vectors.count >= 5)

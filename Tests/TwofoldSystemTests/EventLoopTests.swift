@@ -5,16 +5,6 @@ import Testing
 @testable import TwofoldSystem
 
 @Suite(.timeLimit(.minutes(1))) struct EventLoopTests {
-    /// A started loop, shut down at the end of `body`.
-    private func withLoop<R>(
-        clock: any MonotonicClock = SystemMonotonicClock(), _ body: (EventLoop) async throws -> R
-    ) async throws -> R {
-        let loop = try EventLoop(name: "test-loop", clock: clock)
-        try loop.start()
-        defer { loop.shutdownGracefully() }
-        return try await body(loop)
-    }
-
     @Test func execute_fromManyThreads_wakesTheLoopAndRunsEveryTaskOnIt() async throws {
         try await withLoop { loop in
             let latch = Latch(count: 400)
@@ -29,8 +19,8 @@ import Testing
                     }
                 }
             }
-            for thread in threads { thread.join() }
             await latch.wait()
+            try await offThePool { for thread in threads { thread.join() } }
             #expect(offLoop.load(ordering: .relaxed) == 0)
             #expect(!loop.inEventLoop)
         }
@@ -58,7 +48,7 @@ import Testing
     @Test func submit_afterTheLoopFinished_throwsECANCELED() async throws {
         let loop = try EventLoop()
         try loop.start()
-        loop.shutdownGracefully()
+        try await offThePool { loop.shutdownGracefully() }
         let error = await #expect(throws: SystemError.self) { try await loop.submit { 1 } }
         #expect(error?.errno == ECANCELED)
     }
@@ -71,7 +61,7 @@ import Testing
             loop.stop()
         }
         loop.run()  // returns because the queued task stops it
-        #expect(ran.wait(seconds: 0))
+        #expect(ran.isOpen)
     }
 
     @Test func scheduledTasks_withAManualClock_fireOnlyWhenDueAndInDeadlineOrder() async throws {
@@ -159,16 +149,11 @@ import Testing
             try await server.start()
             let client = try Socket.connect(to: try server.listener.localAddress(), timeout: .seconds(2))
             let message = (0..<200_000).map { UInt8(truncatingIfNeeded: $0) }
-            // Write and read concurrently from two threads: the payload exceeds the socket
-            // buffers, so the server must use write interest to finish.
-            let received = Mutex<[UInt8]>([])
-            let reader = try LoopThread.spawn(name: "reader") {
-                let bytes = (try? readExactly(client, count: message.count)) ?? []
-                received.withLock { $0 = bytes }
-            }
-            try writeAll(client, message)
-            reader.join()
-            #expect(received.withLock { $0 } == message)
+            // Write and read concurrently from two Dispatch threads: the payload exceeds the
+            // socket buffers, so the server must use write interest to finish.
+            async let received = offThePool { try readExactly(client, count: message.count) }
+            try await offThePool { try writeAll(client, message) }
+            #expect(try await received == message)
         }
     }
 
@@ -178,13 +163,19 @@ import Testing
             defer { unlink(path) }
             let server = EchoServer(loop: loop, listener: try Socket.listen(on: .unix(path: path)))
             try await server.start()
-            var clients: [Socket] = []
-            for _ in 0..<200 { clients.append(try Socket.connect(to: .unix(path: path), timeout: .seconds(2))) }
-            for (index, client) in clients.enumerated() { try writeAll(client, Array("client \(index)".utf8)) }
-            for (index, client) in clients.enumerated() {
-                let expected = Array("client \(index)".utf8)
-                #expect(try readExactly(client, count: expected.count) == expected)
+            // The clients block on poll: on a Dispatch thread, not in this async test.
+            let clients = try await offThePool {
+                var clients: [Socket] = []
+                for _ in 0..<200 { clients.append(try Socket.connect(to: .unix(path: path), timeout: .seconds(2))) }
+                for (index, client) in clients.enumerated() { try writeAll(client, Array("client \(index)".utf8)) }
+                return clients
             }
+            let echoed = try await offThePool {
+                try clients.enumerated().map { index, client in
+                    try readExactly(client, count: "client \(index)".utf8.count)
+                }
+            }
+            #expect(echoed == (0..<200).map { Array("client \($0)".utf8) })
             #expect(server.acceptedCount.load(ordering: .relaxed) == 200)
             for client in clients { client.close() }
             // Closed peers are noticed (hangup → read 0) and deregistered.
@@ -196,14 +187,14 @@ import Testing
         }
     }
 
-    @Test func eventLoopGroup_handsOutLoopsRoundRobin() throws {
+    @Test func eventLoopGroup_handsOutLoopsRoundRobin() async throws {
         let group = try EventLoopGroup(loopCount: 3)
-        defer { group.shutdownGracefully() }
         let picks = (0..<6).map { _ in group.next() }
         #expect(picks[0] !== picks[1] && picks[1] !== picks[2] && picks[0] !== picks[2])
         #expect(picks[0] === picks[3] && picks[1] === picks[4] && picks[2] === picks[5])
         let latch = Latch(count: 3)
         for loop in group.loops { loop.execute { if loop.inEventLoop { latch.signal() } } }
-        #expect(latch.wait(seconds: 5))
+        await latch.wait()
+        try await offThePool { group.shutdownGracefully() }
     }
 }

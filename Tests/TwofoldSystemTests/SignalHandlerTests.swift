@@ -5,37 +5,35 @@ import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct SignalHandlerTests {
     @Test func raisedSignal_isDeliveredToTheHandlerOnTheLoopThread() async throws {
-        let loop = try EventLoop()
-        try loop.start()
-        defer { loop.shutdownGracefully() }
-        let received = Recorder<Signal>()
-        let onLoop = Recorder<Bool>()
-        let latch = Latch()
-        let handler = try await loop.submit {
-            try SignalHandler(on: loop, signals: [.hangup]) { signal in
-                received.append(signal)
-                onLoop.append(loop.inEventLoop)
-                latch.signal()
+        try await withLoop { loop in
+            let received = Recorder<Signal>()
+            let onLoop = Recorder<Bool>()
+            let latch = Latch()
+            let handler = try await loop.submit {
+                try SignalHandler(on: loop, signals: [.hangup]) { signal in
+                    received.append(signal)
+                    onLoop.append(loop.inEventLoop)
+                    latch.signal()
+                }
             }
+            defer { handler.cancel() }
+            // raise() targets the calling thread; on the loop thread SIGHUP is blocked, so it
+            // waits for the signalfd instead of running the default action (terminating).
+            loop.execute { raise(SIGHUP) }
+            await latch.wait()
+            #expect(received.values == [.hangup])
+            #expect(onLoop.values == [true])
         }
-        defer { handler.cancel() }
-        // raise() targets the calling thread; on the loop thread SIGHUP is blocked, so it
-        // waits for the signalfd instead of running the default action (terminating).
-        loop.execute { raise(SIGHUP) }
-        await latch.wait()
-        #expect(received.values == [.hangup])
-        #expect(onLoop.values == [true])
     }
 
     @Test func cancelledHandler_closesItsSignalfdAndDeregisters() async throws {
-        let loop = try EventLoop()
-        try loop.start()
-        defer { loop.shutdownGracefully() }
-        let handler = try await loop.submit { try SignalHandler(on: loop, signals: [.hangup]) { _ in } }
-        #expect(try await loop.submit { loop.registrationCount } == 1)
-        handler.cancel()
-        handler.cancel()
-        #expect(try await loop.submit { loop.registrationCount } == 0)
+        try await withLoop { loop in
+            let handler = try await loop.submit { try SignalHandler(on: loop, signals: [.hangup]) { _ in } }
+            #expect(try await loop.submit { loop.registrationCount } == 1)
+            handler.cancel()
+            handler.cancel()
+            #expect(try await loop.submit { loop.registrationCount } == 0)
+        }
     }
 
     @Test func signalNames_describeTheHandledSignals() {

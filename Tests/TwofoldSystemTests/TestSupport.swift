@@ -10,8 +10,7 @@ func temporarySocketPath(_ label: String) -> String {
     "/tmp/tf-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
 }
 
-/// Opens once `count` signals have arrived. Async tests `await` it (never blocking one of the
-/// cooperative pool's few threads); plain threads use the blocking `wait(seconds:)`.
+/// Opens once `count` signals have arrived. Async tests `await` it; nothing blocks on it.
 final class Latch: Sendable {
     private struct State {
         var remaining: Int
@@ -19,7 +18,6 @@ final class Latch: Sendable {
     }
 
     private let state: Mutex<State>
-    private let semaphore = DispatchSemaphore(value: 0)
 
     init(count: Int = 1) { state = Mutex(State(remaining: count)) }
 
@@ -31,18 +29,10 @@ final class Latch: Sendable {
             return state.waiters
         }
         guard let waiters else { return }
-        semaphore.signal()
         for waiter in waiters { waiter.resume() }
     }
 
     var isOpen: Bool { state.withLock { $0.remaining <= 0 } }
-
-    /// Blocks the calling thread; true if the latch opened within `seconds`.
-    func wait(seconds: Double = 5) -> Bool {
-        guard semaphore.wait(timeout: .now() + seconds) == .success else { return false }
-        semaphore.signal()  // leave it open for other waiters
-        return true
-    }
 
     func wait() async {
         await withCheckedContinuation { continuation in
@@ -56,6 +46,32 @@ final class Latch: Sendable {
     }
 }
 
+/// Runs work that blocks its thread (a client writing and reading a socket with `poll`, a
+/// thread join) on a Dispatch thread, never on one of the concurrency pool's few threads.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+/// Runs `body` with a started loop, then stops it off the concurrency pool (stopping joins the
+/// loop's thread), whether `body` returned or threw.
+func withLoop<R: Sendable>(
+    name: String = "test-loop", clock: any MonotonicClock = SystemMonotonicClock(),
+    _ body: (EventLoop) async throws -> R
+) async throws -> R {
+    let loop = try EventLoop(name: name, clock: clock)
+    try loop.start()
+    let result: Result<R, any Error>
+    do {
+        result = .success(try await body(loop))
+    } catch {
+        result = .failure(error)
+    }
+    try await offThePool { loop.shutdownGracefully() }
+    return try result.get()
+}
+
 /// A thread-safe list the loop thread appends to and the test reads.
 final class Recorder<Value: Sendable>: Sendable {
     private let storage = Mutex<[Value]>([])
@@ -63,10 +79,17 @@ final class Recorder<Value: Sendable>: Sendable {
     var values: [Value] { storage.withLock { $0 } }
 }
 
-/// Waits (poll(2)) until `socket` is readable/writable; false on timeout.
-func waitFor(_ socket: Socket, events: Int16, milliseconds: Int32 = 5000) -> Bool {
+/// Waits (poll(2), no timeout) until `socket` is readable/writable; false if poll fails. For
+/// synchronous tests and `offThePool` only, where the event is already pending in the kernel or
+/// follows from what the test did; never inside an async test.
+func waitFor(_ socket: Socket, events: Int16) -> Bool {
     var poller = pollfd(fd: socket.descriptor.rawValue, events: events, revents: 0)
-    return poll(&poller, 1, milliseconds) == 1
+    while true {
+        let ready = poll(&poller, 1, -1)
+        if ready == 1 { return true }
+        if ready < 0, errno == EINTR { continue }
+        return false
+    }
 }
 
 /// Writes all of `bytes` to a non-blocking socket from a test thread.

@@ -166,8 +166,10 @@ def scenario(results, sandbox, bin_dir):
     sms = Service(sandbox, "twofold-sms.service")
     vault = Service(sandbox, "twofold-vault.service")
     port = free_port()
-    gateway_service = Service(sandbox, "twofold-gateway.service",
-                              adjust=lambda argv: ["127.0.0.1:%d" % port if w == "127.0.0.1:8080" else w for w in argv])
+    # Free ports instead of the unit's fixed ones (another gateway may hold them); the metrics
+    # listener takes any (port 0).
+    ports = {"127.0.0.1:8080": "127.0.0.1:%d" % port, "127.0.0.1:9464": "127.0.0.1:0"}
+    gateway_service = Service(sandbox, "twofold-gateway.service", adjust=lambda argv: [ports.get(w, w) for w in argv])
     gateway = gateway_service.identity
     nobody = Identity("nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name)
     vault_socket = sandbox.path("/run/twofold-vault/vault.sock")

@@ -38,10 +38,19 @@ wait_ready() {
 
 # start_daemons BIN PORT [GATEWAY ARGS...]: sms-sender, secret-vault (a fresh master key) and
 # auth-gateway on 127.0.0.1:PORT, all under WORK (sockets in WORK/run, logs WORK/<name>.log,
-# the admin socket WORK/run/admin.sock, the outbox WORK/sms/outbox.jsonl).
+# the admin socket WORK/run/admin.sock, the outbox WORK/sms/outbox.jsonl, /metrics on the Unix
+# socket WORK/run/metrics.sock). Every load-driver connection comes from 127.0.0.1, so the
+# gateway's per-address connection limit is off.
 start_daemons() {
     local bin=$1 port=$2
     shift 2
+    start_backends "$bin"
+    start_gateway "$WORK/gateway.log" "$bin" "$port" "$@"
+}
+
+# start_backends BIN: sms-sender and secret-vault (a fresh master key), as start_daemons does.
+start_backends() {
+    local bin=$1
     mkdir -p "$WORK/sms" "$WORK/vault" "$WORK/gateway" "$WORK/run"
     head -c 32 /dev/urandom >"$WORK/master-key"
     chmod 600 "$WORK/master-key"
@@ -52,8 +61,17 @@ start_daemons() {
         --master-key-file "$WORK/master-key" --sms-socket "$WORK/run/sms.sock" 2>"$WORK/vault.log" &
     PIDS+=($!)
     wait_ready "$WORK/vault.log" secret-vault
+}
+
+# start_gateway LOG BIN PORT [GATEWAY ARGS...]: auth-gateway on WORK/gateway logging to LOG (a new
+# file: a restart passes another name, so the earlier "ready" line does not count); sets GATEWAY_PID.
+start_gateway() {
+    local log=$1 bin=$2 port=$3
+    shift 3
     "$bin/auth-gateway" --listen "127.0.0.1:$port" --vault-socket "$WORK/run/vault.sock" --no-access-log \
-        --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" "$@" 2>"$WORK/gateway.log" &
-    PIDS+=($!)
-    wait_ready "$WORK/gateway.log" auth-gateway
+        --data-dir "$WORK/gateway" --admin-socket "$WORK/run/admin.sock" \
+        --metrics-listen "unix:$WORK/run/metrics.sock" --max-connections-per-address 0 "$@" 2>"$log" &
+    GATEWAY_PID=$!
+    PIDS+=($GATEWAY_PID)
+    wait_ready "$log" auth-gateway
 }

@@ -69,6 +69,40 @@ import TwofoldWire
             AuthService.digits(String(repeating: "9", count: 40)).count == 16, "bounded before it reaches the vault")
     }
 
+    @Test func refill_dropsForbiddenCharacters_andAnythingTooLongToBeValid() {
+        #expect(WebSupport.refill("ann\u{0000}@exa\u{202E}mple.com\u{0085}", maximumBytes: 400) == "ann@example.com")
+        #expect(WebSupport.refill("שלום@example.com", maximumBytes: 400) == "שלום@example.com")
+        #expect(WebSupport.refill(String(repeating: "a", count: 401), maximumBytes: 400) == "")
+    }
+
+    @Test func apiFields_refuseUnknownMissingMistypedAndOutOfShapeValues() {
+        let fields: [APIField] = [
+            .email(), .code(required: false), .string("enrollment_id", length: 32...32, pattern: APIField.hex(32)),
+        ]
+        let valid: [String: JSONValue] = [
+            "email": "a@example.com", "code": .null, "enrollment_id": .string(String(repeating: "0a", count: 16)),
+        ]
+        #expect(throws: Never.self) { try APIField.validate(valid, against: fields) }
+        var cases: [(String, [String: JSONValue])] = [
+            ("unknown field", valid.merging(["admin": true]) { $1 }),
+            ("missing field", valid.filter { $0.key != "email" }),
+            ("null where not nullable", valid.merging(["email": .null]) { $1 }),
+            ("wrong type", valid.merging(["code": 123_456]) { $1 }),
+            ("too short", valid.merging(["email": "a@"]) { $1 }),
+            ("too long in scalars", valid.merging(["email": .string(String(repeating: "é", count: 201))]) { $1 }),
+            ("pattern", valid.merging(["enrollment_id": .string(String(repeating: "0A", count: 16))]) { $1 }),
+        ]
+        // One Character of 100 scalars is 100 scalars for the length rule, as JSON Schema counts.
+        cases.append(
+            (
+                "combining marks",
+                valid.merging(["code": .string("1" + String(repeating: "\u{0301}", count: 100))]) { $1 }
+            ))
+        for (why, body) in cases {
+            #expect(throws: AuthError.self, "\(why)") { try APIField.validate(body, against: fields) }
+        }
+    }
+
     @Test func lockout_messages_sayHowLongOrWhatToDo() {
         #expect(AuthError.locked(retryAfterMs: 30_000).message.contains("30 seconds"))
         #expect(AuthError.locked(retryAfterMs: 1).message.contains("1 second."))
