@@ -7,12 +7,13 @@
 #   4. p99 of session checks (GET /api/v1/me) while a login flood keeps the hashing pool full;
 #   5. vault RSS and restart time with 10,000 and 1,000,000 users, and verify latency at each;
 #   6. the gateway's directory at 10,000 and 1,000,000 users (scripts/bench-directory.sh, its own section:
-#      data size, RSS, restart, invite.create / sign-up / login / session-check rates and p99).
+#      data size, RSS, restart, invite.create / sign-up / login / session-check rates and p99);
+#   7. login-code p99 with the sms-sender stopped by SIGSTOP vs unstalled (scripts/bench-stall.py).
 # Writes a results table with ratios and targets (hit/miss) into docs/BENCHMARKS.md between the
 # <!-- suite:start --> and <!-- suite:end --> markers (bench-http.sh also refreshes its own section).
 #
 # Environment: SCRYPT_LOG_N (17), BIG_USERS (1000000), SMALL_USERS (10000), LOGIN_SECONDS (20),
-# SKIP_HTTP=1 (no wrk/nginx run), SKIP_BIG=1 (no 1,000,000-user run), SKIP_DIRECTORY=1 (no step 6).
+# SKIP_HTTP=1 (no wrk/nginx run), SKIP_BIG=1 (no 1,000,000-user run), SKIP_DIRECTORY=1 (no step 6), SKIP_STALL=1 (no step 7).
 # Step 6 stops the script with status 1 when one of its runs is refused or starved.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -159,6 +160,18 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
     r=$(ratio "$B_P50" "$S_P50")
     row "vault with $B_USERS users: verify p50 / p99 (ms, 1 in flight)" "$B_P50 / $B_P99" "$S_USERS users: $S_P50" "$r" "≤ 1.5×" "$(verdict "$r" le 1.5)"
     echo "populating the vault over its socket: $B_FILL users/s ($B_USERS users)" >>"$NOTES"
+fi
+
+# 7. A stalled sms-sender must not slow logins (issue 14): login-code p99 with the sms-sender
+#    stopped by SIGSTOP against the same run unstalled, alternating rounds (scripts/bench-stall.py).
+if [ "${SKIP_STALL:-0}" != 1 ]; then
+    echo "bench-all: logins with a stalled sms-sender…" >&2
+    if TWOFOLD_BIN_DIR="$BIN" python3 scripts/bench-stall.py >"$WORK/stall-rows.md" 2>"$WORK/stall.txt"; then
+        cat "$WORK/stall-rows.md" >>"$ROWS"
+    else
+        row "login code p99 with the sms-sender stopped" "no measurement" "$(tail -1 "$WORK/stall.txt")" "" "≤ 2×" "**miss**"
+    fi
+    grep -E '^(-- round|  (iterations|latency)|    POST /api/v1/login/code)' "$WORK/stall.txt" | sed 's/^/    /' >>"$NOTES"
 fi
 
 SECTION=$(
