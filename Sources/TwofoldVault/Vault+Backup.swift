@@ -48,7 +48,7 @@ extension Vault {
         // Parsed and MACed before the lock; input that spells no code is a wrong attempt.
         let mac = BackupCode(parsing: input).map { crypto.backupMAC(user: user, code: $0) }
         update(
-            user, claim: idempotency, recording: \.0,
+            user, claim: idempotency, recording: \.0, records: { (try? $0.get())?.0.name == "accepted" },
             { record, context throws(VaultError) -> (BackupVerifyOutcome, String?) in
                 let now = context.now
                 guard record.backupCodesLeft > 0 else { return (.noCodes, nil) }

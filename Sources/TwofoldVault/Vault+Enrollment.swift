@@ -74,6 +74,10 @@ extension Vault {
         let backup = newBackupCodes(for: user)
         update(
             user, claim: idempotency, recording: \.0,
+            records: {
+                guard case .success((.confirmed, _)) = $0 else { return false }
+                return true
+            },
             { record, context throws(VaultError) -> (ConfirmOutcome, String?) in
                 let now = context.now
                 if let locked = lockout(record, now: now) {

@@ -182,7 +182,7 @@ extension Vault {
         // Only a 6-byte code is ever MACed; any other length is a wrong attempt, decided unread.
         let mac = code.utf8.count == 6 ? crypto.recoveryMAC(user: user, code: code) : nil
         update(
-            user, claim: idempotency, recording: \.0,
+            user, claim: idempotency, recording: \.0, records: { (try? $0.get())?.0 == .accepted },
             { record, context throws(VaultError) -> (RecoveryOutcome, String?) in
                 let now = context.now
                 guard let recovery = record.recovery, recovery.expiresAtMillis > now, recovery.attemptsLeft > 0 else {

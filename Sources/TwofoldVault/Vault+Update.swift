@@ -53,10 +53,14 @@ extension Vault {
     /// - a claim recorded in the user's record within the retention gets that answer
     ///   (`.recorded`), or `idempotency.mismatch` if it named another operation or arguments;
     ///   nothing runs;
-    /// - otherwise `body` runs, and if it changed the record, `recording` of its result (or its
-    ///   error) is added to the record it changed: one sealed record, one append, so the change
+    /// - otherwise `body` runs, and if it changed the record and `records` says its result is one
+    ///   to keep, `recording` of its result (or its error) is added to the record it changed: one sealed record, one append, so the change
     ///   and its answer are durable together or not at all. A body that changed nothing records
     ///   nothing (a retry runs again, and changes nothing again).
+    /// Operations that check a code record only their acceptance (`records`): a refused code
+    /// retried with the same key runs again and counts again toward the back-off, as a user
+    /// typing the same wrong code six times must meet the lockout; an accepted one retried after a
+    /// lost answer gets `accepted` again, never `replayed`.
     /// The claim is marked running until the append is durable, or, with `holdsClaim` and a body
     /// that succeeded, until the caller's `releaseClaim` (an operation with a second phase, such as
     /// an SMS send); a failed append releases it at once.
@@ -65,6 +69,7 @@ extension Vault {
     /// the current ones from the context and adds its new records to it.
     func update<R: Sendable, A: RecordableAnswer>(
         _ user: UserID, claim: IdempotencyClaim?, holdsClaim: Bool = false, recording: (R) -> A,
+        records: (Result<R, VaultError>) -> Bool = { _ in true },
         _ body: (inout VaultUserRecord, inout UpdateContext) throws(VaultError) -> R,
         completion: @escaping @Sendable (UpdateAnswer<R, A>) -> Void
     ) {
@@ -106,7 +111,7 @@ extension Vault {
                 } else {
                     do throws(BinaryWriter.FieldTooLong) {
                         try copy.outcomes.prune(now: now, retentionMillis: policy.idempotencyRetentionMillis)
-                        if let claim, let answer = RecordedAnswer.encode(result.map(recording)) {
+                        if let claim, records(result), let answer = RecordedAnswer.encode(result.map(recording)) {
                             try copy.outcomes.record(
                                 .init(
                                     digest: claim.digest, fingerprint: claim.fingerprint, recordedAtMillis: now,

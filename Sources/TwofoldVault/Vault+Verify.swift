@@ -10,7 +10,7 @@ extension Vault {
         completion: @escaping @Sendable (Result<VerifyOutcome, VaultError>) -> Void
     ) {
         update(
-            user, claim: idempotency, recording: { $0 },
+            user, claim: idempotency, recording: { $0 }, records: { (try? $0.get())?.name == "accepted" },
             { record, context throws(VaultError) -> VerifyOutcome in
                 verifyCode(&record, code: code, now: context.now)
             }

@@ -54,7 +54,12 @@ private func failure<T>(_ result: Result<T, VaultError>) -> VaultError? {
     let secret = try harness.enroll(.test())
     harness.clock.advance(seconds: 30)
     let code = totp(secret, at: harness.clock.nowMillis())
-    _ = try verify(harness, "000000", claim: harness.claim("reused-key-00000001", "totp.verify", "000000"))
+    // A change whose answer is recorded (a refused code's answer is not: it runs again).
+    _ = try harness.sync {
+        harness.vault.setPhone(
+            user: .test(), phone: "+14155550100", code: nil,
+            idempotency: harness.claim("reused-key-00000001", "phone.set", "+14155550100"), completion: $0)
+    }.get()
     let records = harness.persistence.records.withLock { $0.count }
     let mismatch = harness.sync {
         harness.vault.verify(
@@ -79,14 +84,39 @@ private func failure<T>(_ result: Result<T, VaultError>) -> VaultError? {
 
 @Test func sameKey_fromAnotherPeerOrForAnotherUser_isAnotherKey() throws {
     let harness = VaultHarness()
-    _ = try harness.enroll(.test())
-    let claim = harness.claim("shared-key-00000001", "totp.verify", "000000")
-    #expect(try verify(harness, "000000", claim: claim) == .invalid(failures: 1, retryAfterMillis: nil))
-    #expect(try verify(harness, "000000", claim: claim) == .invalid(failures: 1, retryAfterMillis: nil))
-    let otherPeer = harness.claim("shared-key-00000001", "totp.verify", "000000", peer: 1001)
-    #expect(try verify(harness, "000000", claim: otherPeer) == .invalid(failures: 2, retryAfterMillis: nil))
-    let otherUser = harness.claim("shared-key-00000001", "totp.verify", "000000", user: .test("u-2"))
+    let secret = try harness.enroll(.test())
+    harness.clock.advance(seconds: 30)
+    let code = totp(secret, at: harness.clock.nowMillis())
+    let claim = harness.claim("shared-key-00000001", "totp.verify", code)
+    guard case .accepted(let step) = try verify(harness, code, claim: claim) else {
+        Issue.record("the first verify must accept")
+        return
+    }
+    #expect(try verify(harness, code, claim: claim) == .accepted(step: step))
+    // The same key from another peer is another key: the code is a replay for it.
+    let otherPeer = harness.claim("shared-key-00000001", "totp.verify", code, peer: 1001)
+    #expect(try verify(harness, code, claim: otherPeer) == .replayed)
+    let otherUser = harness.claim("shared-key-00000001", "totp.verify", code, user: .test("u-2"))
     #expect(otherUser != claim)
+}
+
+@Test func aRefusedCode_retriedWithTheSameKey_runsAgain_andMeetsTheLockout() throws {
+    let harness = VaultHarness()
+    _ = try harness.enroll(.test())
+    let claim = harness.claim("same-wrong-code-0001", "totp.verify", "000000")
+    // A user typing the same wrong code again and again (the gateway derives the same key each
+    // time) is counted each time, so the policy's free failures run out as without keys.
+    var outcomes: [VerifyOutcome] = []
+    for _ in 0..<(VaultPolicy().freeFailures + 1) {
+        outcomes.append(try verify(harness, "000000", claim: claim))
+    }
+    #expect(outcomes.first == .invalid(failures: 1, retryAfterMillis: nil))
+    guard case .invalid(let failures, let retryAfter) = outcomes.last else {
+        Issue.record("last: \(String(describing: outcomes.last))")
+        return
+    }
+    #expect(Int(failures) == VaultPolicy().freeFailures + 1)
+    #expect(retryAfter != nil, "the failure after the free ones starts the back-off")
 }
 
 @Test func retry_whileTheFirstRequestsWriteIsInFlight_isInProgress_thenGetsTheAnswer() throws {
@@ -138,21 +168,29 @@ private func failure<T>(_ result: Result<T, VaultError>) -> VaultError? {
 }
 
 @Test func retention_keepsAtMostSixteenAnswersPerUser_theOldestGoingFirst() throws {
-    var policy = VaultPolicy()
-    policy.hardStopFailures = 1000
-    policy.freeFailures = 1000
-    let harness = VaultHarness(policy: policy)
-    _ = try harness.enroll(.test())
-    let first = harness.claim("cap-key-00000000000", "totp.verify", "000000")
-    #expect(try verify(harness, "000000", claim: first) == .invalid(failures: 1, retryAfterMillis: nil))
-    for index in 1...15 {
-        _ = try verify(
-            harness, "000000", claim: harness.claim("cap-key-\(index + 1000000000000)", "totp.verify", "000000"))
+    let harness = VaultHarness()
+    // A user without an authenticator yet (sign-up): phone.set needs no code and records every change.
+    func setPhone(_ key: String, _ phone: String) throws {
+        _ = try harness.sync {
+            harness.vault.setPhone(
+                user: .test(), phone: phone, code: nil, idempotency: harness.claim(key, "phone.set", phone),
+                completion: $0)
+        }.get()
     }
-    #expect(try verify(harness, "000000", claim: first) == .invalid(failures: 1, retryAfterMillis: nil))
-    _ = try verify(harness, "000000", claim: harness.claim("cap-key-the-17th-one", "totp.verify", "000000"))
-    // Sixteen newer answers pushed the first one out: its retry runs again.
-    #expect(try verify(harness, "000000", claim: first) == .invalid(failures: 18, retryAfterMillis: nil))
+    func phoneOnFile() throws -> String { try harness.vault.status(user: .test()).phoneMasked ?? "" }
+    try setPhone("cap-key-00000000000", "+14155550100")
+    for index in 1...15 {
+        try setPhone("cap-key-\(index + 1000000000000)", "+1415555\(index + 1000)")
+    }
+    #expect(try phoneOnFile().hasSuffix("15"))
+    // Within the sixteen kept answers, the first key's retry is answered from the record: the
+    // phone is not changed back.
+    try setPhone("cap-key-00000000000", "+14155550100")
+    #expect(try phoneOnFile().hasSuffix("15"))
+    try setPhone("cap-key-the-17th-one", "+14155550199")
+    // Sixteen newer answers pushed the first one out: its retry runs again and changes the phone.
+    try setPhone("cap-key-00000000000", "+14155550100")
+    #expect(try phoneOnFile().hasSuffix("00"))
 }
 
 @Test func enrollBegin_retried_answersTheSameSetup_untilItIsConfirmed() throws {
