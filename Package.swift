@@ -85,7 +85,7 @@ let package = Package(
             name: "twofold-bench",
             dependencies: [
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
-                "TwofoldPasswords",
+                "TwofoldPasswords", "TwofoldVault", "TwofoldProcess",
             ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),

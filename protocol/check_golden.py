@@ -37,11 +37,13 @@ ARGUMENT_ERRORS = {"request.invalid", "user.invalid", "reset.reason_required", "
 ENVELOPE_CODES = {
     "frame.empty", "frame.too_large", "frame.timeout", "json.invalid_utf8", "json.malformed", "request.not_object",
     "request.invalid", "version.unsupported", "op.unknown", "deadline.exceeded", "internal", "unavailable",
+    "idempotency.mismatch", "idempotency.in_progress",
 }
 SERVERS = {"vault": "vault.md", "sms-sender": "sms-sender.md", "admin": "admin.md"}
 OPERATIONS = {
     "vault": ["health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
-              "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send"],
+              "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send", "backup.generate",
+              "backup.verify"],
     "sms-sender": ["health", "sms.send"],
     "admin": ["invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
               "user.reset_mfa", "user.reset_password", "account.create", "account.list", "account.rename", "member.add", "member.remove"],

@@ -31,8 +31,15 @@ PHONE_MESSAGES = {
 }
 
 
-def req(id, op, args=None):
-    return {"v": 1, "id": id, "op": op, "args": {} if args is None else args}
+# How long the vault keeps answers by idempotency key (health's idempotency_retention_ms).
+RETENTION = 5 * 60_000
+
+
+def req(id, op, args=None, key=None):
+    request = {"v": 1, "id": id, "op": op, "args": {} if args is None else args}
+    if key is not None:
+        request["idempotency_key"] = key
+    return request
 
 
 def ok(id, result):
@@ -53,7 +60,8 @@ def missing(id, field):
 
 
 def status(enrolled=False, pending=False, locked=False, phone=None):
-    result = {"enrolled": enrolled, "pending": pending, "locked": locked, "sms_recovery": "no_phone"}
+    result = {"enrolled": enrolled, "pending": pending, "locked": locked, "sms_recovery": "no_phone",
+              "backup_codes_left": 0}
     if phone:
         masked, country, name, recovery = phone
         result.update(phone_masked=masked, phone_country=country, phone_country_name=name, sms_recovery=recovery)
@@ -78,7 +86,8 @@ def phone_error(id, detail):
 # (name, what it shows, [(request, response or None)])
 EXCHANGES = [
     ("00-health-fresh", "health of a fresh vault: no users, sms-sender not reachable (its socket does not exist)",
-     [(req(1, "health"), ok(1, {"status": "ok", "users": 0, "sms_reachable": False, "sms_blocked_countries": BLOCKED}))]),
+     [(req(1, "health"), ok(1, {"status": "ok", "users": 0, "sms_reachable": False, "sms_blocked_countries": BLOCKED,
+                   "idempotency_retention_ms": RETENTION}))]),
     ("01-stats-fresh", "stats of a fresh vault: no counters yet",
      [(req(2, "stats"), ok(2, {"users": 0, "operations": {}, "outcomes": {}}))]),
     ("02-status-unknown-user", "an unknown user is simply not enrolled (no error: the vault does not reveal who exists)",
@@ -121,7 +130,8 @@ EXCHANGES = [
       (req(21, "enroll.confirm", {"user": "golden-enrolling", "enrollment_id": None, "code": "1234567"}),
        ok(21, {"outcome": "invalid"}))]),
     ("14-health-one-user", "the pending enrollment made a user",
-     [(req(22, "health"), ok(22, {"status": "ok", "users": 1, "sms_reachable": False, "sms_blocked_countries": BLOCKED}))]),
+     [(req(22, "health"), ok(22, {"status": "ok", "users": 1, "sms_reachable": False, "sms_blocked_countries": BLOCKED,
+                   "idempotency_retention_ms": RETENTION}))]),
     ("15-reset-reason-missing", "a reset without the reason member is request.invalid, like any missing argument",
      [(req(23, "reset", {"user": "golden-enrolling", "actor": "operator:bob"}), missing(23, "reason"))]),
     ("16-reset-reason-blank", "a blank actor or reason is reset.reason_required",
@@ -187,10 +197,38 @@ EXCHANGES = [
     ("31-op-unknown", "the vault does not offer the sms-sender's operation",
      [(req(53, "sms.send", {"id": "m-1", "to": "+14155552671", "text": "hi"}),
        fail(53, "op.unknown", "operation not supported by this server"))]),
-    ("32-health-end", "only golden-intl is left (the others were reset, cleared or deleted to nothing)",
-     [(req(54, "health"), ok(54, {"status": "ok", "users": 1, "sms_reachable": False, "sms_blocked_countries": BLOCKED}))]),
-    ("33-stats-end", "the counters at the end: the two invalid totp.verify requests were never counted",
-     [(req(55, "stats"), ok(55, {"users": 1, "operations": {"totp.verify": 1},
+    ("32-backup_verify-no-codes", "backup.verify for a user without backup codes: no_codes, whatever the input, nothing counted",
+     [(req(56, "backup.verify", {"user": "golden-unknown", "code": "abcd-efgh-jk23"}), ok(56, {"outcome": "no_codes"})),
+      (req(57, "backup.verify", {"user": "golden-intl", "code": "not a code"}), ok(57, {"outcome": "no_codes"})),
+      (req(58, "status", {"user": "golden-intl"}), ok(58, status(phone=INTL)))]),
+    ("33-backup_verify-args-invalid", "backup.verify needs a code, as a string",
+     [(req(59, "backup.verify", {"user": "golden-unknown"}), missing(59, "code")),
+      (req(60, "backup.verify", {"user": "golden-unknown", "code": 123456789012}),
+       fail(60, "request.invalid", "field 'args.code' must be a string"))]),
+    ("34-backup_generate-not-enrolled", "backup codes need an authenticator: a user without one is totp.not_enrolled",
+     [(req(61, "backup.generate", {"user": "golden-unknown", "code": "123456"}),
+       fail(61, "totp.not_enrolled", "Backup codes need an authenticator app; set one up first."))]),
+    ("35-idempotency-first", "a change with an idempotency key, then another change without one",
+     [(req(62, "phone.set", {"user": "golden-idem", "phone": "+1 (415) 555-2671"}, key="golden-key-0000000001"),
+       ok(62, phone_result(US))),
+      (req(63, "phone.set", {"user": "golden-idem", "phone": "+44 (0)20 7946 0958"}), ok(63, phone_result(GB)))]),
+    ("36-idempotency-retry", "the keyed change retried (on a new connection, once its answer is durable) gets the "
+     "recorded answer, although the state moved on; the same key with other arguments is idempotency.mismatch",
+     [(req(64, "phone.set", {"user": "golden-idem", "phone": "+1 (415) 555-2671"}, key="golden-key-0000000001"),
+       ok(64, phone_result(US))),
+      (req(65, "status", {"user": "golden-idem"}), ok(65, status(phone=GB))),
+      (req(66, "phone.set", {"user": "golden-idem", "phone": "+1 415 555 2671"}, key="golden-key-0000000001"),
+       fail(66, "idempotency.mismatch",
+            "This idempotency key was used for a different operation or different arguments; nothing was done."))]),
+    ("37-idempotency-nothing-recorded", "a keyed request that changed nothing records nothing: its key is free for another",
+     [(req(67, "phone.clear", {"user": "golden-unknown"}, key="golden-key-0000000002"), ok(67, {})),
+      (req(68, "phone.clear", {"user": "golden-idem"}, key="golden-key-0000000002"), ok(68, {})),
+      (req(69, "status", {"user": "golden-idem"}), ok(69, status()))]),
+    ("38-health-end", "only golden-intl is left (the others were reset, cleared or deleted to nothing)",
+     [(req(70, "health"), ok(70, {"status": "ok", "users": 1, "sms_reachable": False, "sms_blocked_countries": BLOCKED,
+                                  "idempotency_retention_ms": RETENTION}))]),
+    ("39-stats-end", "the counters at the end: the two invalid totp.verify requests were never counted",
+     [(req(71, "stats"), ok(71, {"users": 1, "operations": {"totp.verify": 1},
                                  "outcomes": {"totp.verify.not_enrolled": 1}}))]),
 ]
 

@@ -105,8 +105,10 @@ extension AuthService {
         -> IssuedSession
     {
         let (session, user) = try require(session, in: [.password])
+        let digits = Self.digits(code)
         let reply = await vault.call(
-            "recovery.verify", ["user": .string(user.id), "code": .string(Self.digits(code))])
+            "recovery.verify", ["user": .string(user.id), "code": .string(digits)],
+            retryKey: VaultConnection.retryKey(session: session.id, operation: "recovery.verify", [digits]))
         do {
             _ = try recoveryCodeOutcome(reply, user: user.id)
         } catch {

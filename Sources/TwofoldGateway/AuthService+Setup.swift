@@ -42,12 +42,18 @@ extension AuthService {
         _ session: SessionRecord?, enrollmentID: String?, code: String, address: String?
     ) async throws(AuthError) -> IssuedSession {
         let (session, user) = try require(session, in: [.setup, .recovery])
-        var args: [String: JSONValue] = ["user": .string(user.id), "code": .string(Self.digits(code))]
+        let digits = Self.digits(code)
+        var args: [String: JSONValue] = ["user": .string(user.id), "code": .string(digits)]
         // The vault's ids are 32 hex digits: anything longer is not one, and is not sent.
+        var sentID = ""
         if let enrollmentID, !enrollmentID.isEmpty, enrollmentID.utf8.count <= 64 {
             args["enrollment_id"] = .string(enrollmentID)
+            sentID = enrollmentID
         }
-        let reply = await vault.call("enroll.confirm", args)
+        let reply = await vault.call(
+            "enroll.confirm", args,
+            retryKey: VaultConnection.retryKey(
+                session: session.id, operation: "enroll.confirm", [sentID, digits]))
         switch reply {
         case .unavailable: throw AuthError.unavailable
         case .outcomeUnknown:

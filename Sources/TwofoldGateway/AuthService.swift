@@ -196,7 +196,12 @@ public final class AuthService: Sendable {
         -> IssuedSession
     {
         let (session, user) = try require(session, in: [.password])
-        let reply = await vault.call("totp.verify", ["user": .string(user.id), "code": .string(Self.digits(code))])
+        let digits = Self.digits(code)
+        // The same key when the user sends the same code again in this session (after a 503 whose
+        // verification may have run): the vault then answers `accepted` again, not `replayed`.
+        let reply = await vault.call(
+            "totp.verify", ["user": .string(user.id), "code": .string(digits)],
+            retryKey: VaultConnection.retryKey(session: session.id, operation: "totp.verify", [digits]))
         guard case .success(let result) = reply else { throw unexpected(reply, "totp.verify", user: user.id) }
         let outcome = result.string("outcome")
         switch outcome {

@@ -9,9 +9,11 @@ import TwofoldWire
 /// are answered in any order, so a slow `recovery.start` never delays a login; the client
 /// reconnects by itself when the vault returns.
 ///
-/// Every state-changing call carries a fresh idempotency key (protocol/README.md); the vault
-/// will answer a retry with the recorded outcome once it records them (not yet: nothing here
-/// retries).
+/// Every state-changing call carries an idempotency key (protocol/README.md), which the vault
+/// records with the change's answer. A call the user may send again after an unknown outcome (a
+/// 503 while the vault stalled) passes `retryKey(session:operation:_:)`, the same for the same
+/// session and inputs, so the vault answers the retry with the first answer (a login code is
+/// `accepted` again, not `replayed`); every other call gets a fresh random key.
 public struct VaultConnection: Sendable {
     public enum Reply: Sendable {
         case success([String: JSONValue])
@@ -46,10 +48,12 @@ public struct VaultConnection: Sendable {
         operation == "recovery.start" ? recoveryTimeout : timeout
     }
 
-    public func call(_ operation: String, _ args: [String: JSONValue]) async -> Reply {
+    /// - Parameter retryKey: the key of a request that repeats an earlier one (`retryKey(…)`);
+    ///   nil for a fresh key (state-changing operations) or none (reads).
+    public func call(_ operation: String, _ args: [String: JSONValue], retryKey: IdempotencyKey? = nil) async -> Reply {
         let key =
             Self.stateChangingOperations.contains(operation)
-            ? IdempotencyKey(randomBytes: SecureRandom.bytes(count: 16)) : nil
+            ? retryKey ?? IdempotencyKey(randomBytes: SecureRandom.bytes(count: 16)) : nil
         switch await client.call(operation, args: args, timeout: deadline(of: operation), idempotencyKey: key) {
         case .failure(let error): return error.isOutcomeUnknown ? .outcomeUnknown : .unavailable
         case .success(let response):
@@ -61,9 +65,27 @@ public struct VaultConnection: Sendable {
                 // Refused unstarted: too late to begin before the deadline, or the vault's envelope
                 // `unavailable` (over its connection cap, its store failed or closing): a 503.
                 if payload.code == "deadline.exceeded" || payload.code == "unavailable" { return .unavailable }
+                // The first request with this key is still running: its answer is not known yet.
+                if payload.code == "idempotency.in_progress" { return .unavailable }
                 return .failure(payload)
             }
         }
+    }
+}
+
+extension VaultConnection {
+    /// The idempotency key of `operation` sent again by the same session with the same inputs
+    /// (`parts`, e.g. the code typed): HMAC-SHA256 keyed by the session's id (the hash of its
+    /// token, known only to the gateway), so the key, which is not secret, reveals nothing about
+    /// the code. Only for operations whose success ends the session's stage (a login code, a
+    /// setup confirmation, a recovery code): the same session cannot mean to repeat them after
+    /// a success, so a recorded answer is always the right one.
+    public static func retryKey(session: String, operation: String, _ parts: [String]) -> IdempotencyKey {
+        var message = Array("twofold.gateway.v1/vault-retry\u{0}\(operation)".utf8)
+        for part in parts { message += [0] + Array(part.utf8) }
+        let mac = HMAC.authenticationCode(for: message, key: Array(session.utf8), algorithm: .sha256)
+        // 16 of the MAC's bytes spelled in base64url (the initializer's "random" bytes).
+        return IdempotencyKey(randomBytes: Array(mac.bytes.prefix(16)))
     }
 }
 

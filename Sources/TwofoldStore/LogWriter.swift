@@ -94,14 +94,19 @@ final class LogWriter: Sendable {
 
     func start() {
         let writer = Thread { [self] in
+            // Named from inside: only there does Foundation give the kernel thread the name
+            // (`top -H`, /proc/<pid>/task/*/comm), so an operator or a test can find the writer.
+            Thread.current.name = Self.threadName
             writerIdentity.withLock { $0 = ObjectIdentifier(Thread.current) }
             started.signal()
             run()
         }
-        writer.name = "twofold-store-writer"
         writer.start()
         started.wait()
     }
+
+    /// The writer thread's name (at most 15 bytes, the kernel's limit).
+    static let threadName = "store-writer"
 
     var stats: RecordStore.Stats { counters.withLock { $0 } }
 

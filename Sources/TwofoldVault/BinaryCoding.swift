@@ -1,8 +1,9 @@
 /// A tiny big-endian binary writer/reader for the vault's sealed records: compact and fast to
 /// decode (restart with a million users must stay within seconds), versioned by a leading byte.
 ///
-/// Length-prefixed fields hold at most 255 bytes (or items): a longer one throws `FieldTooLong`
-/// instead of trapping, so no input that slipped past a bound can stop the vault.
+/// Length-prefixed fields hold at most 255 bytes (or items), or 65535 for the few `medium` ones: a
+/// longer one throws `FieldTooLong` instead of trapping, so no input that slipped past a bound can
+/// stop the vault.
 struct BinaryWriter {
     /// A field longer than its one-byte length prefix can describe.
     struct FieldTooLong: Error, Equatable {
@@ -33,6 +34,13 @@ struct BinaryWriter {
     }
 
     mutating func shortString(_ value: String) throws(FieldTooLong) { try shortBytes(Array(value.utf8)) }
+
+    /// Up to 65535 bytes, with a two-byte length prefix.
+    mutating func mediumBytes(_ value: some Collection<UInt8>) throws(FieldTooLong) {
+        guard let length = UInt16(exactly: value.count) else { throw FieldTooLong(length: value.count) }
+        u16(length)
+        bytes.append(contentsOf: value)
+    }
 
     mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
 }
@@ -76,6 +84,11 @@ struct BinaryReader {
 
     mutating func shortBytes() throws(Truncated) -> [UInt8] {
         let count = Int(try u8())
+        return try raw(count)
+    }
+
+    mutating func mediumBytes() throws(Truncated) -> [UInt8] {
+        let count = Int(try u16())
         return try raw(count)
     }
 

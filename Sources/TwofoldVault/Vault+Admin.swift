@@ -8,6 +8,8 @@ public struct VaultHealth: Sendable, Equatable {
     public let degradedReason: String?
     /// ISO 3166 codes of the countries SMS recovery refuses (`--sms-blocked-countries`), sorted.
     public let smsBlockedCountries: [String]
+    /// How long answers are kept by idempotency key: a client may rely on a retry within it.
+    public let idempotencyRetentionMillis: Int64
 }
 
 extension Vault {
@@ -22,14 +24,16 @@ extension Vault {
                 enrolled: record.active != nil, pending: pendingLive, phoneMasked: number?.masked,
                 phoneCountry: number?.country.code, phoneCountryName: number?.country.name,
                 smsRecovery: number.map { policy.smsRecovery.availability(for: $0).code } ?? "no_phone",
-                locked: lock != nil, lockedRetryAfterMillis: lock?.retryAfterMillis)
+                locked: lock != nil, lockedRetryAfterMillis: lock?.retryAfterMillis,
+                backupCodesLeft: record.backupCodesLeft)
         }
     }
 
-    /// Removes the user's authenticator (active and pending) and lifts lockouts, so the next login
-    /// goes to MFA setup. Needs an actor and a reason, both audited; notifies the phone on file.
+    /// Removes the user's authenticator (active and pending) and backup codes and lifts lockouts,
+    /// so the next login goes to MFA setup. Needs an actor and a reason, both audited; notifies
+    /// the phone on file.
     public func reset(
-        user: UserID, actor: String, reason: String,
+        user: UserID, actor: String, reason: String, idempotency: IdempotencyClaim? = nil,
         completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
     ) {
         // Bounded in bytes before any work (trimming included); the exact limits apply trimmed.
@@ -44,7 +48,7 @@ extension Vault {
             return
         }
         update(
-            user,
+            user, claim: idempotency, recording: { _ in NoAnswer() },
             { record, _ throws(VaultError) -> String? in
                 record.active = nil
                 record.pending = nil
@@ -52,17 +56,25 @@ extension Vault {
                 record.lastAcceptedStep = nil
                 record.consecutiveFailures = 0
                 record.lockedUntilMillis = 0
+                record.backupCodeMACs = []
                 return record.phone
             }
-        ) { result in
-            self.audit.record("reset", user: user, actor: actor, reason: reason, outcome: result.auditOutcome)
-            if case .success(let phone?) = result {
-                self.notify(
-                    phone,
-                    "The multi-factor authentication of your \(self.policy.issuer) account was reset. If this was not you, contact your representative now."
-                )
+        ) { answer in
+            switch answer {
+            case .ran(let result):
+                self.audit.record("reset", user: user, actor: actor, reason: reason, outcome: result.auditOutcome)
+                if case .success(let phone?) = result {
+                    self.notify(
+                        phone,
+                        "The multi-factor authentication of your \(self.policy.issuer) account was reset. If this was not you, contact your representative now."
+                    )
+                }
+                completion(result.map { _ in () })
+            case .recorded(let result, _):
+                self.audit.record(
+                    "reset", user: user, actor: actor, reason: reason, outcome: result.auditOutcome, recorded: true)
+                completion(result.map { _ in () })
             }
-            completion(result.map { _ in () })
         }
     }
 
@@ -91,7 +103,8 @@ extension Vault {
     public func health() -> VaultHealth {
         VaultHealth(
             users: userCount, smsReachable: sms.isReachable, degradedReason: persistence.failure,
-            smsBlockedCountries: policy.smsRecovery.blockedCountryCodes.sorted())
+            smsBlockedCountries: policy.smsRecovery.blockedCountryCodes.sorted(),
+            idempotencyRetentionMillis: policy.idempotencyRetentionMillis)
     }
 
     /// Operation and outcome counters since start.

@@ -14,7 +14,7 @@ extension Vault {
     /// authenticator exists); changing an existing one needs a currently valid code in the same
     /// request, so a stolen session alone cannot redirect recovery.
     public func setPhone(
-        user: UserID, phone input: String, code: String?,
+        user: UserID, phone input: String, code: String?, idempotency: IdempotencyClaim? = nil,
         completion: @escaping @Sendable (Result<PhoneStatus, VaultError>) -> Void
     ) {
         let number: PhoneNumber
@@ -26,8 +26,9 @@ extension Vault {
         }
         let availability = policy.smsRecovery.availability(for: number)
         update(
-            user,
-            { record, now throws(VaultError) -> PhoneStatus in
+            user, claim: idempotency, recording: { $0 },
+            { record, context throws(VaultError) -> PhoneStatus in
+                let now = context.now
                 if let existing = record.phone, existing != number.e164, record.active != nil {
                     try authorise(&record, code: code, now: now)
                 }
@@ -36,27 +37,35 @@ extension Vault {
                     masked: number.masked, country: number.country.code, countryName: number.country.name,
                     smsRecovery: availability.code)
             }
-        ) { result in
-            self.audit.record("phone.set", user: user, outcome: result.auditOutcome)
+        ) { answer in
+            let (result, recorded) = answer.result
+            self.audit.record("phone.set", user: user, outcome: result.auditOutcome, recorded: recorded)
             completion(result)
         }
     }
 
     /// Removes the recovery phone; needs a valid code when the user has an authenticator.
     public func clearPhone(
-        user: UserID, code: String?, completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
+        user: UserID, code: String?, idempotency: IdempotencyClaim? = nil,
+        completion: @escaping @Sendable (Result<Void, VaultError>) -> Void
     ) {
         update(
-            user,
-            { record, now throws(VaultError) in
+            user, claim: idempotency, recording: { _ in NoAnswer() },
+            { record, context throws(VaultError) in
                 guard record.phone != nil else { return }
-                if record.active != nil { try authorise(&record, code: code, now: now) }
+                if record.active != nil { try authorise(&record, code: code, now: context.now) }
                 record.phone = nil
                 record.recovery = nil
             }
-        ) { result in
-            self.audit.record("phone.clear", user: user, outcome: result.auditOutcome)
-            completion(result)
+        ) { answer in
+            switch answer {
+            case .ran(let result):
+                self.audit.record("phone.clear", user: user, outcome: result.auditOutcome)
+                completion(result)
+            case .recorded(let result, _):
+                self.audit.record("phone.clear", user: user, outcome: result.auditOutcome, recorded: true)
+                completion(result.map { _ in () })
+            }
         }
     }
 

@@ -3,18 +3,21 @@ import TwofoldOTP
 extension Vault {
     /// Checks a code from the user's authenticator against the active seed: the current step and the
     /// policy's window either side, never a step at or below the last accepted one. The new last
-    /// step (or failure count) is durable before the outcome is answered.
+    /// step (or failure count) is durable before the outcome is answered. With an idempotency
+    /// claim, a retry gets the first answer (`accepted` again, never `replayed`).
     public func verify(
-        user: UserID, code: String, completion: @escaping @Sendable (Result<VerifyOutcome, VaultError>) -> Void
+        user: UserID, code: String, idempotency: IdempotencyClaim? = nil,
+        completion: @escaping @Sendable (Result<VerifyOutcome, VaultError>) -> Void
     ) {
         update(
-            user,
-            { record, now throws(VaultError) -> VerifyOutcome in
-                verifyCode(&record, code: code, now: now)
+            user, claim: idempotency, recording: { $0 }, records: { (try? $0.get())?.name == "accepted" },
+            { record, context throws(VaultError) -> VerifyOutcome in
+                verifyCode(&record, code: code, now: context.now)
             }
-        ) { result in
-            self.count("totp.verify", result.auditOutcome { $0.name })
-            self.audit.record("totp.verify", user: user, outcome: result.auditOutcome { $0.name })
+        ) { answer in
+            let (result, recorded) = answer.result
+            self.count("totp.verify", recorded ? "recorded" : result.auditOutcome { $0.name })
+            self.audit.record("totp.verify", user: user, outcome: result.auditOutcome { $0.name }, recorded: recorded)
             completion(result)
         }
     }

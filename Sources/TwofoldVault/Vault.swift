@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// The check of a code against the last accepted step and the update of that step happen inside
 /// one critical section (`state`), and the append is enqueued inside it too, so the on-disk order
-/// of a user's records is the order in which they were decided. Nothing else runs under that
+/// of a user's records is the order in which they were decided. A request carrying an idempotency
+/// key has its answer recorded in the same sealed record as the change it describes
+/// (`Vault+Update`). Nothing else runs under that
 /// lock: completions, audit lines, SMS sends and counters all happen after it is released (the
 /// counters have their own lock), so no callee can re-enter it.
 public final class Vault: Sendable {
@@ -17,6 +19,10 @@ public final class Vault: Sendable {
         var numberSends: [String: [UInt8]] = [:]
         /// The key check value the store holds (nil until one was read or written).
         var keyCheck: [UInt8]?
+        /// Digests of idempotency keys whose request is still running (its write not yet durable,
+        /// or an SMS send not yet answered): a retry with one gets `idempotency.in_progress`.
+        /// Memory only: after a restart nothing is running.
+        var claimsInFlight: Set<[UInt8]> = []
     }
 
     let state = Mutex(State())
@@ -73,6 +79,8 @@ public final class Vault: Sendable {
         for payload in payloads { Self.apply(try VaultLogEntry(decoding: payload), to: &fresh) }
         let verdict = try keyVerdict(fresh, rotating: false)
         state.withLock { state in
+            // Requests still running keep their claims; their completions release them.
+            fresh.claimsInFlight = state.claimsInFlight
             state = fresh
             resume()
             if verdict == .unchecked { appendKeyCheck(&state) { _ in } }
@@ -139,104 +147,6 @@ public final class Vault: Sendable {
 
     public var userCount: Int { state.withLock { $0.users.count } }
 
-    // MARK: - The one path through which user state changes
-
-    /// Unseals `user`'s record, runs `body` on a copy, and, if the copy differs, seals and persists
-    /// it before calling `completion`. Changes made before `body` throws are kept too: a rejected
-    /// authorisation code must still count as a failure, an expired enrollment must still be cleared.
-    func update<R: Sendable>(
-        _ user: UserID,
-        _ body: (inout VaultUserRecord, Int64) throws(VaultError) -> R,
-        completion: @escaping @Sendable (Result<R, VaultError>) -> Void
-    ) {
-        updateWithContext(
-            user, { record, context throws(VaultError) in try body(&record, context.now) }, completion: completion)
-    }
-
-    /// `update` for operations that also change records other than the user's (the per-number SMS
-    /// quota): they read the current ones from `context` and add their new records to it, inside
-    /// the same critical section.
-    func updateWithContext<R: Sendable>(
-        _ user: UserID,
-        _ body: (inout VaultUserRecord, inout UpdateContext) throws(VaultError) -> R,
-        completion: @escaping @Sendable (Result<R, VaultError>) -> Void
-    ) {
-        let now = clock.nowMillis()
-        let outcome: Result<R, VaultError>? = state.withLock { state -> Result<R, VaultError>? in
-            let record: VaultUserRecord
-            do throws(VaultError) {
-                try checkStorage()
-                record = try loadUser(user, from: state)
-            } catch {
-                return .failure(error)
-            }
-            var copy = record
-            var context = UpdateContext(now: now, numberSends: state.numberSends)
-            let result: Result<R, VaultError>
-            do throws(VaultError) {
-                result = .success(try body(&copy, &context))
-            } catch {
-                result = .failure(error)
-            }
-            // Everything is encoded before anything changes, so a record that cannot be encoded
-            // leaves the state as it was.
-            var entries = context.entries
-            if copy != record {
-                if copy.isEmpty {
-                    entries.append(VaultLogEntry(kind: .userDeleted, key: user.rawValue, sealed: []))
-                } else {
-                    guard let plaintext = try? copy.encoded() else { return .failure(Self.encodingFailure()) }
-                    let sealed = crypto.seal(
-                        plaintext, associatedData: VaultLogEntry.associatedData(.user, user.rawValue))
-                    entries.append(VaultLogEntry(kind: .user, key: user.rawValue, sealed: sealed))
-                }
-            }
-            guard let payloads = try? entries.map({ entry throws(BinaryWriter.FieldTooLong) in try entry.encoded() })
-            else { return .failure(Self.encodingFailure()) }
-            guard let last = payloads.last else { return result }
-            for entry in entries { Self.apply(entry, to: &state) }
-            // The store makes records durable in append order and fails every append after a
-            // failed one, so the last one's completion covers the others.
-            for payload in payloads.dropLast() { persistence.append(payload) { _ in } }
-            persistOffCallerThread({ error in
-                completion(error == nil ? result : .failure(Self.storageFailure()))
-            }) { persistence.append(last, completion: $0) }
-            return nil
-        }
-        if let outcome { completion(outcome) }
-    }
-
-    /// Reads `user`'s record without changing it.
-    func read<R>(_ user: UserID, _ body: (VaultUserRecord, Int64) throws(VaultError) -> R) throws(VaultError) -> R {
-        let now = clock.nowMillis()
-        let record = try state.withLock { state throws(VaultError) in
-            try checkStorage()
-            return try loadUser(user, from: state)
-        }
-        return try body(record, now)
-    }
-
-    /// Refuses while the store refuses writes: the in-memory state may then hold changes the disk
-    /// does not, so neither reads nor writes are answered from it until the store recovers and
-    /// the state is rebuilt.
-    private func checkStorage() throws(VaultError) {
-        do {
-            try persistence.checkWritable()
-        } catch {
-            throw Self.storageUnavailable()
-        }
-    }
-
-    private func loadUser(_ user: UserID, from state: State) throws(VaultError) -> VaultUserRecord {
-        guard let sealed = state.users[user] else { return VaultUserRecord() }
-        guard let plaintext = crypto.open(sealed, associatedData: VaultLogEntry.associatedData(.user, user.rawValue)),
-            let record = try? VaultUserRecord(decoding: plaintext)
-        else {
-            throw VaultError(.internalError, "The vault could not read this user's record.")
-        }
-        return record
-    }
-
     /// Appends the master key's check value (state lock held).
     func appendKeyCheck(_ state: inout State, completion: @escaping @Sendable ((any Error)?) -> Void) {
         let entry = VaultLogEntry(kind: .keyCheck, key: "", sealed: crypto.keyCheckValue)
@@ -292,15 +202,6 @@ final class CallInProgress: Sendable {
     private let returned = Atomic<Bool>(false)
     var hasReturned: Bool { returned.load(ordering: .acquiring) }
     func markReturned() { returned.store(true, ordering: .releasing) }
-}
-
-/// What an update may touch besides the user's own record.
-struct UpdateContext {
-    let now: Int64
-    /// The vault's per-number send records as they are before this update.
-    let numberSends: [String: [UInt8]]
-    /// Further records to persist (and apply) before the user's own.
-    var entries: [VaultLogEntry] = []
 }
 
 /// Counters for `stats`, under their own lock (never the state lock).

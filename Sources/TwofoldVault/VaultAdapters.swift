@@ -40,31 +40,36 @@ public struct SystemVaultClock: VaultClock {
     public func nowMillis() -> Int64 { Int64(SystemInfo.wallClockNanoseconds() / 1_000_000) }
 }
 
-/// Sends SMS through the sms-sender worker over its socket. Bounded: the client's timeout decides
-/// how long a send may take before the vault answers "SMS temporarily unavailable".
+/// Sends SMS through the sms-sender worker over its socket. Bounded: a send waits at most
+/// `timeout` (`--sms-timeout`), or less when the caller's own deadline is nearer.
 public final class WireSMSDispatcher: SMSDispatcher {
     let client: WireClient
+    let timeout: Duration
     private let reachable = Mutex(false)
 
-    public init(client: WireClient) { self.client = client }
+    public init(client: WireClient, timeout: Duration) {
+        self.client = client
+        self.timeout = timeout
+    }
 
     public var isReachable: Bool { reachable.withLock { $0 } }
 
-    public func send(_ message: SMSMessage, completion: @escaping @Sendable (Bool) -> Void) {
+    public func send(
+        _ message: SMSMessage, timeout: Duration?, completion: @escaping @Sendable (SMSSendOutcome) -> Void
+    ) {
         let args: [String: JSONValue] = [
             "id": .string(message.id), "to": .string(message.to), "text": .string(message.text),
         ]
-        client.call("sms.send", args: args) { [self] result in
-            let delivered: Bool
+        client.call("sms.send", args: args, timeout: min(timeout ?? self.timeout, self.timeout)) { [self] result in
             switch result {
             case .success(let response):
-                if case .success = response.outcome { delivered = true } else { delivered = false }
                 reachable.withLock { $0 = true }
-            case .failure:
-                delivered = false
+                // Any answer is certain: an error (including `deadline.exceeded`) means not taken.
+                if case .success = response.outcome { completion(.sent) } else { completion(.notSent) }
+            case .failure(let error):
                 reachable.withLock { $0 = false }
+                completion(error.isOutcomeUnknown ? .unknown : .notSent)
             }
-            completion(delivered)
         }
     }
 

@@ -9,12 +9,29 @@ public struct VaultAudit: Sendable {
         logger = Logger(label: "vault.audit", minimumLevel: .info, sink: sink)
     }
 
-    func record(_ op: String, user: UserID?, actor: String? = nil, reason: String? = nil, outcome: String) {
-        logger.info(
-            "audit",
-            [
-                "op": .string(op), "user": .string(user?.rawValue ?? "-"), "actor": .string(actor ?? "gateway"),
-                "reason": .string(reason ?? ""), "outcome": .string(outcome),
-            ])
+    /// - Parameter recorded: the answer was the one recorded for the request's idempotency key
+    ///   (a retry): nothing ran, and the line says so with `"answer":"recorded"`.
+    func record(
+        _ op: String, user: UserID?, actor: String? = nil, reason: String? = nil, outcome: String,
+        recorded: Bool = false
+    ) {
+        let user = user?.rawValue ?? "-"
+        let actor = actor ?? "gateway"
+        let reason = reason ?? ""
+        if recorded {
+            logger.info(
+                "audit",
+                [
+                    "op": .string(op), "user": .string(user), "actor": .string(actor), "reason": .string(reason),
+                    "outcome": .string(outcome), "answer": .string("recorded"),
+                ])
+        } else {
+            logger.info(
+                "audit",
+                [
+                    "op": .string(op), "user": .string(user), "actor": .string(actor), "reason": .string(reason),
+                    "outcome": .string(outcome),
+                ])
+        }
     }
 }

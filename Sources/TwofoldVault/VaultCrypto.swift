@@ -3,8 +3,8 @@ import TwofoldOTP
 import TwofoldQR
 
 /// The vault's use of cryptography, in one place: sealing records under the master key, the keyed
-/// MACs for recovery codes and phone-number tags, seeds and codes from the CSPRNG, and TOTP
-/// matching. Subkeys are derived from the master key with HMAC-SHA256 and distinct labels, so the
+/// MACs for recovery codes, backup codes, idempotency keys and phone-number tags, seeds and codes
+/// from the CSPRNG, and TOTP matching. Subkeys are derived from the master key with HMAC-SHA256 and distinct labels, so the
 /// master key itself is used for nothing else.
 public struct VaultCrypto: Sendable {
     static let sha1: UInt8 = 1
@@ -16,6 +16,9 @@ public struct VaultCrypto: Sendable {
     /// not yet re-sealed.
     private let previousSealingKey: SymmetricKey?
     private let recoveryKey: SecretBytes
+    /// Prepared once: these MACs run on every backup code check and every keyed request.
+    private let backupKey: HMACKey
+    private let idempotencyKey: HMACKey
     private let numberKey: SecretBytes
     /// The master key's check value, kept in the store so a wrong key is refused at start.
     let keyCheckValue: [UInt8]
@@ -29,6 +32,8 @@ public struct VaultCrypto: Sendable {
         sealingKey = try Self.sealingKey(from: masterKey)
         previousSealingKey = try previousMasterKey.map { key throws(VaultError) in try Self.sealingKey(from: key) }
         recoveryKey = try Self.derive(from: masterKey, "twofold.vault.v1/recovery-code")
+        backupKey = try Self.prepare(try Self.derive(from: masterKey, "twofold.vault.v1/backup-code"))
+        idempotencyKey = try Self.prepare(try Self.derive(from: masterKey, "twofold.vault.v1/idempotency"))
         numberKey = try Self.derive(from: masterKey, "twofold.vault.v1/phone-number-tag")
         keyCheckValue = try Self.keyCheckValue(of: masterKey)
         previousKeyCheckValue = try previousMasterKey.map { key throws(VaultError) in try Self.keyCheckValue(of: key) }
@@ -68,6 +73,14 @@ public struct VaultCrypto: Sendable {
         }
         return SecretBytes(
             HMAC.authenticationCode(for: Array(label.utf8), key: SecretBytes(masterKey), algorithm: .sha256).bytes)
+    }
+
+    private static func prepare(_ key: SecretBytes) throws(VaultError) -> HMACKey {
+        do {
+            return try HMACKey(key, algorithm: .sha256)
+        } catch {
+            throw VaultError(.internalError, "An HMAC key could not be prepared.")
+        }
     }
 
     private static func sealingKey(from masterKey: [UInt8]) throws(VaultError) -> SymmetricKey {
@@ -113,6 +126,31 @@ public struct VaultCrypto: Sendable {
     func recoveryMAC(user: UserID, code: String) -> [UInt8] {
         HMAC.authenticationCode(for: Array("\(user.rawValue)\u{0}\(code)".utf8), key: recoveryKey, algorithm: .sha256)
             .bytes
+    }
+
+    /// The stored form of a backup code: HMAC-SHA256 of the user and the code under the backup
+    /// subkey, truncated to `BackupCode.macLength` bytes. Bound to the user, so a MAC copied into
+    /// another user's record matches none of that user's codes.
+    func backupMAC(user: UserID, code: BackupCode) -> [UInt8] {
+        Array(
+            backupKey.authenticationCode(for: Array("\(user.rawValue)\u{0}".utf8) + code.characters).bytes.prefix(
+                BackupCode.macLength))
+    }
+
+    /// What a keyed request is recorded under, and what it asked (`IdempotencyClaim`): MACs under
+    /// the idempotency subkey, so a record's entries reveal neither the keys nor the arguments
+    /// (which hold codes), even to someone who could open it.
+    func idempotencyClaim(peer: UInt32, user: UserID, key: String, operation: String, arguments: [UInt8])
+        -> IdempotencyClaim
+    {
+        var scope = Array("key\u{0}\(peer)\u{0}\(user.rawValue)\u{0}".utf8)
+        scope += key.utf8
+        var request = Array("request\u{0}\(operation)\u{0}".utf8)
+        request += arguments
+        return IdempotencyClaim(
+            digest: Array(idempotencyKey.authenticationCode(for: scope).bytes.prefix(RecordedOutcomes.digestLength)),
+            fingerprint: Array(
+                idempotencyKey.authenticationCode(for: request).bytes.prefix(RecordedOutcomes.digestLength)))
     }
 
     /// A stable, keyed tag for a phone number, so per-number quotas never store the number itself.

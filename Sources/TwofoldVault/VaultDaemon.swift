@@ -37,7 +37,7 @@ public enum VaultDaemon {
                 "sms-socket", placeholder: "path", environment: "TWOFOLD_SMS_SOCKET", help: "The sms-sender's socket."),
             .value(
                 "sms-timeout", placeholder: "duration", default: "2s",
-                help: "How long a send may take before answering sms.unavailable."),
+                help: "How long a send may wait for the sms-sender (less if the request's deadline is nearer)."),
             .value("issuer", placeholder: "name", default: "Twofold", help: "Issuer shown in authenticator apps."),
             .value(
                 "sms-blocked-countries", placeholder: "CC,CC",
@@ -86,14 +86,15 @@ public enum VaultDaemon {
             if !blocked.isEmpty { policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: Set(blocked)) }
 
             let loop = try EventLoop(name: "vault")
+            let smsTimeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
             let smsClient = WireClient(
                 configuration: {
                     var configuration = WireClient.Configuration(
                         path: options.string("sms-socket") ?? "/run/twofold-sms/sms.sock")
-                    configuration.timeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
+                    configuration.timeout = smsTimeout
                     return configuration
                 }(), loop: loop, logger: logger.withLabel("sms-client"))
-            let sms = WireSMSDispatcher(client: smsClient)
+            let sms = WireSMSDispatcher(client: smsClient, timeout: smsTimeout)
             let crypto = try VaultCrypto(masterKey: masterKey, previousMasterKey: previousKey)
             let audit = VaultAudit(sink: try LogSink.appendingFile(dataDirectory + "/audit.jsonl"))
             let (vault, opened) = try openStore(dataDirectory + "/store", command: command, logger: logger) { store in

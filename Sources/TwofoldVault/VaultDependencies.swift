@@ -16,10 +16,20 @@ public struct SMSMessage: Sendable, Equatable {
     }
 }
 
-/// Hands messages to the sms-sender. `completion(true)` only once the worker acknowledged that the
-/// message is durably in its outbox; it must be called within a bounded time.
+/// What became of a message handed to the sms-sender (protocol/README.md, Unknown outcomes).
+public enum SMSSendOutcome: Sendable, Equatable {
+    /// The worker acknowledged it: the message is durably in its outbox.
+    case sent
+    /// Certainly not sent: nobody was listening, the worker refused it, or it expired unstarted.
+    case notSent
+    /// No answer in time, or a broken one: the worker may or may not have taken it.
+    case unknown
+}
+
+/// Hands messages to the sms-sender. `completion` is called once, within a bounded time (the
+/// dispatcher's own timeout, or `timeout` when that is shorter).
 public protocol SMSDispatcher: Sendable {
-    func send(_ message: SMSMessage, completion: @escaping @Sendable (Bool) -> Void)
+    func send(_ message: SMSMessage, timeout: Duration?, completion: @escaping @Sendable (SMSSendOutcome) -> Void)
     /// Whether the worker answered recently (for `health`).
     var isReachable: Bool { get }
 }

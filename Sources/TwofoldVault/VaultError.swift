@@ -16,6 +16,13 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         case quota = "recovery.quota"
         case smsUnavailable = "sms.unavailable"
         case reasonRequired = "reset.reason_required"
+        /// A known idempotency key with another operation or other arguments (protocol/README.md).
+        case idempotencyMismatch = "idempotency.mismatch"
+        /// A retry while the request that first carried its key is still running (retryable).
+        case idempotencyInProgress = "idempotency.in_progress"
+        /// Too little of the request's deadline was left to start it (e.g. `recovery.start`, whose
+        /// SMS send must fit in it): the operation did not run.
+        case deadlineExceeded = "deadline.exceeded"
         /// The envelope's `unavailable`: the vault's storage is failing (`detail` =
         /// `storage.failed`, with `retry_after_ms`).
         case unavailable = "unavailable"

@@ -17,9 +17,19 @@ public enum VerifyOutcome: Sendable, Equatable {
     }
 }
 
+/// Backup codes in an answer: the new codes, shown once, or only the fact that they were made.
+public enum IssuedBackupCodes: Sendable, Equatable {
+    /// The new codes; the vault keeps only their MACs, so this is the one time they exist in clear.
+    case shown([BackupCode])
+    /// A recorded answer (a retry with the same idempotency key): the codes were made by the first
+    /// request, whose answer was lost, and cannot be shown again. `backup.generate` makes new ones.
+    case withheld
+}
+
 /// The answer to `enroll.confirm`.
 public enum ConfirmOutcome: Sendable, Equatable {
-    case confirmed(step: UInt64)
+    /// The new authenticator is active; a new set of backup codes replaced any earlier one.
+    case confirmed(step: UInt64, backupCodes: IssuedBackupCodes)
     case invalid(retryAfterMillis: Int64?)
     /// The code matches a seed from an older, replaced scan: the user should scan the new QR code.
     case staleSetup
@@ -31,6 +41,25 @@ public enum ConfirmOutcome: Sendable, Equatable {
         case .invalid: "invalid"
         case .staleSetup: "stale_setup"
         case .locked: "locked"
+        }
+    }
+}
+
+/// The answer to `backup.verify`. Wrong codes count in the same back-off as authenticator codes.
+public enum BackupVerifyOutcome: Sendable, Equatable {
+    /// The code matched and is spent.
+    case accepted(codesLeft: Int)
+    case invalid(failures: UInt32, retryAfterMillis: Int64?)
+    case locked(retryAfterMillis: Int64?)
+    /// The user has no unused backup codes (none made, all used, or removed by a reset).
+    case noCodes
+
+    public var name: String {
+        switch self {
+        case .accepted: "accepted"
+        case .invalid: "invalid"
+        case .locked: "locked"
+        case .noCodes: "no_codes"
         }
     }
 }
@@ -71,4 +100,6 @@ public struct VaultUserStatus: Sendable, Equatable {
     public let smsRecovery: String
     public let locked: Bool
     public let lockedRetryAfterMillis: Int64?
+    /// Unused backup codes.
+    public let backupCodesLeft: Int
 }

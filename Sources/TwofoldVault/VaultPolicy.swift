@@ -25,6 +25,16 @@ public struct VaultPolicy: Sendable {
     /// Wrong recovery codes allowed before the code is burnt.
     public var recoveryAttempts: UInt8 = 5
 
+    /// Backup codes made at setup completion and by `backup.generate` (at most 15: their MACs
+    /// share one 255-byte field of the record).
+    public var backupCodeCount: Int = 10
+
+    /// Answers recorded by idempotency key are kept this long (well above every client's deadline,
+    /// so a retry after a lost answer finds it)…
+    public var idempotencyRetentionMillis: Int64 = 5 * 60_000
+    /// …and at most this many per user, the oldest dropped first.
+    public var idempotencyMaximumEntries: Int = 16
+
     /// Which countries SMS recovery refuses (the help article's 13 by default).
     public var smsRecovery = SMSRecoveryPolicy()
 

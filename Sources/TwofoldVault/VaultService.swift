@@ -3,7 +3,8 @@ import TwofoldSystem
 import TwofoldWire
 
 /// The vault's operations on the wire (`protocol/vault.md`): decodes arguments, calls `Vault`, and
-/// encodes results. Holds no state of its own.
+/// encodes results. Holds no state of its own. A state-changing request's `idempotency_key`
+/// becomes the operation's `IdempotencyClaim` (scoped by the peer's uid and the user).
 public struct VaultService: WireService {
     let vault: Vault
     /// Called after a user is deleted; the daemon compacts the store so the sealed record leaves
@@ -17,7 +18,8 @@ public struct VaultService: WireService {
 
     public let operations: Set<String> = [
         "health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
-        "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send",
+        "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send", "backup.generate",
+        "backup.verify",
     ]
 
     struct UserArgs: Decodable { let user: String }
@@ -83,6 +85,7 @@ public struct VaultService: WireService {
                     "status": .string(health.degradedReason == nil ? "ok" : "degraded"),
                     "users": .integer(Int64(health.users)), "sms_reachable": .bool(health.smsReachable),
                     "sms_blocked_countries": .array(health.smsBlockedCountries.map { .string($0) }),
+                    "idempotency_retention_ms": .integer(health.idempotencyRetentionMillis),
                 ]
                 if let reason = health.degradedReason { fields["reason"] = .string(reason) }
                 reply(.success(fields))
@@ -96,7 +99,10 @@ public struct VaultService: WireService {
                     ]))
             case "enroll.begin":
                 let args = try decode(request, BeginArgs.self)
-                vault.beginEnrollment(user: try user(args.user), accountName: args.accountName) { result in
+                let user = try user(args.user)
+                vault.beginEnrollment(
+                    user: user, accountName: args.accountName, idempotency: claim(request, peer, user)
+                ) { result in
                     reply(
                         result.map { start in
                             [
@@ -108,23 +114,15 @@ public struct VaultService: WireService {
                 }
             case "enroll.confirm":
                 let args = try decode(request, ConfirmArgs.self)
-                vault.confirmEnrollment(user: try user(args.user), enrollmentID: args.enrollmentID, code: args.code) {
-                    result in
-                    reply(
-                        result.map { outcome in
-                            var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
-                            switch outcome {
-                            case .confirmed(let step): fields["step"] = .integer(Int64(step))
-                            case .invalid(let wait), .locked(let wait):
-                                if let wait { fields["retry_after_ms"] = .integer(wait) }
-                            case .staleSetup: break
-                            }
-                            return fields
-                        })
-                }
+                let user = try user(args.user)
+                vault.confirmEnrollment(
+                    user: user, enrollmentID: args.enrollmentID, code: args.code,
+                    idempotency: claim(request, peer, user)
+                ) { result in reply(result.map(Self.fields(of:))) }
             case "totp.verify":
                 let args = try decode(request, CodeArgs.self)
-                vault.verify(user: try user(args.user), code: args.code) { result in
+                let user = try user(args.user)
+                vault.verify(user: user, code: args.code, idempotency: claim(request, peer, user)) { result in
                     reply(result.map(Self.fields(of:)))
                 }
             case "status":
@@ -138,15 +136,20 @@ public struct VaultService: WireService {
                 if let country = status.phoneCountry { fields["phone_country"] = .string(country) }
                 if let name = status.phoneCountryName { fields["phone_country_name"] = .string(name) }
                 if let wait = status.lockedRetryAfterMillis { fields["retry_after_ms"] = .integer(wait) }
+                fields["backup_codes_left"] = .integer(Int64(status.backupCodesLeft))
                 reply(.success(fields))
             case "reset":
                 let args = try decode(request, ResetArgs.self)
-                vault.reset(user: try user(args.user), actor: args.actor, reason: args.reason) { result in
-                    reply(result.map { [:] })
-                }
+                let user = try user(args.user)
+                vault.reset(
+                    user: user, actor: args.actor, reason: args.reason, idempotency: claim(request, peer, user)
+                ) { result in reply(result.map { [:] }) }
             case "phone.set":
                 let args = try decode(request, PhoneArgs.self)
-                vault.setPhone(user: try user(args.user), phone: args.phone, code: args.code) { result in
+                let user = try user(args.user)
+                vault.setPhone(
+                    user: user, phone: args.phone, code: args.code, idempotency: claim(request, peer, user)
+                ) { result in
                     reply(
                         result.map { status in
                             [
@@ -158,18 +161,29 @@ public struct VaultService: WireService {
                 }
             case "phone.clear":
                 let args = try decode(request, OptionalCodeArgs.self)
-                vault.clearPhone(user: try user(args.user), code: args.code) { result in reply(result.map { [:] }) }
+                let user = try user(args.user)
+                vault.clearPhone(user: user, code: args.code, idempotency: claim(request, peer, user)) { result in
+                    reply(result.map { [:] })
+                }
             case "recovery.start":
                 let args = try decode(request, UserArgs.self)
-                vault.startRecovery(user: try user(args.user)) { result in
+                let user = try user(args.user)
+                vault.startRecovery(
+                    user: user, deadlineAt: request.deadlineAt, idempotency: claim(request, peer, user)
+                ) { result in
                     reply(
                         result.map { start in
-                            ["phone_masked": .string(start.phoneMasked), "expires_at": .integer(start.expiresAtMillis)]
+                            [
+                                "phone_masked": .string(start.phoneMasked),
+                                "expires_at": .integer(start.expiresAtMillis),
+                                "delivery": .string(start.delivery == .sent ? "sent" : "unknown"),
+                            ]
                         })
                 }
             case "recovery.verify":
                 let args = try decode(request, CodeArgs.self)
-                vault.verifyRecovery(user: try user(args.user), code: args.code) { result in
+                let user = try user(args.user)
+                vault.verifyRecovery(user: user, code: args.code, idempotency: claim(request, peer, user)) { result in
                     reply(
                         result.map { outcome in
                             var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
@@ -187,6 +201,18 @@ public struct VaultService: WireService {
                 }
                 let queued = try vault.sendNotice(user: subject, event: event)
                 reply(.success(["queued": .bool(queued)]))
+            case "backup.generate":
+                let args = try decode(request, OptionalCodeArgs.self)
+                let user = try user(args.user)
+                vault.generateBackupCodes(user: user, code: args.code, idempotency: claim(request, peer, user)) {
+                    result in reply(result.map { Self.fields(of: $0) })
+                }
+            case "backup.verify":
+                let args = try decode(request, CodeArgs.self)
+                let user = try user(args.user)
+                vault.verifyBackupCode(user: user, code: args.code, idempotency: claim(request, peer, user)) {
+                    result in reply(result.map(Self.fields(of:)))
+                }
             case "user.delete":
                 let args = try decode(request, DeleteArgs.self)
                 vault.deleteUser(user: try user(args.user), actor: args.actor) { [afterDelete] result in
@@ -212,6 +238,49 @@ public struct VaultService: WireService {
         case .replayed, .notEnrolled: break
         }
         return fields
+    }
+
+    static func fields(of outcome: ConfirmOutcome) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+        switch outcome {
+        case .confirmed(let step, let codes):
+            fields["step"] = .integer(Int64(step))
+            fields.merge(Self.fields(of: codes)) { $1 }
+        case .invalid(let wait), .locked(let wait):
+            if let wait { fields["retry_after_ms"] = .integer(wait) }
+        case .staleSetup: break
+        }
+        return fields
+    }
+
+    /// `backup_codes` (formatted, shown once) or `backup_codes_withheld` (a recorded answer).
+    static func fields(of codes: IssuedBackupCodes) -> [String: JSONValue] {
+        switch codes {
+        case .shown(let codes): ["backup_codes": .array(codes.map { .string($0.formatted) })]
+        case .withheld: ["backup_codes_withheld": .bool(true)]
+        }
+    }
+
+    static func fields(of outcome: BackupVerifyOutcome) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["outcome": .string(outcome.name)]
+        switch outcome {
+        case .accepted(let left): fields["backup_codes_left"] = .integer(Int64(left))
+        case .invalid(let failures, let wait):
+            fields["failures"] = .integer(Int64(failures))
+            if let wait { fields["retry_after_ms"] = .integer(wait) }
+        case .locked(let wait): if let wait { fields["retry_after_ms"] = .integer(wait) }
+        case .noCodes: break
+        }
+        return fields
+    }
+
+    /// The claim of a state-changing request that carries an idempotency key, or nil.
+    private func claim(_ request: WireRequest, _ peer: PeerCredentials, _ user: UserID) -> IdempotencyClaim? {
+        request.idempotencyKey.map { key in
+            vault.idempotencyClaim(
+                peer: peer.userID, user: user, key: key.rawValue, operation: request.operation,
+                arguments: JSONValue.object(request.args).jsonBytes)
+        }
     }
 
     private func decode<T: Decodable>(_ request: WireRequest, _ type: T.Type) throws(VaultError) -> T {

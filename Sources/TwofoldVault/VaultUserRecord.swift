@@ -33,12 +33,19 @@ struct VaultUserRecord: Sendable, Equatable {
     var recovery: RecoveryCode?
     /// Times of recovery SMS sends inside the quota window (for the per-user quota and cool-down).
     var recoverySends: [Int64] = []
+    /// MACs of the unused backup codes, `BackupCode.macLength` bytes each, back to back (format 2).
+    var backupCodeMACs: [UInt8] = []
+    /// Answers recorded by idempotency key (format 2).
+    var outcomes = RecordedOutcomes()
 
-    static let formatVersion: UInt8 = 1
+    /// The version this build writes. Version 1 (before backup codes and recorded outcomes) is
+    /// still read; a record is rewritten as version 2 only when it changes.
+    static let formatVersion: UInt8 = 2
 
-    /// The record's bytes (`formatVersion` 1). Every length-prefixed field is bounded before it
-    /// gets here (phones are E.164, secrets and ids fixed-size, lists capped by the policy); one
-    /// that is not throws rather than traps.
+    /// The record's bytes (`formatVersion` 2: version 1's fields, then the backup code MACs and
+    /// the recorded outcomes; docs/store-format.md). Every length-prefixed field is bounded before
+    /// it gets here (phones are E.164, secrets and ids fixed-size, lists capped by the policy);
+    /// one that is not throws rather than traps.
     func encoded() throws(BinaryWriter.FieldTooLong) -> [UInt8] {
         var writer = BinaryWriter()
         writer.u8(Self.formatVersion)
@@ -73,6 +80,8 @@ struct VaultUserRecord: Sendable, Equatable {
         }
         try writer.count(recoverySends.count)
         recoverySends.forEach { writer.i64($0) }
+        try writer.shortBytes(backupCodeMACs)
+        try writer.mediumBytes(outcomes.bytes)
         return writer.bytes
     }
 
@@ -80,7 +89,8 @@ struct VaultUserRecord: Sendable, Equatable {
 
     init(decoding bytes: [UInt8]) throws(BinaryReader.Truncated) {
         var reader = BinaryReader(bytes)
-        guard try reader.u8() == Self.formatVersion else { throw BinaryReader.Truncated() }
+        let version = try reader.u8()
+        guard version == 1 || version == 2 else { throw BinaryReader.Truncated() }
         func seed() throws(BinaryReader.Truncated) -> Seed {
             Seed(
                 secret: try reader.shortBytes(), algorithm: try reader.u8(), digits: try reader.u8(),
@@ -101,9 +111,22 @@ struct VaultUserRecord: Sendable, Equatable {
                 mac: try reader.shortBytes(), expiresAtMillis: try reader.i64(), attemptsLeft: try reader.u8())
         }
         for _ in 0..<(try reader.u8()) { recoverySends.append(try reader.i64()) }
+        if version >= 2 {
+            backupCodeMACs = try reader.shortBytes()
+            guard backupCodeMACs.count % BackupCode.macLength == 0 else { throw BinaryReader.Truncated() }
+            outcomes = RecordedOutcomes(bytes: try reader.mediumBytes())
+        }
         guard reader.isAtEnd else { throw BinaryReader.Truncated() }
     }
 
-    /// Whether nothing is worth keeping (e.g. after a reset of a user with no phone).
-    var isEmpty: Bool { self == VaultUserRecord() }
+    /// Whether nothing but recorded answers is left (e.g. after a reset of a user with no phone):
+    /// such a user is forgotten, answers included (a retry then runs again and changes nothing).
+    var isEmpty: Bool {
+        var rest = self
+        rest.outcomes = RecordedOutcomes()
+        return rest == VaultUserRecord()
+    }
+
+    /// How many backup codes are left unused.
+    var backupCodesLeft: Int { backupCodeMACs.count / BackupCode.macLength }
 }

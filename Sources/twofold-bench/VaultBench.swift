@@ -4,7 +4,11 @@ import TwofoldLoad
 import TwofoldOTP
 
 /// Verify round trips per second against the real `secret-vault` (release), with 1 and 32
-/// requests in flight on one connection, next to a raw echo of the same frames in the same run.
+/// requests in flight on one connection, next to a raw echo of the same frames in the same run;
+/// each with and without an idempotency key (the gateway sends one with every verify, and the
+/// vault then records the answer in the user's record: that cost must stay flat). The vault's
+/// CPU time per verify (all its threads, from /proc) is reported too: on a shared machine it
+/// moves far less with other load than the rates do.
 enum VaultBench {
     static let seconds = 3.0
 
@@ -31,39 +35,46 @@ enum VaultBench {
             try RawEchoServer.start(path: directory + "/echo.sock")
 
             print(
-                "| in flight | raw echo (round trips/s) | vault verify (round trips/s) | ratio | accepted | p50 µs (vault) | p99 µs (vault) |"
+                "| in flight | key | raw echo (round trips/s) | vault verify (round trips/s) | ratio | accepted | p50 µs (vault) | p99 µs (vault) | vault CPU µs/verify |"
             )
-            print("|---|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|---|")
+            let passes = [(1, false), (32, false), (1, true), (32, true)]
             var pools: [[String: [UInt8]]] = []
-            for (index, users) in [(0, 12_000), (1, 60_000)] {
-                pools.append(try enroll(count: users, prefix: "p\(index)-", socket: directory + "/vault.sock"))
+            for (index, (inFlight, _)) in passes.enumerated() {
+                pools.append(
+                    try enroll(
+                        count: inFlight == 1 ? 12_000 : 60_000, prefix: "p\(index)-", socket: directory + "/vault.sock")
+                )
             }
-            for (index, inFlight) in [1, 32].enumerated() {
+            for (index, (inFlight, keyed)) in passes.enumerated() {
                 // The echo gets frames of the same shape, ids included, so both sides match by id.
                 let echo = try drive(socket: directory + "/echo.sock", inFlight: inFlight) { id in
-                    RawSocketClient.frame(verifyFrame(user: "bench-u00000", code: "123456", id: id))
+                    RawSocketClient.frame(verifyFrame(user: "bench-u00000", code: "123456", id: id, keyed: keyed))
                 }
                 var pool = VaultBenchCheck.Pool(seeds: pools[index])
+                let cpuBefore = cpuSeconds(of: vault.processIdentifier)
                 let verify = try drive(socket: directory + "/vault.sock", inFlight: inFlight) { id in
                     guard let (user, seed, stepOffset) = pool.next() else { return nil }
                     let code = TOTP.code(
                         secret: seed, unixTime: Int64(Date().timeIntervalSince1970) + 30 * stepOffset,
                         parameters: OTPParameters())
-                    return RawSocketClient.frame(verifyFrame(user: user, code: code, id: id))
+                    return RawSocketClient.frame(verifyFrame(user: user, code: code, id: id, keyed: keyed))
                 }
+                let cpu = (cpuSeconds(of: vault.processIdentifier) - cpuBefore) * 1e6 / Double(max(verify.sent, 1))
                 let run = VaultBenchCheck.Run(
                     answered: verify.count, accepted: verify.accepted, poolRanDry: verify.ranDry)
                 if case .refused(let reason) = VaultBenchCheck.verdict(run) {
                     // Never a rate that counts refusals or a dry pool: say why instead.
                     row(
-                        String(inFlight), formatted(echo.rate), "no rate: \(reason)", "-",
-                        "\(verify.accepted)/\(verify.count)", "-", "-")
+                        String(inFlight), keyed ? "yes" : "no", formatted(echo.rate), "no rate: \(reason)", "-",
+                        "\(verify.accepted)/\(verify.count)", "-", "-", formatted(cpu, decimals: 1))
                     continue
                 }
                 row(
-                    String(inFlight), formatted(echo.rate), formatted(verify.rate),
+                    String(inFlight), keyed ? "yes" : "no", formatted(echo.rate), formatted(verify.rate),
                     formatted(verify.rate / echo.rate, decimals: 2),
-                    "\(verify.accepted)/\(verify.count)", formatted(verify.p50), formatted(verify.p99))
+                    "\(verify.accepted)/\(verify.count)", formatted(verify.p50), formatted(verify.p99),
+                    formatted(cpu, decimals: 1))
             }
         } catch {
             print("| vault bench failed: \(error) |")
@@ -71,10 +82,12 @@ enum VaultBench {
     }
 
     /// A verify request that lets the vault answer as soon as it is done (`any_order`), as the
-    /// gateway's client does; answers are matched by id.
-    static func verifyFrame(user: String, code: String, id: Int) -> [UInt8] {
-        Array(
-            "{\"v\":1,\"id\":\(id),\"op\":\"totp.verify\",\"any_order\":true,\"args\":{\"user\":\"\(user)\",\"code\":\"\(code)\"}}"
+    /// gateway's client does; answers are matched by id. `keyed`: with an idempotency key of its
+    /// own (unique in the pass), as the gateway sends.
+    static func verifyFrame(user: String, code: String, id: Int, keyed: Bool = false) -> [UInt8] {
+        let key = keyed ? ",\"idempotency_key\":\"bench-key-\(1_000_000_000 + id)\"" : ""
+        return Array(
+            "{\"v\":1,\"id\":\(id),\"op\":\"totp.verify\"\(key),\"any_order\":true,\"args\":{\"user\":\"\(user)\",\"code\":\"\(code)\"}}"
                 .utf8)
     }
 
@@ -106,6 +119,8 @@ enum VaultBench {
         var p99: Double
         /// `next` had no more requests before the period ended.
         var ranDry: Bool
+        /// Requests sent, answered within the period or drained after it.
+        var sent: Int
     }
 
     /// Keeps `inFlight` requests outstanding for `seconds`; `next` makes request `id`, or nil when
@@ -147,7 +162,7 @@ enum VaultBench {
         return DriveResult(
             rate: Double(received) / elapsed, count: received, accepted: accepted,
             p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            ranDry: ranDry)
+            ranDry: ranDry, sent: sentAt.count)
     }
 
     /// Enrolls `count` users (begin + confirm with the previous step's code, so the current and
@@ -192,6 +207,17 @@ enum VaultBench {
             index += batch
         }
         return seeds
+    }
+
+    /// User plus system CPU time of process `pid` so far, all threads (`/proc/<pid>/stat`), or 0.
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After the command name in parentheses: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     static func waitForSocket(_ path: String) throws {

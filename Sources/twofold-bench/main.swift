@@ -1,7 +1,7 @@
 import Foundation
 
 // twofold-bench: micro- and round-trip benchmarks for release builds (never timed unit tests).
-//   twofold-bench otp | store | qr | vault <path-to-secret-vault> | scrypt [logN]
+//   twofold-bench otp | store | qr | vault <path-to-secret-vault> | vault-record | scrypt [logN]
 //                 | vault-populate <vault socket> <users> [prefix]
 //                 | directory-populate <gateway data dir> <users> [sessions]
 // Each prints a Markdown table row block; scripts/bench.sh collects them into docs/BENCHMARKS.md.
@@ -16,6 +16,7 @@ case "vault":
         exit(64)
     }
     VaultBench.run(vaultBinary: arguments[1])
+case "vault-record": VaultRecordBench.run()
 case "scrypt":
     ScryptBench.run(logN: arguments.count >= 2 ? Int(arguments[1]) ?? 17 : 17)
 case "vault-populate":
@@ -46,8 +47,8 @@ case "directory-populate":
     }
 default:
     let usage =
-        "usage: twofold-bench otp|store|qr|vault <secret-vault binary>|scrypt [logN]|vault-populate <socket> <n>"
-        + "|directory-populate <data dir> <n> [sessions]\n"
+        "usage: twofold-bench otp|store|qr|vault <secret-vault binary>|vault-record|scrypt [logN]"
+        + "|vault-populate <socket> <n>|directory-populate <data dir> <n> [sessions]\n"
     FileHandle.standardError.write(Data(usage.utf8))
     exit(64)
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 
 @testable import TwofoldCrypto
@@ -12,6 +14,33 @@ import Testing
         #expect(mac.bytes.count == algorithm.digestLength)
         #expect(hex(mac.bytes).hasPrefix(vector["mac"]!), "\(vector["source"]!) \(algorithm)")
     }
+}
+
+@Test func preparedKey_matchesEveryRFC2202AndRFC4231Vector_alsoWhenUsedManyTimesFromManyThreads() throws {
+    let vectors = try #require(try loadVectors("hmac.json")["vectors"] as? [[String: String]])
+    for vector in vectors {
+        let algorithm = try #require(HashAlgorithm(rawValue: vector["algorithm"]!))
+        let key = try HMACKey(SecretBytes(hex(vector["key"]!)), algorithm: algorithm)
+        for _ in 0..<3 {
+            #expect(hex(key.authenticationCode(for: hex(vector["data"]!)).bytes).hasPrefix(vector["mac"]!))
+        }
+    }
+    // One prepared key shared by concurrent callers: every MAC is the one-shot HMAC's.
+    let key: [UInt8] = Array(repeating: 0x0b, count: 32)
+    let prepared = try HMACKey(SecretBytes(key), algorithm: .sha256)
+    let failures = Mutex(0)
+    DispatchQueue.concurrentPerform(iterations: 2_000) { index in
+        let message = Array("message \(index)".utf8)
+        if prepared.authenticationCode(for: message)
+            != HMAC.authenticationCode(for: message, key: key, algorithm: .sha256)
+        {
+            failures.withLock { $0 += 1 }
+        }
+    }
+    #expect(failures.withLock { $0 } == 0)
+    #expect(
+        try HMACKey(SecretBytes([UInt8]()), algorithm: .sha256).authenticationCode(for: [UInt8]())
+            == HMAC.authenticationCode(for: [UInt8](), key: [UInt8](), algorithm: .sha256))
 }
 
 @Test func hmac_withSecretKey_equalsPlainKey() {

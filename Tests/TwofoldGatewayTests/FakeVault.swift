@@ -39,7 +39,9 @@ final class FakeVault: VaultAPI {
         return call
     }
 
-    func call(_ operation: String, _ args: [String: JSONValue]) async -> VaultReply {
+    /// `retryKey` is not checked here: the vault's answers to retries are tested against the real
+    /// vault (VaultRecordedAnswerTests) and the keys themselves in VaultRetryKeyTests.
+    func call(_ operation: String, _ args: [String: JSONValue], retryKey: IdempotencyKey?) async -> VaultReply {
         log.withLock { $0.append(Call(operation: operation, args: args)) }
         if let call = held.withLock({ $0.removeValue(forKey: operation) }) {
             return await call.arrive(args)

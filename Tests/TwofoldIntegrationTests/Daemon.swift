@@ -91,10 +91,10 @@ final class TestClient: @unchecked Sendable {
         client = WireClient(configuration: configuration, loop: loop)
     }
 
-    func call(_ op: String, _ args: [String: JSONValue] = [:]) -> Result<WireResponse, WireError> {
+    func call(_ op: String, _ args: [String: JSONValue] = [:], key: String? = nil) -> Result<WireResponse, WireError> {
         let box = Box()
         let done = DispatchSemaphore(value: 0)
-        client.call(op, args: args) { result in
+        client.call(op, args: args, idempotencyKey: key.flatMap(IdempotencyKey.init)) { result in
             box.result = result
             done.signal()
         }
@@ -103,8 +103,10 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// The result object of a successful call, or nil with the error code.
-    func result(_ op: String, _ args: [String: JSONValue] = [:]) -> (fields: [String: JSONValue]?, error: String?) {
-        switch call(op, args) {
+    func result(_ op: String, _ args: [String: JSONValue] = [:], key: String? = nil) -> (
+        fields: [String: JSONValue]?, error: String?
+    ) {
+        switch call(op, args, key: key) {
         case .success(let response):
             switch response.outcome {
             case .success(let fields): return (fields, nil)

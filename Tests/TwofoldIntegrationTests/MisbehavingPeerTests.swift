@@ -42,7 +42,10 @@ import TwofoldWire
             mode.set(misbehaviour)
             let user = JSONValue.string("broken-\(index)")
             _ = client.result("phone.set", ["user": user, "phone": .string("+44 20 7946 \(1000 + index)")])
-            #expect(client.result("recovery.start", ["user": user]).error == "sms.unavailable", "\(misbehaviour)")
+            // No valid answer: the sms-sender may have taken the text, so the vault says so and
+            // keeps the code valid (it never answers "not sent" for what may arrive).
+            let broken = client.result("recovery.start", ["user": user])
+            #expect(broken.fields?["delivery"] == "unknown", "\(misbehaviour): \(broken)")
             #expect(vault.process.isRunning, "the vault survived \(misbehaviour)")
             #expect(client.result("health").fields?["status"]?.stringValue == "ok", "\(misbehaviour)")
 
@@ -50,7 +53,7 @@ import TwofoldWire
             let next = JSONValue.string("next-\(index)")
             _ = client.result("phone.set", ["user": next, "phone": .string("+44 20 7946 \(2000 + index)")])
             let started = client.result("recovery.start", ["user": next])
-            #expect(started.fields?["phone_masked"] != nil, "after \(misbehaviour): \(started)")
+            #expect(started.fields?["delivery"] == "sent", "after \(misbehaviour): \(started)")
         }
         let log = vault.log
         #expect(log.contains("broke the protocol"))

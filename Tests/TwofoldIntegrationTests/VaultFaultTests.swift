@@ -237,7 +237,8 @@ import TwofoldWire
     }
 
     /// Every operation with random hostile Unicode arguments (combining marks, astral characters,
-    /// NULs, controls, up to 64 KiB): each answer is a protocol answer and the vault stays up.
+    /// NULs, controls, up to 64 KiB), half of them with reused idempotency keys: each answer is a
+    /// protocol answer and the vault stays up.
     @Test func everyOperation_withRandomUnicodeArguments_getsAProtocolAnswer_andTheVaultStaysUp() throws {
         let vault = try VaultFixture()
         let client = try TestClient(path: vault.socketPath)
@@ -248,7 +249,7 @@ import TwofoldWire
             ("totp.verify", ["user", "code"]), ("status", ["user"]), ("reset", ["user", "actor", "reason"]),
             ("phone.set", ["user", "phone", "code"]), ("phone.clear", ["user", "code"]),
             ("recovery.start", ["user"]), ("recovery.verify", ["user", "code"]), ("user.delete", ["user", "actor"]),
-            ("health", []), ("stats", []),
+            ("backup.generate", ["user", "code"]), ("backup.verify", ["user", "code"]), ("health", []), ("stats", []),
         ]
         let validUsers = ["u-1", "u-2", "alice@example.com"]
         var answers = 0
@@ -263,7 +264,12 @@ import TwofoldWire
                         args[field] = .string(hostileString(&generator))
                     }
                 }
-                switch client.call(operation, args) {
+                // Half the time one of a few idempotency keys, shared by every operation and user:
+                // recorded answers, mismatches and keys on reads are reached too.
+                let key =
+                    Bool.random(using: &generator)
+                    ? "fuzz-key-\(Int.random(in: 0..<8, using: &generator))-00000" : nil
+                switch client.call(operation, args, key: key) {
                 case .success(let response):
                     answers += 1
                     if case .failure(let payload) = response.outcome {

@@ -26,6 +26,9 @@ final class MemoryPersistence: VaultPersistence {
     private let refusing = Mutex(false)
     let refusals = Mutex(0)
     let compactions = Mutex(0)
+    /// While set, appends are kept but their completions wait for `releaseHeld` (writes in flight).
+    let holding = Mutex(false)
+    private let held = Mutex<[@Sendable () -> Void]>([])
     private let synchronous: Bool
     private let queue = DispatchQueue(label: "memory-persistence")
 
@@ -44,7 +47,22 @@ final class MemoryPersistence: VaultPersistence {
             records.withLock { $0.append(payload) }
             return nil
         }
+        if holding.withLock({ $0 }) {
+            held.withLock { $0.append { completion(error) } }
+            return
+        }
         complete(completion, error)
+    }
+
+    /// Completes the appends held so far, in order, and stops holding.
+    func releaseHeld() {
+        holding.withLock { $0 = false }
+        let completions = held.withLock { held in
+            let all = held
+            held = []
+            return all
+        }
+        for completion in completions { completion() }
     }
 
     func compact(_ snapshot: [[UInt8]], completion: @escaping @Sendable ((any Error)?) -> Void) {
@@ -83,18 +101,46 @@ final class MemoryPersistence: VaultPersistence {
     struct StubFailure: Error {}
 }
 
-/// Stands in for the sms-sender in unit tests: keeps messages, or refuses them when `down`.
+/// Stands in for the sms-sender in unit tests: keeps messages, refuses them when `down`, never
+/// answers in time when `silent` (the outcome is then unknown, as after a real timeout), and when
+/// `holding`, keeps each send's completion until `release` (a send still in flight). Like the real
+/// dispatcher, it may complete inside `send`.
 final class RecordingSMS: SMSDispatcher {
     let messages = Mutex<[SMSMessage]>([])
     let down = Mutex(false)
+    let silent = Mutex(false)
+    let holding = Mutex(false)
+    let held = Mutex<[@Sendable () -> Void]>([])
+    let timeouts = Mutex<[Duration?]>([])
     var isReachable: Bool { !down.withLock { $0 } }
-    func send(_ message: SMSMessage, completion: @escaping @Sendable (Bool) -> Void) {
+    func send(_ message: SMSMessage, timeout: Duration?, completion: @escaping @Sendable (SMSSendOutcome) -> Void) {
+        timeouts.withLock { $0.append(timeout) }
         if down.withLock({ $0 }) {
-            completion(false)
+            completion(.notSent)
+            return
+        }
+        if silent.withLock({ $0 }) {
+            // The worker may have taken it: the test sees it in `messages`, the vault does not know.
+            messages.withLock { $0.append(message) }
+            completion(.unknown)
             return
         }
         messages.withLock { $0.append(message) }
-        completion(true)
+        if holding.withLock({ $0 }) {
+            held.withLock { $0.append { completion(.sent) } }
+        } else {
+            completion(.sent)
+        }
+    }
+    /// Completes every held send as acknowledged.
+    func release() {
+        holding.withLock { $0 = false }
+        let completions = held.withLock { held in
+            let all = held
+            held = []
+            return all
+        }
+        for completion in completions { completion() }
     }
     var last: SMSMessage? { messages.withLock { $0.last } }
 }
@@ -145,7 +191,10 @@ struct VaultHarness {
     }
 
     /// Enrolls and confirms `user`, returning the seed so tests can compute codes.
-    func enroll(_ user: UserID) throws -> [UInt8] {
+    func enroll(_ user: UserID) throws -> [UInt8] { try enrollWithBackupCodes(user).secret }
+
+    /// Enrolls and confirms `user`, returning the seed and the backup codes the confirmation made.
+    func enrollWithBackupCodes(_ user: UserID) throws -> (secret: [UInt8], backupCodes: [BackupCode]) {
         let start = try sync { vault.beginEnrollment(user: user, accountName: "\(user)@example.com", completion: $0) }
             .get()
         let secret = try Base32.decode(start.secretBase32)
@@ -153,11 +202,22 @@ struct VaultHarness {
         let outcome = try sync {
             vault.confirmEnrollment(user: user, enrollmentID: start.enrollmentID, code: code, completion: $0)
         }.get()
-        guard case .confirmed = outcome else { throw HarnessError.notConfirmed }
-        return secret
+        guard case .confirmed(_, .shown(let codes)) = outcome else { throw HarnessError.notConfirmed }
+        return (secret, codes)
     }
 
     enum HarnessError: Error { case notConfirmed }
+
+    /// The claim of a request with idempotency key `key` (from peer uid 1000 unless said).
+    func claim(
+        _ key: String, _ operation: String, _ arguments: String, user: UserID = .test(), peer: UInt32 = 1000
+    ) -> IdempotencyClaim {
+        vault.idempotencyClaim(
+            peer: peer, user: user, key: key, operation: operation, arguments: Array(arguments.utf8))
+    }
+
+    /// Every audit line so far, joined.
+    var audit: String { auditSink.lines.joined() }
 }
 
 /// The code an authenticator app shows at `millis` (SHA1, 6 digits, 30 s).
