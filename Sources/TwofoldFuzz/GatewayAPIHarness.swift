@@ -219,7 +219,7 @@ final class ScriptedVault: VaultAPI {
         ("phone_country_name", ["Germany", "", "<b>"]),
     ]
 
-    func call(_ operation: String, _ args: [String: JSONValue]) async -> VaultReply {
+    func call(_ operation: String, _ args: [String: JSONValue], retryKey: IdempotencyKey?) async -> VaultReply {
         remaining.withLock { input in
             switch input.byte() % 5 {
             case 0: return .unavailable

@@ -182,9 +182,11 @@ final class FuzzPersistence: VaultPersistence {
     }
 }
 
-/// The sms-sender: takes every message, or is down.
+/// The sms-sender: takes every message, or is down (then every send is `notSent`).
 final class FuzzSMS: SMSDispatcher {
     let isReachable: Bool
     init(reachable: Bool) { isReachable = reachable }
-    func send(_ message: SMSMessage, completion: @escaping @Sendable (Bool) -> Void) { completion(isReachable) }
+    func send(
+        _ message: SMSMessage, timeout: Duration?, completion: @escaping @Sendable (SMSSendOutcome) -> Void
+    ) { completion(isReachable ? .sent : .notSent) }
 }

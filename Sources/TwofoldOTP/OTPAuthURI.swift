@@ -38,10 +38,14 @@ public struct OTPAuthURI: Sendable, Equatable {
         }
     }
 
+    /// Without an issuer (a URI read from elsewhere may have none) the label is the account name
+    /// alone: an empty prefix would make a reader drop the account's leading spaces after the colon.
     public var string: String {
         let issuerEncoded = Self.percentEncode(issuer)
-        return "otpauth://totp/\(issuerEncoded):\(Self.percentEncode(accountName))?secret=\(Base32.encode(secret))"
-            + "&issuer=\(issuerEncoded)&algorithm=\(parameters.algorithm.rawValue)&digits=\(parameters.digits)"
+        let label = issuer.isEmpty ? "" : "\(issuerEncoded):"
+        let issuerParameter = issuer.isEmpty ? "" : "&issuer=\(issuerEncoded)"
+        return "otpauth://totp/\(label)\(Self.percentEncode(accountName))?secret=\(Base32.encode(secret))"
+            + "\(issuerParameter)&algorithm=\(parameters.algorithm.rawValue)&digits=\(parameters.digits)"
             + "&period=\(parameters.period)"
     }
 

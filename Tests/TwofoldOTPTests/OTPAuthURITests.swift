@@ -88,3 +88,13 @@ func parse_rejectsWithAStableCode(text: String, code: String) {
     let uri = try OTPAuthURI(parsing: "otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQ&\u{301}digits=8")
     #expect(uri.secret == Array("1234567890".utf8) && uri.parameters.digits == 6)
 }
+
+@Test func aURIWithoutIssuer_writtenBackOut_keepsTheAccountsLeadingSpace() throws {
+    // Found by the otp fuzz harness: with an empty issuer the label was written as ":account",
+    // and a reader drops the spaces after the colon.
+    let read = try OTPAuthURI(parsing: "otpauth://totp/%20alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+    #expect(read.issuer == "")
+    #expect(read.accountName == " alice")
+    #expect(!read.string.contains("issuer="))
+    #expect(try OTPAuthURI(parsing: read.string) == read)
+}
