@@ -174,6 +174,9 @@ extension AuthService {
         case .outcomeUnknown:
             audit.record("password.forgot_sms", user: userID, address: address, outcome: "unknown")
             return .failure(Self.smsOutcomeUnknown)
+        case .success(let result) where result.string("delivery") == "unknown":
+            audit.record("password.forgot_sms", user: userID, address: address, outcome: "unknown")
+            return .failure(Self.smsOutcomeUnknown)
         case .success(let result):
             audit.record("password.forgot_sms", user: userID, address: address, outcome: "sent")
             return .success(result.string("phone_masked"))

@@ -31,6 +31,11 @@ extension AuthService {
             // The vault may have sent the text after all: say so rather than "nothing was sent".
             audit.record("recovery.sms", user: user.id, address: address, outcome: "unknown")
             throw Self.smsOutcomeUnknown
+        case .success(let result) where result.string("delivery") == "unknown":
+            // The sms-sender did not answer in time: the code is valid and the text may still
+            // arrive (protocol/vault.md, recovery.start), so the user is told exactly that.
+            audit.record("recovery.sms", user: user.id, address: address, outcome: "unknown")
+            throw Self.smsOutcomeUnknown
         case .success(let result):
             audit.record("recovery.sms", user: user.id, address: address, outcome: "sent")
             return (result.string("phone_masked") ?? "", result.int("expires_at") ?? 0)

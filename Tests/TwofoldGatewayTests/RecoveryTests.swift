@@ -40,6 +40,11 @@ import TwofoldWire
         (.error("recovery.quota", retryAfterMs: .max), "recovery.quota", 429, 86_400_000),
         (.error("sms.unavailable", retryAfterMs: 30_000), "sms.unavailable", 503, 30_000),
         (.error("sms.unavailable"), "sms.unavailable", 503, 30_000),
+        // The sms-sender did not answer in time: the text may still arrive, and the user is told so.
+        (
+            .success(["phone_masked": "+1 ••••71", "expires_at": 1_767_226_200_000, "delivery": "unknown"]),
+            "sms.unavailable", 503, 30_000
+        ),
         (.error("user.invalid"), "internal", 500, nil),
         (.unavailable, "service.unavailable", 503, 1000),
     ]
