@@ -46,6 +46,7 @@ class UpgradeTests(harness.E2ETestCase):
     def test_there_is_a_fixture_of_each_format_so_far(self):
         self.assertIn("format-v1", [folder.name for folder in FIXTURES])
         self.assertIn("format-v2", [folder.name for folder in FIXTURES])
+        self.assertIn("format-v3", [folder.name for folder in FIXTURES])
 
     def test_every_fixture_opens_with_nothing_a_user_would_notice_changed(self):
         for folder in FIXTURES:
