@@ -197,8 +197,10 @@ class SMSSenderStopped(harness.E2ETestCase):
         # The vault gave up on the worker after its SMS timeout, within the gateway's deadline. The
         # worker may have taken the text, so the vault keeps the code valid and answers that the
         # delivery is unknown (it used to burn the code and answer sms.unavailable, while the text
-        # could still arrive with a dead code). The gateway does not show that difference yet.
-        self.assertEqual(outcome["status"], 200, outcome)
+        # could still arrive with a dead code), and the gateway tells the user exactly that.
+        self.assertEqual(outcome["status"], 503, outcome)
+        self.assertEqual(outcome["body"]["error"]["code"], "sms.unavailable")
+        self.assertIn("If a code arrives, you can use it", outcome["body"]["error"]["message"])
         audit = (self.cluster.root / "vault" / "audit.jsonl").read_text()
         self.assertIn('"op":"recovery.start"', audit)
         self.assertIn('"outcome":"sms_unknown"', audit)
