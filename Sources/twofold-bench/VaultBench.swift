@@ -52,12 +52,15 @@ enum VaultBench {
                     RawSocketClient.frame(verifyFrame(user: "bench-u00000", code: "123456", id: id, keyed: keyed))
                 }
                 var pool = VaultBenchCheck.Pool(seeds: pools[index])
+                // Steps are counted from the pass's start, not from each request's time: a pass that
+                // crosses a step boundary would otherwise send a user's next-step code twice (once
+                // as "next", once as "current"), and the second is rightly a replay.
+                let passStart = Int64(Date().timeIntervalSince1970)
                 let cpuBefore = cpuSeconds(of: vault.processIdentifier)
                 let verify = try drive(socket: directory + "/vault.sock", inFlight: inFlight) { id in
                     guard let (user, seed, stepOffset) = pool.next() else { return nil }
                     let code = TOTP.code(
-                        secret: seed, unixTime: Int64(Date().timeIntervalSince1970) + 30 * stepOffset,
-                        parameters: OTPParameters())
+                        secret: seed, unixTime: passStart + 30 * stepOffset, parameters: OTPParameters())
                     return RawSocketClient.frame(verifyFrame(user: user, code: code, id: id, keyed: keyed))
                 }
                 let cpu = (cpuSeconds(of: vault.processIdentifier) - cpuBefore) * 1e6 / Double(max(verify.sent, 1))
