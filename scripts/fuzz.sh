@@ -54,7 +54,7 @@ run() {
     [ -d "Fuzz/regressions/$name" ] && readonly_corpora+=(Fuzz/regressions/"$name")
     echo "== fuzz: $name for ${seconds}s"
     # shellcheck disable=SC2086 # TWOFOLD_FUZZ_FLAGS is a list of flags
-    "$bin" "$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    "$bin" "$name" -max_total_time="$seconds" -seed="${TWOFOLD_FUZZ_SEED:-0}" -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "${dictionary[@]}" ${TWOFOLD_FUZZ_FLAGS:-} \
         "$work/$name" "${readonly_corpora[@]}" 2>"$scratch/$name.log" || {
         local status=$?

@@ -85,6 +85,11 @@ public struct OTPAuthURI: Sendable, Equatable {
         guard !account.isEmpty, !account.unicodeScalars.contains(":") else {
             throw .invalidLabel("the account name is empty or has ':'")
         }
+        // After an issuer prefix a reader drops the spaces that follow the colon, so an account
+        // name starting with a space could not be written back and read the same.
+        guard account.unicodeScalars.first != " " else {
+            throw .invalidLabel("the account name may not start with a space")
+        }
 
         var query: [String: String] = [:]
         for pair in queryPart.split(separator: "&", omittingEmptySubsequences: true) {
