@@ -132,6 +132,7 @@ extension WebRoutes {
                 case .phoneSaved?: .phone
                 case .phoneRemoved?: .phone
                 case .passwordChanged?: .password
+                case .passkeyAdded?, .passkeyRemoved?: .passkeys
                 default: nil
                 }
             return await securityPage(request, message: notice, form: section, status: .ok)
@@ -196,7 +197,7 @@ extension WebRoutes {
         }
     }
 
-    private func securityPage(
+    func securityPage(
         _ request: WebRequest, message: PageMessage?, form: Pages.SecurityForm?, status: HTTPStatus
     ) async -> HTTPResponse {
         do throws(AuthError) {
@@ -204,7 +205,8 @@ extension WebRoutes {
             let security = try await auth.securityStatus(request.session)
             let view = Pages.SecurityView(
                 email: signedIn.user.email, phoneMasked: security.phoneMasked, phoneCountryName: security.countryName,
-                smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled)
+                smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled,
+                passkeys: try await passkeyRows(request))
             return WebSupport.html(
                 status,
                 Pages.security(
