@@ -173,6 +173,7 @@ struct APIRoutes: Sendable {
         }
         registerSignedIn(into: &router)
         registerPasswordReset(into: &router)
+        registerPasskeys(into: &router)
     }
 
     private func registerSignedIn(into router: inout Router<GatewayRoute>) {
