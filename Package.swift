@@ -55,8 +55,8 @@ let package = Package(
         .target(
             name: "TwofoldVault",
             dependencies: [
-                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
-                "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldProcess", "TwofoldStore", "TwofoldSystem",
+                "TwofoldWire", "TwofoldIPC",
             ]),
         .target(
             name: "TwofoldSMS",
@@ -65,7 +65,7 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
-                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone", "TwofoldQR",
             ]),
 
         // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
