@@ -30,8 +30,11 @@ let package = Package(
         .target(name: "TwofoldPhone"),
         // WebAuthn verification: CBOR, COSE keys, authenticator and client data, both ceremonies.
         .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto"]),
-        // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
-        .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
+        // The common-password list is compiled in once from its text file (no resource bundle to
+        // install next to the binaries).
+        .target(
+            name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"],
+            resources: [.embedInCode("Data/common-passwords.txt")]),
         .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
 
         // MARK: Modules that do I/O through TwofoldSystem.
@@ -52,8 +55,8 @@ let package = Package(
         .target(
             name: "TwofoldVault",
             dependencies: [
-                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
-                "TwofoldSystem", "TwofoldWire", "TwofoldIPC", "TwofoldWebAuthn",
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldProcess", "TwofoldStore", "TwofoldSystem",
+                "TwofoldWire", "TwofoldIPC", "TwofoldWebAuthn",
             ]),
         .target(
             name: "TwofoldSMS",
@@ -62,7 +65,7 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
-                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone", "TwofoldQR",
             ]),
 
         // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).
