@@ -259,7 +259,9 @@ extension Vault {
     /// passwordless one and the response's user handle names the user. A lockout is answered
     /// before any check; every refused check of a user's passkey (signature, origin, RP ID,
     /// flags, an unknown credential, a counter that did not grow) counts as a failure in the same
-    /// back-off as wrong codes. An accepted assertion's new sign count and last-use time are
+    /// back-off as wrong codes. The signature and counter are checked inside the update's critical
+    /// section (like a code against the last accepted step), so two assertions of one credential
+    /// cannot both pass the counter. An accepted assertion's new sign count and last-use time are
     /// durable before the answer, so a replay of it after a crash still meets the counter.
     public func finishPasskeyAssertion(
         user requested: UserID?, challengeID: String, response: AssertionResponse,
