@@ -70,7 +70,7 @@ extension APIRoutes {
             return WebSupport.json(.ok, ["passkeys": .array(passkeys.map(Self.passkeyObject))])
         }
         endpoint(
-            .post, "/passkeys/options",
+            .post, "/passkeys/registration/options",
             fields: [.password("password"), .code(), .string("name", required: false, nullable: true, length: 0...64)],
             into: &router
         ) { request throws(AuthError) in
@@ -83,7 +83,7 @@ extension APIRoutes {
             .post, "/passkeys",
             fields: [
                 Self.challengeIDField, Self.base64URL("client_data_json", limit: 12_000),
-                Self.base64URL("attestation_object", limit: 90_000),
+                Self.base64URL("attestation_object", limit: 40_000),
                 .string("name", required: false, nullable: true, length: 0...64),
             ], into: &router
         ) { request throws(AuthError) in

@@ -83,7 +83,7 @@ extension AuthService {
 
     /// Bounds on what a browser may post (base64url of the vault's own limits, with room).
     static let maximumPasskeyFieldBytes = 12_000
-    static let maximumAttestationBytes = 90_000
+    static let maximumAttestationBytes = 40_000
 
     // MARK: Sign-in.
 
@@ -194,7 +194,9 @@ extension AuthService {
         case .failure(let payload) where payload.code == "webauthn.not_configured":
             throw Self.passkeysUnavailable
         case .failure(let payload) where payload.code == "request.invalid":
-            throw Self.passkeyMissing
+            // Well-formed for the gateway, not for the vault (base64url that does not decode).
+            audit.record(event, user: user, address: address, outcome: "invalid", detail: "request.invalid")
+            throw Self.passkeyRefused
         default:
             throw unexpected(reply, "webauthn.assert.finish", user: user)
         }
@@ -321,12 +323,11 @@ extension AuthService {
         case "webauthn.invalid_name": return Self.passkeyNameInvalid
         case "webauthn.credential_exists":
             return AuthError("passkey.exists", .conflict, "This passkey is registered already.")
-        case "webauthn.registration_refused":
+        case "webauthn.registration_refused", "request.invalid":
             return AuthError(
                 "passkey.refused", .unprocessableContent, "Your browser's passkey could not be verified. Try again.")
         case "webauthn.challenge_unknown": return Self.passkeyExpired
         case "webauthn.not_configured": return Self.passkeysUnavailable
-        case "request.invalid": return Self.passkeyMissing
         default: return unexpected(reply, "webauthn.register", user: user.id)
         }
     }

@@ -42,7 +42,7 @@ ROUTES = {
     ("post", "/api/v1/login/passwordless"): False,
     ("get", "/api/v1/passkeys"): True,
     ("post", "/api/v1/passkeys"): True,
-    ("post", "/api/v1/passkeys/options"): True,
+    ("post", "/api/v1/passkeys/registration/options"): True,
     ("delete", "/api/v1/passkeys/{id}"): True,
     ("get", "/healthz"): False,
 }

@@ -127,10 +127,10 @@ class PasskeysOverTheAPI(harness.E2ETestCase):
         authenticator = SoftwareAuthenticator()
 
         # Adding needs the password and a current code; the vault issues the challenge only then.
-        code = api.error_code("POST", "/api/v1/passkeys/options",
+        code = api.error_code("POST", "/api/v1/passkeys/registration/options",
                               {"password": person.password, "code": "000000"}, expect=401)
         self.assertEqual(code, "code.invalid")
-        ceremony = api.post("/api/v1/passkeys/options",
+        ceremony = api.post("/api/v1/passkeys/registration/options",
                             {"password": person.password, "code": person.code(), "name": "E2E key"}, expect=200)
         options = ceremony["public_key"]
         self.assertEqual(options["rp"], {"id": "localhost", "name": "Twofold"})
