@@ -446,3 +446,26 @@ func assertion_isRefused_andCounted_whenAnyCheckFails(change: String, expected: 
     future[0] = 4
     #expect(throws: BinaryReader.Truncated.self) { try VaultUserRecord(decoding: future) }
 }
+
+@Test func registrationBegin_retriedWithTheSameKey_answersTheSameChallenge_whichStillFinishesOnce() throws {
+    let harness = VaultHarness()
+    let secret = try harness.enroll(.test())
+    harness.clock.advance(seconds: 30)
+    let code = totp(secret, at: harness.clock.nowMillis())
+    let claim = harness.claim("passkey-add-0001", "webauthn.register.begin", code)
+    func begin() throws -> PasskeyCeremonyStart {
+        try harness.sync {
+            harness.vault.beginPasskeyRegistration(
+                user: .test(), code: code, name: "Key", idempotency: claim, completion: $0)
+        }.get()
+    }
+    let first = try begin()
+    // The code is spent, yet the retry (a lost answer) gets the same challenge, not `replayed`.
+    let retry = try begin()
+    #expect(retry == first)
+    #expect(harness.audit.contains(#""answer":"recorded""#))
+    let authenticator = SoftwareAuthenticator()
+    #expect(try finishRegistration(harness, retry, authenticator.register(retry)).get().name == "Key")
+    #expect(
+        errorCode(finishRegistration(harness, first, authenticator.register(first))) == "webauthn.challenge_unknown")
+}
