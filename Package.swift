@@ -42,8 +42,8 @@ let package = Package(
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
         .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
-        .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
-        .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
+        .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire"]),
+        .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import TwofoldProcess
 import TwofoldStore
+import TwofoldSystem
 
 /// Exit statuses of `secret-vault` besides 0 and the usage errors (64), documented in
 /// `deploy/README.md`: the unit does not restart on 78, and a supervisor may retry 75.
