@@ -7,6 +7,7 @@ import TwofoldHTTP
 import TwofoldHTTPServer
 import TwofoldPasswords
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldWire
 
 extension FuzzHarness {

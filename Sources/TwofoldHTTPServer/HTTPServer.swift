@@ -1,6 +1,5 @@
 import Synchronization
 import TwofoldHTTP
-import TwofoldProcess
 import TwofoldSystem
 
 #if canImport(Glibc)
@@ -30,7 +29,7 @@ public final class HTTPServer: Service, Sendable {
     private let acceptRecoveries: LogThrottle
     private let capRefusals: LogThrottle
 
-    private struct ListenerState: @unchecked Sendable {
+    private struct ListenerState {
         enum Phase { case idle, running, stopped }
         var phase = Phase.idle
         var socket: Socket?

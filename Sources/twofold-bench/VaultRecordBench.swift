@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TwofoldOTP
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldVault
 
 /// The vault's verify path in process, without sockets or disk: what one `Vault.verify` costs in
@@ -142,6 +143,7 @@ enum VaultRecordBench {
 
     /// A value set by a completion that runs on this thread (inside `flush`).
     final class Box<Value>: @unchecked Sendable {
+        // @unchecked: set by a completion that runs on this same thread (inside `flush`), read after it.
         var value: Value?
     }
 }

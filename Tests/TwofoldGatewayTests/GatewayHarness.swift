@@ -5,6 +5,7 @@ import TwofoldDirectory
 import TwofoldHTTPServer
 import TwofoldPasswords
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldWire
 
 @testable import TwofoldGateway

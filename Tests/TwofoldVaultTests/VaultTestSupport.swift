@@ -3,6 +3,7 @@ import Synchronization
 import TwofoldCrypto
 import TwofoldOTP
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldWebAuthn
 
 @testable import TwofoldVault
