@@ -30,7 +30,7 @@ public struct VaultConnection: Sendable {
     /// The vault's operations that change its state.
     public static let stateChangingOperations: Set<String> = [
         "enroll.begin", "enroll.confirm", "totp.verify", "reset", "phone.set", "phone.clear", "recovery.start",
-        "recovery.verify", "user.delete", "notice.send",
+        "recovery.verify", "user.delete", "notice.send", "backup.generate", "backup.verify",
     ]
 
     let client: WireClient
