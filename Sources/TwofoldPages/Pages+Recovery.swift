@@ -16,11 +16,20 @@ extension Pages {
         + "identity, and then help you reset your authenticator."
 
     /// GET `/login/recovery` ("Can't access your multi-factor authentication app?"): offers the
-    /// SMS, or explains why the user must contact their representative.
+    /// SMS, or explains why the user must contact their representative. With `backupCodes`, "Use a
+    /// backup code" is offered too: beside the SMS, or first where SMS recovery is not possible
+    /// (contacting the representative is then the last resort).
     public static func recovery(
-        _ chrome: PageChrome, availability: RecoveryAvailability, email: String? = nil, message: PageMessage?
+        _ chrome: PageChrome, availability: RecoveryAvailability, email: String? = nil, message: PageMessage?,
+        backupCodes: Bool = false
     ) -> String {
-        let content: String
+        var content: String
+        // With backup codes offered first, the representative is what is left without one.
+        let lastResort =
+            backupCodes
+            ? "Without a backup code, you will need to contact your representative to regain access to your "
+                + "account. They will verify your identity, and then help you reset your authenticator."
+            : contactRepresentative
         switch availability {
         case .available(let phoneMasked):
             content = """
@@ -31,24 +40,33 @@ extension Pages {
                 """
         case .noPhone:
             content = Markup.infoBox([
-                "You did not save a phone number in your profile, so you cannot recover your account on your own.",
-                contactRepresentative,
+                backupCodes
+                    ? "You did not save a phone number in your profile, so you cannot recover your account by SMS."
+                    : "You did not save a phone number in your profile, so you cannot recover your account on your own.",
+                lastResort,
             ])
         case .unsupportedCountry(let countryName):
             content = Markup.infoBox([
                 "We are unable to send a recovery SMS to phone numbers from \(Markup.text(countryName)).",
-                contactRepresentative,
+                lastResort,
             ])
         case .unsupportedNumber:
             content = Markup.infoBox([
                 "We are unable to send a recovery SMS to the phone number saved in your profile.",
-                contactRepresentative,
+                lastResort,
             ])
+        }
+        if backupCodes {
+            if case .available = availability {
+                content += "\n" + backupCodeChoice(primary: false)
+            } else {
+                content = backupCodeChoice(primary: true) + "\n" + content
+            }
         }
         let body = """
             <h1>Recover your account</h1>
             <p class="lead">If you lose access to the device with your authenticator app, you can recover your \
-            account through SMS.</p>
+            account through SMS\(backupCodes ? " or with one of your backup codes" : "").</p>
             \(Markup.messageBox(message))\
             \(content)
             <ul class="links">
