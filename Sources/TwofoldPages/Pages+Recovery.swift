@@ -24,12 +24,6 @@ extension Pages {
         backupCodes: Bool = false
     ) -> String {
         var content: String
-        // With backup codes offered first, the representative is what is left without one.
-        let lastResort =
-            backupCodes
-            ? "Without a backup code, you will need to contact your representative to regain access to your "
-                + "account. They will verify your identity, and then help you reset your authenticator."
-            : contactRepresentative
         switch availability {
         case .available(let phoneMasked):
             content = """
@@ -43,24 +37,25 @@ extension Pages {
                 backupCodes
                     ? "You did not save a phone number in your profile, so you cannot recover your account by SMS."
                     : "You did not save a phone number in your profile, so you cannot recover your account on your own.",
-                lastResort,
+                contactRepresentative,
             ])
         case .unsupportedCountry(let countryName):
             content = Markup.infoBox([
                 "We are unable to send a recovery SMS to phone numbers from \(Markup.text(countryName)).",
-                lastResort,
+                contactRepresentative,
             ])
         case .unsupportedNumber:
             content = Markup.infoBox([
                 "We are unable to send a recovery SMS to the phone number saved in your profile.",
-                lastResort,
+                contactRepresentative,
             ])
         }
         if backupCodes {
             if case .available = availability {
                 content += "\n" + backupCodeChoice(primary: false)
             } else {
-                content = backupCodeChoice(primary: true) + "\n" + content
+                // The representative stays, as the last resort.
+                content = backupCodeChoice(primary: true) + "\n<h2>No backup code left?</h2>\n" + content
             }
         }
         let body = """
