@@ -96,9 +96,9 @@ extension Pages {
             #"<a class="\#(primary ? "button" : "button secondary")" href="/login/recovery/backup-code">Use a backup code</a>"#
         if primary {
             return """
-                <p>Use one of the backup codes you saved when you set up multi-factor authentication. Then set up \
-                your authenticator again.</p>
-                \(link)
+                <div class="backup-choice"><p>Use one of the backup codes you saved when you set up multi-factor \
+                authentication. Then set up your authenticator again.</p>
+                \(link)</div>
                 """
         }
         return #"<div class="aside"><p>Saved your backup codes? Log in with one instead.</p>\#(link)</div>"#
@@ -110,7 +110,7 @@ extension Pages {
         let code = [
             FormField(
                 id: "backup-code", name: "code", label: "Backup code", autocomplete: "off", maxLength: 64,
-                autofocus: true, inputClass: "code",
+                autofocus: true, inputClass: "code backup-input",
                 hint: "12 letters and digits, like abcd-efgh-jkmn. Each code works once.")
         ].showing(message)
         let body = """
@@ -164,6 +164,8 @@ extension Pages {
         .backup-codes .secret { font-size: 1.125rem; letter-spacing: .05em; }
         .backup-actions { margin-bottom: 1.25rem; }
         .print-only { display: none; }
+        .backup-choice + h2 { margin-top: 1.75rem; }
+        input.code.backup-input { font-size: 1.25rem; letter-spacing: .08em; }
         @media print {
           .topbar, .footer, .no-print, .lead, .msg { display: none; }
           .print-only { display: block; }
