@@ -30,8 +30,11 @@ let package = Package(
         .target(name: "TwofoldPhone"),
         // WebAuthn verification: CBOR, COSE keys, authenticator and client data, both ceremonies.
         .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto"]),
-        // The blocklist's text copy in Data/ is compiled in as PasswordBlocklist+Data.swift.
-        .target(name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"], exclude: ["Data"]),
+        // The common-password list is compiled in once from its text file (no resource bundle to
+        // install next to the binaries).
+        .target(
+            name: "TwofoldPasswords", dependencies: ["TwofoldCrypto"],
+            resources: [.embedInCode("Data/common-passwords.txt")]),
         .target(name: "TwofoldPages", dependencies: ["TwofoldHTTP"]),
 
         // MARK: Modules that do I/O through TwofoldSystem.

