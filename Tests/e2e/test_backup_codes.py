@@ -179,6 +179,7 @@ class BackupCodesThroughTheAPI(harness.E2ETestCase):
         api, person = api_signed_up(self, self.cluster)
         shown(self.cluster, person.backup_codes)
         codes = list(person.backup_codes)
+        self.assertEqual(len(set(codes)), 10, "the set comes with the confirmation")
         self.assertEqual(api.get("/api/v1/backup-codes", expect=200), {"backup_codes_left": 10})
 
         recovering = self.password_stage(person)
