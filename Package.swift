@@ -42,8 +42,8 @@ let package = Package(
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
         .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
-        .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire", "TwofoldProcess"]),
-        .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP", "TwofoldProcess"]),
+        .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire"]),
+        .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP"]),
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
@@ -55,8 +55,8 @@ let package = Package(
         .target(
             name: "TwofoldVault",
             dependencies: [
-                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldQR", "TwofoldProcess", "TwofoldStore",
-                "TwofoldSystem", "TwofoldWire", "TwofoldIPC",
+                "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldProcess", "TwofoldStore", "TwofoldSystem",
+                "TwofoldWire", "TwofoldIPC",
             ]),
         .target(
             name: "TwofoldSMS",
@@ -65,7 +65,7 @@ let package = Package(
             name: "TwofoldGateway",
             dependencies: [
                 "TwofoldHTTPServer", "TwofoldHTTP", "TwofoldIPC", "TwofoldWire", "TwofoldSystem", "TwofoldProcess",
-                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone",
+                "TwofoldDirectory", "TwofoldPasswords", "TwofoldPages", "TwofoldCrypto", "TwofoldPhone", "TwofoldQR",
             ]),
 
         // The bundled load tester's library (scenarios, pacing, histogram, HTTP/vault clients).

@@ -1,4 +1,5 @@
 import TwofoldProcess
+import TwofoldSystem
 
 /// Turns values from the gateway into text for a terminal.
 enum AdminText {

@@ -2,6 +2,7 @@ import Dispatch
 import Synchronization
 import TwofoldCrypto
 import TwofoldStore
+import TwofoldSystem
 
 /// Compaction: a snapshot of the directory written beside the log, then the log replaced by the
 /// changes made since the snapshot began. Changes go on throughout; the lock is held only to copy
@@ -44,17 +45,7 @@ extension Directory {
 
     /// `compact()` for tools that cannot await; blocks the calling thread.
     public func compactAndWait() throws(DirectoryError) -> CompactionReport {
-        let outcome = Mutex<Result<CompactionReport, DirectoryError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        compactor.request(self) { result in
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        guard let result = outcome.withLock({ $0 }) else {
-            throw DirectoryError(.storage, "Compaction did not finish.")
-        }
-        return try result.get()
+        try waitForCompletion { compactor.request(self, completion: $0) }.get()
     }
 
     func requestCompaction() { compactor.request(self, completion: nil) }

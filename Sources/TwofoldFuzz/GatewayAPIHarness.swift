@@ -7,6 +7,7 @@ import TwofoldHTTP
 import TwofoldHTTPServer
 import TwofoldPasswords
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldWire
 
 extension FuzzHarness {
@@ -211,8 +212,13 @@ final class ScriptedVault: VaultAPI {
         ("attempts_left", [0, 2, -1, .integer(.max)]),
         ("enrollment_id", ["0123456789abcdef0123456789abcdef", "x", ""]),
         ("secret", ["JBSWY3DPEHPK3PXP", "", "1"]),
-        ("uri", ["otpauth://totp/Twofold:fuzz%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Twofold", "", "\u{0}"]),
-        ("qr_svg", ["<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "<script>alert(1)</script>", ""]),
+        (
+            "uri",
+            [
+                "otpauth://totp/Twofold:fuzz%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Twofold", "", "\u{0}",
+                "otpauth://<script>alert(1)</script>", .string("otpauth://" + String(repeating: "9", count: 4_000)),
+            ]
+        ),
         ("expires_at", [1_767_225_900_000, -1, .integer(.max), 0]),
         ("phone_masked", ["+49 •••••••78", "", "\u{202E}87"]),
         ("sms_recovery", ["available", "no_phone", "unsupported_country", "x"]),

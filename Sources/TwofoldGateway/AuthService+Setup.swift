@@ -1,4 +1,5 @@
 import TwofoldDirectory
+import TwofoldQR
 import TwofoldWire
 
 /// An authenticator setup shown to a session: what the vault's `enroll.begin` returned. Holds
@@ -24,14 +25,27 @@ extension AuthService {
         let reply = await vault.call(
             "enroll.begin", ["user": .string(user.id), "account_name": .string(user.email)])
         guard case .success(let result) = reply, let id = result.string("enrollment_id"),
-            let secret = result.string("secret"), let uri = result.string("uri"), let svg = result.string("qr_svg"),
-            let expires = result.int("expires_at")
+            let secret = result.string("secret"), let uri = result.string("uri"),
+            let expires = result.int("expires_at"),
+            let svg = Self.qrSVG(uri)
         else { throw unexpected(reply, "enroll.begin", user: user.id) }
         let setup = PendingSetup(enrollmentID: id, secret: secret, uri: uri, qrSVG: svg, expiresAt: expires)
         setups.withLock { $0[session.id] = setup }
         audit.record("mfa.setup_started", user: user.id, address: address, outcome: session.purpose ?? "setup")
         return setup
     }
+
+    /// The QR code of an `otpauth` URI as SVG, drawn here rather than in the vault (which keeps no
+    /// rendering code next to the seeds); nil for a URI no QR code holds (the vault limits the
+    /// account name, so only a misbehaving vault sends one).
+    static func qrSVG(_ uri: String) -> String? {
+        guard uri.utf8.count <= maximumOTPAuthURIBytes, uri.hasPrefix("otpauth://") else { return nil }
+        return try? QRCode.encode(uri, level: .medium).svg(title: "QR code for your authenticator app")
+    }
+
+    /// Longer than any URI the vault writes (a 200-byte account name percent-encoded, the issuer
+    /// and the parameters), well inside a QR code's capacity at level M.
+    static let maximumOTPAuthURIBytes = 2_048
 
     /// The setup being shown to this session, if any (to re-show it after a wrong code).
     public func shownSetup(_ session: SessionRecord) -> PendingSetup? { setups.withLock { $0[session.id] } }

@@ -1,4 +1,5 @@
 import TwofoldProcess
+import TwofoldSystem
 
 /// Security events as JSON lines (`event`, `user`, `ip`, `outcome`, `detail`, and the logger's
 /// time): logins, MFA setup and reset, recovery, phone changes, session revocation, admin

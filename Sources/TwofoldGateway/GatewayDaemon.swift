@@ -18,15 +18,9 @@ public enum GatewayDaemon {
     /// first line, and those would not block SIGTERM (which would then kill the process instead
     /// of reaching the signalfd). So `main` blocks the signals first, then calls this.
     public static func runBlocking(options: GatewayOptions, logger: Logger) -> Int32 {
-        let status = Mutex<Int32>(1)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let result = await run(options: options, logger: logger)
-            status.withLock { $0 = result }
-            done.signal()
+        waitForCompletion { exited in
+            Task { exited(await run(options: options, logger: logger)) }
         }
-        done.wait()
-        return status.withLock { $0 }
     }
 
     /// Returns the process exit status: 0 after a graceful shutdown, 1 if start-up or shutdown failed.

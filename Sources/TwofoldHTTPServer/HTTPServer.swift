@@ -1,6 +1,5 @@
 import Synchronization
 import TwofoldHTTP
-import TwofoldProcess
 import TwofoldSystem
 
 #if canImport(Glibc)

@@ -1,5 +1,4 @@
 import TwofoldHTTP
-import TwofoldProcess
 import TwofoldSystem
 
 /// One accepted client, confined to its loop's thread. Reads bytes into the parser, hands

@@ -1,5 +1,4 @@
 import Synchronization
-import TwofoldProcess
 import TwofoldSystem
 import TwofoldWire
 

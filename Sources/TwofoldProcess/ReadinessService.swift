@@ -9,19 +9,26 @@ public struct ReadinessService: Service {
     let logger: Logger
     let loop: EventLoop
     let notifier: SystemdNotifier
+    let announce: (@Sendable () -> Void)?
 
-    public init(status: String, logger: Logger, loop: EventLoop, notifier: SystemdNotifier = SystemdNotifier()) {
+    /// - Parameter announce: logs the `ready` line with the daemon's own fields; by default the
+    ///   line carries `status`.
+    public init(
+        status: String, logger: Logger, loop: EventLoop, notifier: SystemdNotifier = SystemdNotifier(),
+        announce: (@Sendable () -> Void)? = nil
+    ) {
         self.status = status
         self.logger = logger
         self.loop = loop
         self.notifier = notifier
+        self.announce = announce
     }
 
     public func start(context: ServiceContext) async throws {
         notifier.status(status)
         notifier.ready()
         if let interval = notifier.watchdogInterval { Self.feedWatchdog(notifier, on: loop, every: interval) }
-        logger.info("ready", ["status": .string(status)])
+        if let announce { announce() } else { logger.info("ready", ["status": .string(status)]) }
     }
 
     public func shutdown(deadline: Deadline) async throws {

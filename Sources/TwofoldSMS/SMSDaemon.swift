@@ -57,8 +57,15 @@ public struct SMSDaemon: Sendable {
             outbox.close()
         }
         let listener = Listener(daemon: self, outbox: outbox, loop: loop)
-        let group = ServiceGroup(services: [listener], loop: loop, gracePeriod: configuration.shutdownGracePeriod)
-        let (logger, notifier) = (self.logger, self.notifier)
+        let (logger, notifier, failProvider) = (self.logger, self.notifier, configuration.failProvider)
+        let readiness = ReadinessService(
+            status: "serving on \(configuration.socketPath)", logger: logger, loop: loop, notifier: notifier
+        ) {
+            logger.info(
+                "ready", ["outbox_messages": .integer(outbox.messageCount), "fail_provider": .bool(failProvider)])
+        }
+        let group = ServiceGroup(
+            services: [listener, readiness], loop: loop, gracePeriod: configuration.shutdownGracePeriod)
         let hangups = try await loop.submit {
             try SignalHandler(on: loop, signals: [.hangup]) { _ in
                 notifier.reloading()
@@ -67,14 +74,8 @@ public struct SMSDaemon: Sendable {
             }
         }
         defer { hangups.cancel() }
-        if let interval = notifier.watchdogInterval { Self.feedWatchdog(notifier, on: loop, every: interval) }
         try await group.run()
         logger.info("stopped")
-    }
-
-    private static func feedWatchdog(_ notifier: SystemdNotifier, on loop: EventLoop, every interval: Duration) {
-        notifier.watchdog()
-        loop.scheduleTask(in: interval) { feedWatchdog(notifier, on: loop, every: interval) }
     }
 
     /// The socket server, the outbox writer and the outbox as one `Service`.
@@ -101,18 +102,9 @@ public struct SMSDaemon: Sendable {
             let server = WireServer(configuration: configuration, service: service, loop: loop, logger: logger)
             try await server.start()
             self.server.withLock { $0 = server }
-            daemon.notifier.ready()
-            daemon.notifier.status("serving on \(daemon.configuration.socketPath)")
-            logger.info(
-                "ready",
-                [
-                    "outbox_messages": .integer(writer.outbox.messageCount),
-                    "fail_provider": .bool(daemon.configuration.failProvider),
-                ])
         }
 
         func shutdown(deadline: Deadline) async throws {
-            daemon.notifier.stopping()
             daemon.logger.info("shutting down")
             let grace = max(deadline - loop.clock.now(), .zero)
             await server.withLock { $0 }?.shutdown(gracePeriod: grace)

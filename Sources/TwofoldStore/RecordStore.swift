@@ -1,3 +1,4 @@
+import TwofoldSystem
 /// A crash-safe, append-only record log in a data directory, shared by many threads.
 ///
 /// Every acknowledged append has been written and `fdatasync`ed, so it survives `kill -9` and
@@ -49,9 +50,7 @@ public final class RecordStore: Sendable {
     /// pool, which it would starve: use the `async` variant there.
     public func appendAndWait(_ payload: [UInt8]) throws(StoreError) -> UInt64 {
         precondition(!writer.isOnWriterThread, "appendAndWait from a store completion would deadlock")
-        let waiter = BlockingWaiter<Result<UInt64, StoreError>>()
-        append(payload) { waiter.fulfill($0) }
-        return try waiter.wait().get()
+        return try waitForCompletion { append(payload, completion: $0) }.get()
     }
 
     /// Appends `payload` and suspends (without blocking a thread) until it is durable.
@@ -79,9 +78,7 @@ public final class RecordStore: Sendable {
     /// `compact(snapshot:completion:)`, blocking until it is done. Not from a completion.
     public func compact(snapshot records: [[UInt8]]) throws(StoreError) -> Range<UInt64> {
         precondition(!writer.isOnWriterThread, "compact from a store completion would deadlock")
-        let waiter = BlockingWaiter<Result<Range<UInt64>, StoreError>>()
-        compact(snapshot: records) { waiter.fulfill($0) }
-        return try waiter.wait().get()
+        return try waitForCompletion { compact(snapshot: records, completion: $0) }.get()
     }
 
     /// `compact(snapshot:)` without blocking a thread.

@@ -60,7 +60,7 @@ extension Vault {
         let uri = crypto.otpauthURI(issuer: policy.issuer, accountName: accountName, seed: pending.seed)
         return EnrollmentStart(
             enrollmentID: Hex.encode(pending.id), secretBase32: crypto.base32(pending.seed.secret), uri: uri,
-            qrSVG: crypto.qrSVG(uri), expiresAtMillis: pending.seed.createdAtMillis + policy.enrollmentLifetimeMillis)
+            expiresAtMillis: pending.seed.createdAtMillis + policy.enrollmentLifetimeMillis)
     }
 
     /// Confirms the pending enrollment with a code from the app. Only then does the new seed

@@ -1,4 +1,5 @@
 import TwofoldProcess
+import TwofoldSystem
 
 /// The vault's append-only audit log: one JSON line per security-relevant operation with time, op,
 /// user, actor, reason (resets) and outcome. Never a seed, a code or a phone number.

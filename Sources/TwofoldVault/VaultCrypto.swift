@@ -1,6 +1,5 @@
 import TwofoldCrypto
 import TwofoldOTP
-import TwofoldQR
 
 /// The vault's use of cryptography, in one place: sealing records under the master key, the keyed
 /// MACs for recovery codes, backup codes, idempotency keys and phone-number tags, seeds and codes
@@ -183,10 +182,6 @@ public struct VaultCrypto: Sendable {
     func otpauthURI(issuer: String, accountName: String, seed: VaultUserRecord.Seed) -> String {
         OTPAuthURI(issuer: issuer, accountName: accountName, secret: seed.secret, parameters: Self.parameters(of: seed))
             .string
-    }
-
-    func qrSVG(_ text: String) -> String {
-        (try? QRCode.encode(text, level: .medium).svg(title: "QR code for your authenticator app")) ?? ""
     }
 
     static func parameters(of seed: VaultUserRecord.Seed) -> OTPParameters {

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import TwofoldProcess
 import TwofoldStore
+import TwofoldSystem
 
 /// Exit statuses of `secret-vault` besides 0 and the usage errors (64), documented in
 /// `deploy/README.md`: the unit does not restart on 78, and a supervisor may retry 75.
@@ -126,13 +127,6 @@ extension VaultDaemon {
 
     /// Runs a completion-style call and blocks this (main, start-up) thread until it completes.
     static func wait(_ call: (@escaping @Sendable ((any Error)?) -> Void) -> Void) -> (any Error)? {
-        let result = Mutex<(any Error)??>(nil)
-        let done = DispatchSemaphore(value: 0)
-        call { error in
-            result.withLock { $0 = .some(error) }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0 } ?? nil
+        waitForCompletion(call)
     }
 }

@@ -142,37 +142,29 @@ public enum VaultDaemon {
             }
             let server = WireServer(configuration: serverConfiguration, service: service, loop: loop, logger: logger)
 
-            let done = DispatchSemaphore(value: 0)
             try loop.start()
-            do {
-                try blockingAwait { try await server.start() }
-            } catch {
-                CommandLineTool.fail(command: command, "cannot listen on \(socketPath): \(error)")
-            }
-            sms.probe()
-            let signals = try blockingAwait {
+            // Started, signalled, announced to systemd (READY=1, watchdog) and stopped like the
+            // other two daemons: one ServiceGroup, SIGTERM/SIGINT through it, SIGHUP logged.
+            let hangups = try blockingAwait {
                 try await loop.submit {
-                    try SignalHandler(on: loop, signals: Signal.handledSignals) { signal in
-                        if signal == .hangup {
-                            logger.notice("reload requested: the vault has no reloadable settings yet")
-                            return
-                        }
-                        logger.info("shutting down", ["signal": .string(signal.description)])
-                        done.signal()
+                    try SignalHandler(on: loop, signals: [.hangup]) { _ in
+                        logger.notice("reload requested: the vault has no reloadable settings yet")
                     }
                 }
             }
-            let notifier = SystemdNotifier()
-            notifier.status("serving \(socketPath), \(vault.userCount) users")
-            notifier.ready()
-            if let interval = notifier.watchdogInterval {
-                ReadinessService.feedWatchdog(notifier, on: loop, every: interval)
+            let readiness = ReadinessService(
+                status: "serving \(socketPath), \(vault.userCount) users", logger: logger, loop: loop
+            ) {
+                logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
             }
-            logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
-            done.wait()
-            notifier.stopping()
-            try? blockingAwait { await server.shutdown(gracePeriod: .seconds(5)) }
-            signals.cancel()
+            let listener = VaultListener(server: server, socketPath: socketPath, sms: sms, loop: loop, logger: logger)
+            let group = ServiceGroup(services: [listener, readiness], loop: loop, gracePeriod: .seconds(5))
+            do {
+                try blockingAwait { try await group.run() }
+            } catch {
+                CommandLineTool.fail(command: command, "\(error)")
+            }
+            hangups.cancel()
             opened.store.close()
             loop.shutdownGracefully()
             logger.info("stopped")
@@ -191,4 +183,33 @@ public enum VaultDaemon {
         }
         throw .missingValue("master-key-file")
     }
+}
+
+/// The vault's socket server as a service of the daemon's `ServiceGroup`.
+struct VaultListener: Service {
+    let name = "vault-listener"
+    let server: WireServer
+    let socketPath: String
+    let sms: WireSMSDispatcher
+    let loop: EventLoop
+    let logger: Logger
+
+    func start(context: ServiceContext) async throws {
+        do {
+            try await server.start()
+        } catch {
+            throw VaultListenFailure(description: "cannot listen on \(socketPath): \(error)")
+        }
+        sms.probe()
+    }
+
+    func shutdown(deadline: Deadline) async throws {
+        logger.info("shutting down")
+        await server.shutdown(gracePeriod: max(deadline - loop.clock.now(), .zero))
+    }
+}
+
+/// Why the vault could not start serving (its message is the daemon's last line).
+struct VaultListenFailure: Error, CustomStringConvertible {
+    let description: String
 }

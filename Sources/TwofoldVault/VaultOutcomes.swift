@@ -80,12 +80,12 @@ public enum RecoveryOutcome: Sendable, Equatable {
     }
 }
 
-/// What `enroll.begin` hands to the gateway: the one moment a seed leaves the vault.
+/// What `enroll.begin` hands to the gateway: the one moment a seed leaves the vault. The gateway
+/// draws the QR code from `uri`, so no rendering code runs in the process that holds the seeds.
 public struct EnrollmentStart: Sendable {
     public let enrollmentID: String
     public let secretBase32: String
     public let uri: String
-    public let qrSVG: String
     public let expiresAtMillis: Int64
 }
 

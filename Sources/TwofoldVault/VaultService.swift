@@ -107,8 +107,7 @@ public struct VaultService: WireService {
                         result.map { start in
                             [
                                 "enrollment_id": .string(start.enrollmentID), "secret": .string(start.secretBase32),
-                                "uri": .string(start.uri), "qr_svg": .string(start.qrSVG),
-                                "expires_at": .integer(start.expiresAtMillis),
+                                "uri": .string(start.uri), "expires_at": .integer(start.expiresAtMillis),
                             ]
                         })
                 }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TwofoldOTP
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldVault
 
 /// The vault's verify path in process, without sockets or disk: what one `Vault.verify` costs in

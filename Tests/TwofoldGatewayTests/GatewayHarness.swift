@@ -5,6 +5,7 @@ import TwofoldDirectory
 import TwofoldHTTPServer
 import TwofoldPasswords
 import TwofoldProcess
+import TwofoldSystem
 import TwofoldWire
 
 @testable import TwofoldGateway
@@ -149,7 +150,7 @@ enum VaultResults {
         .success([
             "enrollment_id": .string(id), "secret": "JBSWY3DPEHPK3PXP",
             "uri": "otpauth://totp/Twofold:x?secret=JBSWY3DPEHPK3PXP",
-            "qr_svg": "<svg/>", "expires_at": .integer(expiresAt),
+            "expires_at": .integer(expiresAt),
         ])
     }
 }

@@ -33,8 +33,15 @@ import TwofoldWire
         let user = try await harness.addUser("ann@example.com")
         let setup = try await harness.session(for: user, stage: .setup)
         let answers: [VaultReply] = [
-            .success(["enrollment_id": "aa", "secret": "X", "uri": "u", "qr_svg": "<svg/>"]),  // no expires_at
-            .success(["enrollment_id": 7, "secret": "X", "uri": "u", "qr_svg": "s", "expires_at": 1]),
+            .success(["enrollment_id": "aa", "secret": "X", "uri": "otpauth://totp/x"]),  // no expires_at
+            .success(["enrollment_id": 7, "secret": "X", "uri": "otpauth://totp/x", "expires_at": 1]),
+            // A URI that is not an otpauth URI, or longer than any the vault writes: no QR code drawn.
+            .success(["enrollment_id": "aa", "secret": "X", "uri": "u", "expires_at": 1]),
+            .success([
+                "enrollment_id": "aa", "secret": "X",
+                "uri": .string("otpauth://" + String(repeating: "a", count: 2_100)),
+                "expires_at": 1,
+            ]),
             .error("request.invalid"),
         ]
         for answer in answers {

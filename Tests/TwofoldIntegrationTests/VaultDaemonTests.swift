@@ -51,7 +51,7 @@ func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         let secret = try #require(begin["secret"]?.stringValue)
         let enrollment = try #require(begin["enrollment_id"]?.stringValue)
         #expect(begin["uri"]?.stringValue?.hasPrefix("otpauth://totp/Twofold:alice%40example.com?secret=") == true)
-        #expect(begin["qr_svg"]?.stringValue?.contains("role=\"img\"") == true)
+        #expect(begin["qr_svg"] == nil, "the gateway draws the QR code; the vault links no renderer")
 
         // The code that confirms cannot then log in; the next step's code can.
         let confirmCode = try code(secret)

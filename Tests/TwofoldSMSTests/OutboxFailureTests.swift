@@ -5,6 +5,7 @@ import Testing
 import TwofoldProcess
 import TwofoldSMS
 import TwofoldStore
+import TwofoldSystem
 
 /// The outbox on a disk that fills up: a state with in-place recovery, never an exit.
 @Suite struct OutboxFailureTests {

@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 import TwofoldProcess
 import TwofoldSMS
+import TwofoldSystem
 import TwofoldWire
 
 @Suite struct SMSServiceTests {

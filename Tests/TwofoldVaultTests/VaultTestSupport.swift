@@ -3,6 +3,7 @@ import Synchronization
 import TwofoldCrypto
 import TwofoldOTP
 import TwofoldProcess
+import TwofoldSystem
 
 @testable import TwofoldVault
 

@@ -1,5 +1,4 @@
 import Synchronization
-import TwofoldSystem
 
 /// Logs an event that can repeat many times a second (a failing `accept`, refused connections,
 /// malformed answers from a peer) at most once per interval, with how many times it happened:

@@ -1,5 +1,4 @@
 import Synchronization
-import TwofoldSystem
 
 #if canImport(Glibc)
     import Glibc  // getenv
@@ -133,14 +132,11 @@ public final class LogSink: Sendable {
         target: .descriptor(FileDescriptor(owning: 2)), journald: getenv("JOURNAL_STREAM") != nil)
 
     /// Appends to a file (created 0600), e.g. an audit log. Each line is one `write` on an
-    /// `O_APPEND` descriptor, so lines from several threads never interleave.
-    public static func appendingFile(_ path: String) throws(ProcessError) -> LogSink {
-        do {
-            let descriptor = try FileSystem.open(path, options: [.writeOnly, .append, .create], permissions: 0o600)
-            return LogSink(target: .descriptor(descriptor), journald: false)
-        } catch {
-            throw .unusableFile(path, reason: error.message)
-        }
+    /// `O_APPEND` descriptor, so lines from several threads never interleave. (A daemon opens its
+    /// audit log through `TwofoldProcess`'s `appendingFile`, which reports a configuration error.)
+    public static func appending(toFile path: String) throws(SystemError) -> LogSink {
+        let descriptor = try FileSystem.open(path, options: [.writeOnly, .append, .create], permissions: 0o600)
+        return LogSink(target: .descriptor(descriptor), journald: false)
     }
 
     /// Keeps lines in memory; for tests that assert what was (and was not) logged.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TwofoldProcess
+import TwofoldSystem
 
 @Suite struct RFC3339TimestampTests {
     @Test func format_writesUTCWithMilliseconds() {

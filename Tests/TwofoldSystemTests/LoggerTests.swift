@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TwofoldProcess
+@testable import TwofoldSystem
 
 @Test func log_writesOneJSONObjectPerLineWithLevelAndMetadata() throws {
     let sink = LogSink.memory()
