@@ -41,7 +41,8 @@ let package = Package(
         .target(name: "TwofoldStore", dependencies: ["TwofoldSystem"]),
         .target(name: "TwofoldProcess", dependencies: ["TwofoldSystem"]),
         // The gateway's users, accounts, invites and sessions on a record store.
-        .target(name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem"]),
+        .target(
+            name: "TwofoldDirectory", dependencies: ["TwofoldStore", "TwofoldCrypto", "TwofoldSystem", "TwofoldWire"]),
         .target(name: "TwofoldIPC", dependencies: ["TwofoldSystem", "TwofoldWire"]),
         .target(name: "TwofoldHTTPServer", dependencies: ["TwofoldSystem", "TwofoldHTTP"]),
 
@@ -88,7 +89,7 @@ let package = Package(
             name: "twofold-bench",
             dependencies: [
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
-                "TwofoldPasswords", "TwofoldVault", "TwofoldProcess",
+                "TwofoldPasswords", "TwofoldVault", "TwofoldProcess", "TwofoldWire",
             ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),

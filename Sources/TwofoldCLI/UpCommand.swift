@@ -2,6 +2,7 @@ import Foundation
 import TwofoldCrypto
 import TwofoldProcess
 import TwofoldSystem
+import TwofoldWire
 
 /// `twofold up`: the development launcher. Starts `sms-sender`, `secret-vault` and `auth-gateway`
 /// as separate processes with their own sockets under one data folder (reused across runs, or a
@@ -297,7 +298,7 @@ final class OutboxTail {
         let complete = data[data.startIndex...lastNewline]
         offset += UInt64(complete.count)
         return complete.split(separator: UInt8(ascii: "\n")).compactMap {
-            try? JSONDecoder().decode(Message.self, from: Data($0))
+            try? JSONValue.parse($0).decode(as: Message.self)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TwofoldSystem
+import TwofoldWire
 
 extension Directory {
     /// Rewrites the directory in `path` in format 1, the JSON log of the builds before the
@@ -40,8 +41,7 @@ extension Directory {
             for chunk in sessions.chunked(512) { entries.append(DirectoryEntry(sessions: chunk)) }
             return (entries, data.accounts.count + users.count + invites.count + sessions.count)
         }
-        let encoder = JSONEncoder()
-        return (try entries.map { Array(try encoder.encode($0)) }, count)
+        return (try entries.map { try JSONValueEncoder.encode($0).jsonBytes }, count)
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
+import TwofoldWire
 
-/// A record of the format-1 log (builds up to the million-user directory, issue 21): Foundation
-/// JSON holding the complete new state of every record a change touched. Still read, so an
+/// A record of the format-1 log (builds up to the million-user directory, issue 21): JSON
+/// (written by Foundation's encoder then, by `JSONValueEncoder` now) holding the complete new state of every record a change touched. Still read, so an
 /// upgrade replays old logs as they are; written only by `Directory.rewriteInFormat1`, the
 /// rollback path (deploy/README.md).
 struct DirectoryEntry: Codable, Sendable {
@@ -19,7 +20,7 @@ struct DirectoryEntry: Codable, Sendable {
 
     static func decodeFormat1(_ payload: UnsafeRawBufferPointer) throws(LogPayload.DecodeFailure) -> DirectoryEntry {
         do {
-            return try JSONDecoder().decode(DirectoryEntry.self, from: Data(payload))
+            return try JSONValue.parse(payload).decode(as: DirectoryEntry.self)
         } catch {
             throw .malformed
         }

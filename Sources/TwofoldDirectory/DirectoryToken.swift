@@ -28,36 +28,7 @@ public enum DirectoryToken {
         }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
-    public static func base64URL(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in stride(from: 18, through: 0, by: -6) {
-                out.append(alphabet[Int((chunk >> UInt32(shift)) & 63)])
-            }
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest > 0 {
-            var chunk = UInt32(bytes[index]) << 16
-            if rest == 2 { chunk |= UInt32(bytes[index + 1]) << 8 }
-            let characters = rest + 1
-            for position in 0..<characters { out.append(alphabet[Int((chunk >> UInt32(18 - 6 * position)) & 63)]) }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func base64URL(_ bytes: [UInt8]) -> String { Base64.encode(bytes, alphabet: .url) }
 }

@@ -1,3 +1,5 @@
+import TwofoldCrypto
+
 /// The self-describing stored form of a password hash:
 /// `$scrypt$ln=17,r=8,p=1$<salt>$<key>`, salt and key in unpadded standard base64.
 ///
@@ -26,14 +28,14 @@ struct StoredPasswordHash: Sendable, Equatable {
         let fields = stored.split(separator: "$", omittingEmptySubsequences: false)
         guard fields.count == 5, fields[0].isEmpty, fields[1] == Self.algorithm,
             let parameters = Self.parseParameters(fields[2]),
-            let salt = UnpaddedBase64.decode(fields[3]), Self.saltLengths.contains(salt.count),
-            let key = UnpaddedBase64.decode(fields[4]), Self.keyLengths.contains(key.count)
+            let salt = Base64.decode(fields[3], alphabet: .standard), Self.saltLengths.contains(salt.count),
+            let key = Base64.decode(fields[4], alphabet: .standard), Self.keyLengths.contains(key.count)
         else { return nil }
         self.init(parameters: parameters, salt: salt, key: key)
     }
 
     var encoded: String {
-        "$\(Self.algorithm)$\(parameters)$\(UnpaddedBase64.encode(salt))$\(UnpaddedBase64.encode(key))"
+        "$\(Self.algorithm)$\(parameters)$\(Base64.encode(salt, alphabet: .standard))$\(Base64.encode(key, alphabet: .standard))"
     }
 
     /// `ln=<d>,r=<d>,p=<d>` in this order, plain decimal without sign or leading zeros.

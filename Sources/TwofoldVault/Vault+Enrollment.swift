@@ -1,3 +1,4 @@
+import TwofoldCrypto
 extension Vault {
     /// Starts (or restarts) an enrollment: a new 160-bit seed, pending until confirmed. A pending
     /// enrollment it replaces is kept as "superseded" for its remaining lifetime, so a code from that

@@ -1,3 +1,4 @@
+import TwofoldCrypto
 import TwofoldPhone
 
 /// What `recovery.start` reports: where the code went, until when it is valid, and whether the

@@ -138,3 +138,16 @@ extension JSONValue {
         JSONDecodingFailure(codingPath, isNull ? "must not be null" : problem)
     }
 }
+
+extension JSONValue {
+    /// Decodes `type` from this value, e.g. a stored record or a log line read with `parse`: the
+    /// same decoding as request args and response results.
+    ///
+    /// - Throws: a `WireError` (`request.invalid`, as for args) naming the field and the rule it
+    ///   broke, never its value.
+    public func decode<T: Decodable>(as type: T.Type = T.self) throws(WireError) -> T {
+        try JSONValueDecoder.decode(type, from: self, root: "value") { field, problem in
+            .invalidRequest(field: field, problem: problem)
+        }
+    }
+}

@@ -37,7 +37,7 @@ public struct WireRequest: Sendable, Equatable {
         self.anyOrder = anyOrder
     }
 
-    /// Builds a request whose args are `args` encoded with `JSONEncoder`.
+    /// Builds a request whose args are `args` encoded with `JSONValueEncoder`.
     /// - Throws: `internal` when `args` does not encode to a JSON object.
     public init(id: RequestID, operation: String, encodingArgs args: some Encodable) throws(WireError) {
         self.init(id: id, operation: operation, args: try Self.encodeObject(args))
@@ -84,13 +84,9 @@ public struct WireRequest: Sendable, Equatable {
         return writer.bytes
     }
 
-    /// `value` encoded by `JSONEncoder` and re-read, so it can be written canonically.
+    /// `value` as a JSON object's members.
     static func encodeObject(_ value: some Encodable) throws(WireError) -> [String: JSONValue] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value),
-            case .object(let members) = try? JSONValue.parse(data)
-        else { throw .internal() }
+        guard case .object(let members) = try? JSONValueEncoder.encode(value) else { throw .internal() }
         return members
     }
 }

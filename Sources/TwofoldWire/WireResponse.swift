@@ -25,7 +25,7 @@ public struct WireResponse: Sendable, Equatable {
         WireResponse(id: id, outcome: .success(result))
     }
 
-    /// A success whose result is `result` encoded with `JSONEncoder`.
+    /// A success whose result is `result` encoded with `JSONValueEncoder`.
     /// - Throws: `internal` when it does not encode to a JSON object (send that error instead).
     public static func success(id: RequestID, encoding result: some Encodable) throws(WireError) -> WireResponse {
         .success(id: id, result: try WireRequest.encodeObject(result))

@@ -2,6 +2,7 @@ import Foundation
 import TwofoldCrypto
 import TwofoldLoad
 import TwofoldOTP
+import TwofoldWire
 
 /// Verify round trips per second against the real `secret-vault` (release), with 1 and 32
 /// requests in flight on one connection, next to a raw echo of the same frames in the same run;
@@ -190,10 +191,11 @@ enum VaultBench {
             client.send(frames)
             var confirms: [UInt8] = []
             for offset in 0..<batch {
-                let response = try JSONSerialization.jsonObject(with: Data(client.receiveFrame())) as? [String: Any]
-                guard let result = response?["result"] as? [String: Any], let secret = result["secret"] as? String
+                let response = try JSONValue.parse(client.receiveFrame())
+                guard case .object(let envelope) = response, case .object(let result)? = envelope["result"],
+                    case .string(let secret)? = result["secret"]
                 else {
-                    throw BenchError("enroll.begin failed: \(String(describing: response))")
+                    throw BenchError("enroll.begin failed: \(response)")
                 }
                 let user = "bench-\(prefix)\(index + offset)"
                 let seed = try Base32.decode(secret)

@@ -1,9 +1,10 @@
-/// Lowercase hexadecimal, for ids on the wire.
-enum Hex {
+/// Lowercase hexadecimal: ids on the wire, token hashes in the directory, MACs in audit lines.
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
