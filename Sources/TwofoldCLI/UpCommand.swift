@@ -56,6 +56,8 @@ public enum UpCommand {
 
 /// The running set of children; lives on the main thread.
 final class Launcher: @unchecked Sendable {
+    // @unchecked: its mutable fields are touched on the main thread only; termination handlers
+    // and signal callbacks only signal `events`.
     struct Child {
         let name: String
         let process: Process

@@ -131,6 +131,7 @@ public struct PublicKey: Sendable, CustomStringConvertible {
 /// Owns one `EVP_PKEY` holding only a public key. OpenSSL allows concurrent verifications with
 /// one key (each builds its own contexts), and the key is never changed after it is built.
 private final class EVPPublicKey: @unchecked Sendable {
+    // @unchecked: an OpenSSL pointer, never changed after init (see above).
     let pointer: OpaquePointer
 
     private init(_ pointer: OpaquePointer) {

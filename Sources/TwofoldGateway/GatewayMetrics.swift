@@ -1,5 +1,6 @@
 import Synchronization
 import TwofoldHTTPServer
+import TwofoldSystem
 
 /// The gateway's Prometheus metrics: requests by route and status, request latency, vault round
 /// trips, plus gauges read at scrape time. Route labels are route patterns (or `unmatched`), never
@@ -12,8 +13,8 @@ public final class GatewayMetrics: Sendable {
 
     private struct State {
         var requests: [RequestKey: UInt64] = [:]
-        var latency = Histogram()
-        var vaultRoundTrip = Histogram()
+        var latency = LatencyHistogram()
+        var vaultRoundTrip = LatencyHistogram()
     }
 
     private let state = Mutex(State())
@@ -22,17 +23,17 @@ public final class GatewayMetrics: Sendable {
 
     /// Counts one answered request.
     public func recordRequest(route: String, status: Int, duration: Duration) {
-        let seconds = duration.seconds
+        let nanoseconds = Self.nanoseconds(duration)
         state.withLock { state in
             state.requests[RequestKey(route: route, status: status), default: 0] += 1
-            state.latency.observe(seconds)
+            state.latency.record(nanoseconds)
         }
     }
 
     /// Times one call to the vault (answered, failed or timed out).
     public func recordVaultRoundTrip(_ duration: Duration) {
-        let seconds = duration.seconds
-        state.withLock { $0.vaultRoundTrip.observe(seconds) }
+        let nanoseconds = Self.nanoseconds(duration)
+        state.withLock { $0.vaultRoundTrip.record(nanoseconds) }
     }
 
     /// The requests counted so far for `route` and `status`.
@@ -56,7 +57,7 @@ public final class GatewayMetrics: Sendable {
         }
         text += "# HELP twofold_http_request_duration_seconds Time from a complete request to its answer.\n"
         text += "# TYPE twofold_http_request_duration_seconds histogram\n"
-        snapshot.latency.render(name: "twofold_http_request_duration_seconds", into: &text)
+        Self.render(snapshot.latency, name: "twofold_http_request_duration_seconds", into: &text)
         text += "# HELP twofold_http_open_connections Open client connections.\n"
         text += "# TYPE twofold_http_open_connections gauge\n"
         text += "twofold_http_open_connections \(openConnections)\n"
@@ -68,7 +69,7 @@ public final class GatewayMetrics: Sendable {
         text += "twofold_worker_pool_busy \(workerBusy)\n"
         text += "# HELP twofold_vault_round_trip_seconds Time for a call to the secret vault to be answered.\n"
         text += "# TYPE twofold_vault_round_trip_seconds histogram\n"
-        snapshot.vaultRoundTrip.render(name: "twofold_vault_round_trip_seconds", into: &text)
+        Self.render(snapshot.vaultRoundTrip, name: "twofold_vault_round_trip_seconds", into: &text)
         if let storage {
             text += "# HELP twofold_degraded 1 while the gateway refuses requests for the reason in the label (its "
             text += "storage is failing), else 0.\n"
@@ -94,10 +95,36 @@ public final class GatewayMetrics: Sendable {
         }
         return escaped
     }
-}
 
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    /// Bucket bounds in seconds, from 100 µs to 10 s: login latencies range from a cached page to a
+    /// slow password hash. `+Inf` is implicit.
+    static let bucketBounds: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole &+ UInt64(attoseconds / 1_000_000_000)
+    }
+
+    /// Appends a Prometheus histogram's cumulative `_bucket` samples, `_sum` and `_count`. A bucket
+    /// counts the recorded values up to its bound, within `LatencyHistogram`'s 1/128 resolution.
+    static func render(_ histogram: LatencyHistogram, name: String, into text: inout String) {
+        for bound in bucketBounds {
+            let count = histogram.count(atOrBelow: UInt64(bound * 1_000_000_000))
+            text += "\(name)_bucket{le=\"\(format(bound))\"} \(count)\n"
+        }
+        text += "\(name)_bucket{le=\"+Inf\"} \(histogram.count)\n"
+        text += "\(name)_sum \(format(histogram.total / 1_000_000_000))\n"
+        text += "\(name)_count \(histogram.count)\n"
+    }
+
+    /// A float as Prometheus reads it, without exponent noise for the usual bucket bounds.
+    static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
     }
 }
+

@@ -29,7 +29,7 @@ public final class HTTPServer: Service, Sendable {
     private let acceptRecoveries: LogThrottle
     private let capRefusals: LogThrottle
 
-    private struct ListenerState: @unchecked Sendable {
+    private struct ListenerState {
         enum Phase { case idle, running, stopped }
         var phase = Phase.idle
         var socket: Socket?

@@ -66,7 +66,7 @@ public final class WireServer: Sendable {
     let deadlineRefusals: LogThrottle
     let frameTimeouts: LogThrottle
 
-    struct State: @unchecked Sendable {
+    struct State {
         var listener: Socket?
         var registration: EventLoop.Registration?
         var connections: [ObjectIdentifier: WireServerConnection] = [:]

@@ -1,4 +1,5 @@
 import Synchronization
+import TwofoldSystem
 
 /// Collects what a run measures, from every task and loop thread: per scenario the iterations
 /// that succeeded or failed and their latency (from the intended start in open loop), per

@@ -1,3 +1,4 @@
+import TwofoldSystem
 import TwofoldWire
 
 /// The result of a run: what was asked, what happened, and whether it passes the error-rate

@@ -56,7 +56,7 @@ public final class Outbox: Sendable {
     /// What the rest of the process reads: never held across I/O.
     private let state: Mutex<State>
 
-    private struct IOState: @unchecked Sendable {
+    private struct IOState {
         var descriptor: FileDescriptor?
         /// Bytes acknowledged: where the next line goes, and what recovery keeps.
         var size: Int64

@@ -6,6 +6,7 @@ import TwofoldSystem
 /// The active log's mutable state. Only the writer thread touches it once started; `open`
 /// fills it before the thread starts and the thread closes it before signalling its exit.
 final class ActiveLog: @unchecked Sendable {
+    // @unchecked: touched by `open` before the writer thread starts, then by that thread alone.
     /// Nil while the log has never been read: an open that failed on I/O leaves that to recovery.
     var descriptor: FileDescriptor?
     /// Bytes of acknowledged data: where the next batch is written, and what recovery keeps.

@@ -143,6 +143,7 @@ enum VaultRecordBench {
 
     /// A value set by a completion that runs on this thread (inside `flush`).
     final class Box<Value>: @unchecked Sendable {
+        // @unchecked: set by a completion that runs on this same thread (inside `flush`), read after it.
         var value: Value?
     }
 }

@@ -1,7 +1,9 @@
 /// An HDR-style latency histogram of nanosecond values: exact below 256 ns, then log-linear
 /// buckets (128 per power of two), so any reported percentile is within 0.4 % of a value that was
 /// recorded (the bucket's midpoint, at most half a bucket of 1/128 away), over the whole 64-bit
-/// range, in fixed memory and O(1) per record. Not synchronized: the owner (`LoadRecorder`) is.
+/// range, in fixed memory and O(1) per record. The one histogram of the code base: the load
+/// driver's percentiles and the gateway's Prometheus histograms (`count(atOrBelow:)`) read it.
+/// Not synchronized: the owner (`LoadRecorder`, `GatewayMetrics`) is.
 public struct LatencyHistogram: Sendable, Equatable {
     /// Sub-buckets per power of two; the relative bucket width is at most 1/`subBuckets`.
     static let subBuckets = 128
@@ -36,6 +38,20 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     public var mean: Double { count == 0 ? 0 : sum / Double(count) }
+
+    /// The sum of every recorded value, in nanoseconds.
+    public var total: Double { sum }
+
+    /// How many recorded values are at most `bound`: exact for values below 256 ns and for
+    /// bounds on a bucket's edge; otherwise the bucket that holds `bound` counts whole, so the
+    /// answer may include values up to 1/128 (0.8 %) above `bound`, never miss one below it.
+    public func count(atOrBelow bound: UInt64) -> UInt64 {
+        guard count > 0 else { return 0 }
+        if bound >= maximum { return count }
+        var seen: UInt64 = 0
+        for index in 0...Self.index(of: bound) { seen += counts[index] }
+        return seen
+    }
 
     /// The value below or at which `quantile` (0…1) of the observations fall; 0 when empty.
     /// `quantile` 1 is the exact maximum.

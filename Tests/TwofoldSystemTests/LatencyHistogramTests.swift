@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TwofoldLoad
+@testable import TwofoldSystem
 
 @Suite struct LatencyHistogramTests {
     /// A small deterministic generator (xorshift), so the test data is the same on every run.
