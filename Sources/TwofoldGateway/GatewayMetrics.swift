@@ -127,4 +127,3 @@ public final class GatewayMetrics: Sendable {
         return String(value)
     }
 }
-

@@ -24,6 +24,8 @@ enum WebNotice: String, CaseIterable, Sendable {
     case signUpPhoneRemoved = "sign-up-phone-removed"
     /// "Send a new code" in "Forgot password?".
     case smsSent = "sms-sent"
+    /// "Continue" after the new backup codes made from the Security tab.
+    case backupCodesNew = "backup-codes-new"
 
     var text: String {
         switch self {
@@ -44,6 +46,7 @@ enum WebNotice: String, CaseIterable, Sendable {
         case .signUpPhoneSaved: "Your recovery phone was saved."
         case .signUpPhoneRemoved: "Your recovery phone was removed. You can add one later in My Profile."
         case .smsSent: "A new code was sent."
+        case .backupCodesNew: "Your new backup codes are ready. The old ones no longer work."
         }
     }
 }

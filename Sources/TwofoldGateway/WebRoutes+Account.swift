@@ -22,6 +22,10 @@ extension WebRoutes {
                     address: request.address)
                 // The confirmation goes where the user started: the Security tab after a reset.
                 let cookies = [support.sessionSetCookie(issued.token)]
+                // The backup codes made with it are shown first; "Continue" then goes on from there.
+                if (try? auth.waitingBackupCodes(issued.session)) != nil {
+                    return WebSupport.redirect("/mfa/backup-codes", cookies: cookies)
+                }
                 if purpose == "reset" {
                     return redirect("/profile/security#security-mfa", notice: .mfaReset, cookies: cookies)
                 }
@@ -132,6 +136,7 @@ extension WebRoutes {
                 case .phoneSaved?: .phone
                 case .phoneRemoved?: .phone
                 case .passwordChanged?: .password
+                case .backupCodesNew?: .backupCodes
                 default: nil
                 }
             return await securityPage(request, message: notice, form: section, status: .ok)
@@ -196,7 +201,7 @@ extension WebRoutes {
         }
     }
 
-    private func securityPage(
+    func securityPage(
         _ request: WebRequest, message: PageMessage?, form: Pages.SecurityForm?, status: HTTPStatus
     ) async -> HTTPResponse {
         do throws(AuthError) {
@@ -204,7 +209,8 @@ extension WebRoutes {
             let security = try await auth.securityStatus(request.session)
             let view = Pages.SecurityView(
                 email: signedIn.user.email, phoneMasked: security.phoneMasked, phoneCountryName: security.countryName,
-                smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled)
+                smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled,
+                backupCodesLeft: security.backupCodesLeft)
             return WebSupport.html(
                 status,
                 Pages.security(

@@ -39,6 +39,7 @@ struct WebRoutes: Sendable {
         registerInvite(into: &router)
         registerForgotPassword(into: &router)
         registerResetLink(into: &router)
+        registerBackupCodes(into: &router)
     }
 
     /// Registers a page. A POST is refused (403) unless its origin and CSRF token check out.
@@ -292,7 +293,8 @@ struct WebRoutes: Sendable {
                 return WebSupport.html(
                     .ok,
                     Pages.recovery(
-                        chrome(request), availability: availability(status), email: signingIn(request), message: nil))
+                        chrome(request), availability: availability(status), email: signingIn(request), message: nil,
+                        backupCodes: offersBackupCodes(status)))
             } catch {
                 return generalFailure(error, request) ?? redirectForStage(request)
             }
@@ -317,7 +319,8 @@ struct WebRoutes: Sendable {
                 return WebSupport.html(
                     error.status,
                     Pages.recovery(
-                        chrome(request), availability: shown, email: signingIn(request), message: .error(error.message))
+                        chrome(request), availability: shown, email: signingIn(request), message: .error(error.message),
+                        backupCodes: offersBackupCodes(status))
                 )
             }
         }

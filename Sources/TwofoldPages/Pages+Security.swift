@@ -8,22 +8,25 @@ extension Pages {
         /// `unsupported_number`.
         public var smsRecovery: String
         public var mfaEnrolled: Bool
+        /// The unused backup codes; nil (section not shown) when the vault did not say.
+        public var backupCodesLeft: Int?
 
         public init(
             email: String, phoneMasked: String? = nil, phoneCountryName: String? = nil, smsRecovery: String,
-            mfaEnrolled: Bool
+            mfaEnrolled: Bool, backupCodesLeft: Int? = nil
         ) {
             self.email = email
             self.phoneMasked = phoneMasked
             self.phoneCountryName = phoneCountryName
             self.smsRecovery = smsRecovery
             self.mfaEnrolled = mfaEnrolled
+            self.backupCodesLeft = backupCodesLeft
         }
     }
 
     /// The forms of the Security tab, to show a message next to the one it is about.
     public enum SecurityForm: Sendable, Equatable {
-        case resetMFA, phone, removePhone, password
+        case resetMFA, phone, removePhone, password, backupCodes
     }
 
     /// GET `/profile/security`: My Profile → Security. `message` appears in the section of the
@@ -44,6 +47,7 @@ extension Pages {
             \(Markup.messageBox(shown(at: nil)))\
             <p class="lead">Signed in as <strong class="wrap">\(Markup.userText(view.email))</strong>.</p>
             \(mfaSection(chrome, view: view, message: shown(at: .resetMFA)))
+            \(backupCodesSection(chrome, view: view, message: shown(at: .backupCodes)))
             \(phoneSection(chrome, view: view, message: shown(at: .phone), removeMessage: shown(at: .removePhone)))
             \(passwordSection(chrome, minimumPasswordLength: minimumPasswordLength, message: shown(at: .password)))
             """
