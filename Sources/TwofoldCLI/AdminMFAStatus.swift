@@ -8,11 +8,14 @@ public struct AdminMFAStatus: Decodable, Sendable, Equatable {
     public let phoneCountryName: String?
     /// `available`, `no_phone`, `unsupported_country` or `unsupported_number`.
     public let smsRecovery: String
+    /// Unused backup codes; nil from a vault that does not count them.
+    public let backupCodesLeft: Int?
 
     enum CodingKeys: String, CodingKey {
         case enrolled, pending, locked
         case phoneMasked = "phone_masked"
         case phoneCountryName = "phone_country_name"
         case smsRecovery = "sms_recovery"
+        case backupCodesLeft = "backup_codes_left"
     }
 }

@@ -147,6 +147,9 @@ public enum AdminRenderer {
             fields.append("Phone", "none")
         }
         fields.append("SMS recovery", smsRecovery(mfa.smsRecovery))
+        if let left = mfa.backupCodesLeft {
+            fields.append("Backup codes", left == 0 ? "none left" : "\(left) left")
+        }
         return fields
     }
 

@@ -33,6 +33,10 @@ enum GatewayAPIHarness {
         (.post, "/recovery/verify"), (.post, "/mfa/setup"), (.post, "/mfa/confirm"), (.post, "/mfa/reset"),
         (.get, "/me"), (.post, "/accounts/select"), (.put, "/phone"), (.delete, "/phone"), (.post, "/password"),
         (.post, "/logout"), (.post, "/invites/INVITE/accept"), (.post, "/invites/x/accept"),
+        (.post, "/password/forgot"), (.post, "/password/forgot/code"), (.post, "/password/forgot/sms/send"),
+        (.post, "/password/forgot/sms"), (.post, "/password/forgot/password"),
+        (.post, "/reset-links/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/accept"), (.put, "/profile/name"),
+        (.get, "/backup-codes"), (.post, "/backup-codes"), (.post, "/recovery/backup-code"),
     ]
 
     static func run(_ input: inout FuzzInput) throws(FuzzFailure) {
@@ -220,6 +224,15 @@ final class ScriptedVault: VaultAPI {
             ]
         ),
         ("expires_at", [1_767_225_900_000, -1, .integer(.max), 0]),
+        (
+            "backup_codes",
+            [
+                .array((0..<10).map { .string("k7qd-3mzt-9hv\($0)") }), .array([]), .array([1, .null]),
+                .array([.string(String(repeating: "x", count: 5_000))]), "k7qd-3mzt-9hvw",
+            ]
+        ),
+        ("backup_codes_withheld", [true, false, 1]),
+        ("backup_codes_left", [0, 9, -1, .integer(.max)]),
         ("phone_masked", ["+49 •••••••78", "", "\u{202E}87"]),
         ("sms_recovery", ["available", "no_phone", "unsupported_country", "x"]),
         ("phone_country_name", ["Germany", "", "<b>"]),

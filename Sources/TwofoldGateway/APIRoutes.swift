@@ -135,6 +135,7 @@ struct APIRoutes: Sendable {
             var fields: [String: JSONValue] = ["sms_recovery": .string(status.availability)]
             if let masked = status.phoneMasked { fields["phone_masked"] = .string(masked) }
             if let country = status.countryName { fields["country_name"] = .string(country) }
+            if let left = status.backupCodesLeft { fields["backup_codes_left"] = .integer(Int64(left)) }
             return WebSupport.json(.ok, fields)
         }
         endpoint(.post, "/recovery/send", into: &router) { request throws(AuthError) in
@@ -164,7 +165,7 @@ struct APIRoutes: Sendable {
             let issued = try await auth.confirmSetup(
                 request.session, enrollmentID: try request.optionalString("enrollment_id"),
                 code: try request.string("code"), address: request.address)
-            return WebSupport.json(.ok, fullSessionFields(issued))
+            return WebSupport.json(.ok, confirmedFields(issued))
         }
         endpoint(.post, "/mfa/reset", fields: [.password("password")], into: &router) { request throws(AuthError) in
             let issued = try await auth.requestMFAReset(
@@ -174,6 +175,7 @@ struct APIRoutes: Sendable {
         registerSignedIn(into: &router)
         registerPasswordReset(into: &router)
         registerPasskeys(into: &router)
+        registerBackupCodes(into: &router)
     }
 
     private func registerSignedIn(into router: inout Router<GatewayRoute>) {

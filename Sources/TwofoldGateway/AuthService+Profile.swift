@@ -7,6 +7,8 @@ public struct SecurityStatus: Sendable, Equatable {
     public let smsRecovery: String
     public let phoneMasked: String?
     public let countryName: String?
+    /// The unused backup codes (`status`'s `backup_codes_left`); nil when the vault did not say.
+    public var backupCodesLeft: Int? = nil
 }
 
 extension AuthService {
@@ -46,7 +48,8 @@ extension AuthService {
         let status = try await vaultStatus(user.id)
         return SecurityStatus(
             enrolled: status.bool("enrolled") ?? false, smsRecovery: status.string("sms_recovery") ?? "no_phone",
-            phoneMasked: status.string("phone_masked"), countryName: status.string("phone_country_name"))
+            phoneMasked: status.string("phone_masked"), countryName: status.string("phone_country_name"),
+            backupCodesLeft: status.int("backup_codes_left").map { Int(min(max($0, 0), 100)) })
     }
 
     /// The longest name My Profile takes, in UTF-8 bytes (100 characters of most scripts).

@@ -7,6 +7,8 @@ public struct RecoveryStatus: Sendable, Equatable {
     public let availability: String
     public let phoneMasked: String?
     public let countryName: String?
+    /// The unused backup codes (`status`'s `backup_codes_left`); nil when the vault did not say.
+    public var backupCodesLeft: Int? = nil
 }
 
 extension AuthService {
@@ -16,7 +18,8 @@ extension AuthService {
         let status = try await vaultStatus(user.id)
         return RecoveryStatus(
             availability: status.string("sms_recovery") ?? "no_phone", phoneMasked: status.string("phone_masked"),
-            countryName: status.string("phone_country_name"))
+            countryName: status.string("phone_country_name"),
+            backupCodesLeft: status.int("backup_codes_left").map { Int(min(max($0, 0), 100)) })
     }
 
     /// Sends a recovery code by SMS to the phone on file (the vault does it, through sms-sender).

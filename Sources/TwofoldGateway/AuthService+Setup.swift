@@ -98,8 +98,10 @@ extension AuthService {
             switch outcome {
             case "confirmed":
                 setups.withLock { _ = $0.removeValue(forKey: session.id) }
-                return try await issue(
+                let issued = try await issue(
                     user: user, stage: .full, replacing: session, endingOthers: true, address: address)
+                keepBackupCodes(from: result, for: issued.session, after: session, address: address)
+                return issued
             case "stale_setup":
                 throw AuthError(
                     "setup.stale", .conflict,

@@ -23,6 +23,8 @@ public final class AuthService: Sendable {
     /// the same QR code instead of starting a new enrollment. Memory only: a seed is never
     /// written to the gateway's disk.
     let setups = Mutex<[String: PendingSetup]>([:])
+    /// Backup codes waiting to be shown to a session, in memory only (`BackupCodeShelf`).
+    let backupCodes = BackupCodeShelf()
     let smsCoverage = SMSCoverage()
     /// Wrong codes in "Forgot password?", by email and address (`LoginThrottle.Policy.forgotPassword`).
     let resetThrottle: LoginThrottle
@@ -123,6 +125,7 @@ public final class AuthService: Sendable {
     /// Ends `session` (logout).
     public func logout(_ session: SessionRecord, address: String?) async {
         setups.withLock { _ = $0.removeValue(forKey: session.id) }
+        backupCodes.take(session: session.id)
         _ = try? await directory.update { $0.endSession(id: session.id) }
         audit.record("logout", user: session.userID, address: address, outcome: "ok")
     }

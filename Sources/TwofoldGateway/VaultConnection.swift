@@ -30,7 +30,7 @@ public struct VaultConnection: Sendable {
     /// The vault's operations that change its state.
     public static let stateChangingOperations: Set<String> = [
         "enroll.begin", "enroll.confirm", "totp.verify", "reset", "phone.set", "phone.clear", "recovery.start",
-        "recovery.verify", "user.delete", "notice.send",
+        "recovery.verify", "user.delete", "notice.send", "backup.generate", "backup.verify",
     ]
 
     let client: WireClient
@@ -78,8 +78,10 @@ extension VaultConnection {
     /// (`parts`, e.g. the code typed): HMAC-SHA256 keyed by the session's id (the hash of its
     /// token, known only to the gateway), so the key, which is not secret, reveals nothing about
     /// the code. Only for operations whose success ends the session's stage (a login code, a
-    /// setup confirmation, a recovery code): the same session cannot mean to repeat them after
-    /// a success, so a recorded answer is always the right one.
+    /// setup confirmation, a recovery or backup code): the same session cannot mean to repeat them
+    /// after a success, so a recorded answer is always the right one. "Generate new codes" too: its
+    /// code is consumed by the first run, so a retry with it can only mean the same request, and
+    /// the recorded answer (`backup_codes_withheld`) tells the truth about it.
     public static func retryKey(session: String, operation: String, _ parts: [String]) -> IdempotencyKey {
         var message = Array("twofold.gateway.v1/vault-retry\u{0}\(operation)".utf8)
         for part in parts { message += [0] + Array(part.utf8) }

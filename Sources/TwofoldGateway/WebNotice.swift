@@ -26,6 +26,8 @@ enum WebNotice: String, CaseIterable, Sendable {
     case smsSent = "sms-sent"
     case passkeyAdded = "passkey-added"
     case passkeyRemoved = "passkey-removed"
+    /// "Continue" after the new backup codes made from the Security tab.
+    case backupCodesNew = "backup-codes-new"
 
     var text: String {
         switch self {
@@ -48,6 +50,7 @@ enum WebNotice: String, CaseIterable, Sendable {
         case .smsSent: "A new code was sent."
         case .passkeyAdded: "Your passkey was added. You can use it to sign in from now on."
         case .passkeyRemoved: "The passkey was removed."
+        case .backupCodesNew: "Your new backup codes are ready. The old ones no longer work."
         }
     }
 }

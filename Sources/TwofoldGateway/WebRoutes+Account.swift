@@ -22,6 +22,10 @@ extension WebRoutes {
                     address: request.address)
                 // The confirmation goes where the user started: the Security tab after a reset.
                 let cookies = [support.sessionSetCookie(issued.token)]
+                // The backup codes made with it are shown first; "Continue" then goes on from there.
+                if (try? auth.waitingBackupCodes(issued.session)) != nil {
+                    return WebSupport.redirect("/mfa/backup-codes", cookies: cookies)
+                }
                 if purpose == "reset" {
                     return redirect("/profile/security#security-mfa", notice: .mfaReset, cookies: cookies)
                 }
@@ -133,6 +137,7 @@ extension WebRoutes {
                 case .phoneRemoved?: .phone
                 case .passwordChanged?: .password
                 case .passkeyAdded?, .passkeyRemoved?: .passkeys
+                case .backupCodesNew?: .backupCodes
                 default: nil
                 }
             return await securityPage(request, message: notice, form: section, status: .ok)
@@ -206,7 +211,7 @@ extension WebRoutes {
             let view = Pages.SecurityView(
                 email: signedIn.user.email, phoneMasked: security.phoneMasked, phoneCountryName: security.countryName,
                 smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled,
-                passkeys: try await passkeyRows(request))
+                backupCodesLeft: security.backupCodesLeft, passkeys: try await passkeyRows(request))
             return WebSupport.html(
                 status,
                 Pages.security(

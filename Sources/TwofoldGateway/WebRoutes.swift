@@ -40,6 +40,7 @@ struct WebRoutes: Sendable {
         registerForgotPassword(into: &router)
         registerResetLink(into: &router)
         registerPasskeys(into: &router)
+        registerBackupCodes(into: &router)
     }
 
     /// Registers a page. A POST is refused (403) unless its origin and CSRF token check out.
@@ -298,7 +299,8 @@ struct WebRoutes: Sendable {
                 return WebSupport.html(
                     .ok,
                     Pages.recovery(
-                        chrome(request), availability: availability(status), email: signingIn(request), message: nil))
+                        chrome(request), availability: availability(status), email: signingIn(request), message: nil,
+                        backupCodes: offersBackupCodes(status)))
             } catch {
                 return generalFailure(error, request) ?? redirectForStage(request)
             }
@@ -323,7 +325,8 @@ struct WebRoutes: Sendable {
                 return WebSupport.html(
                     error.status,
                     Pages.recovery(
-                        chrome(request), availability: shown, email: signingIn(request), message: .error(error.message))
+                        chrome(request), availability: shown, email: signingIn(request), message: .error(error.message),
+                        backupCodes: offersBackupCodes(status))
                 )
             }
         }

@@ -16,11 +16,14 @@ extension Pages {
         + "identity, and then help you reset your authenticator."
 
     /// GET `/login/recovery` ("Can't access your multi-factor authentication app?"): offers the
-    /// SMS, or explains why the user must contact their representative.
+    /// SMS, or explains why the user must contact their representative. With `backupCodes`, "Use a
+    /// backup code" is offered too: beside the SMS, or first where SMS recovery is not possible
+    /// (contacting the representative is then the last resort).
     public static func recovery(
-        _ chrome: PageChrome, availability: RecoveryAvailability, email: String? = nil, message: PageMessage?
+        _ chrome: PageChrome, availability: RecoveryAvailability, email: String? = nil, message: PageMessage?,
+        backupCodes: Bool = false
     ) -> String {
-        let content: String
+        var content: String
         switch availability {
         case .available(let phoneMasked):
             content = """
@@ -31,7 +34,9 @@ extension Pages {
                 """
         case .noPhone:
             content = Markup.infoBox([
-                "You did not save a phone number in your profile, so you cannot recover your account on your own.",
+                backupCodes
+                    ? "You did not save a phone number in your profile, so you cannot recover your account by SMS."
+                    : "You did not save a phone number in your profile, so you cannot recover your account on your own.",
                 contactRepresentative,
             ])
         case .unsupportedCountry(let countryName):
@@ -45,10 +50,18 @@ extension Pages {
                 contactRepresentative,
             ])
         }
+        if backupCodes {
+            if case .available = availability {
+                content += "\n" + backupCodeChoice(primary: false)
+            } else {
+                // The representative stays, as the last resort.
+                content = backupCodeChoice(primary: true) + "\n<h2>No backup code left?</h2>\n" + content
+            }
+        }
         let body = """
             <h1>Recover your account</h1>
             <p class="lead">If you lose access to the device with your authenticator app, you can recover your \
-            account through SMS.</p>
+            account through SMS\(backupCodes ? " or with one of your backup codes" : "").</p>
             \(Markup.messageBox(message))\
             \(content)
             <ul class="links">

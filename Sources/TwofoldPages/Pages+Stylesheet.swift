@@ -288,5 +288,5 @@ extension Pages {
         }
         .chevron { flex: none; color: var(--muted); font-size: 1.25rem; line-height: 1; }
 
-        """
+        """ + backupCodesStylesheet
 }

@@ -93,9 +93,10 @@ extension Vault {
         return found
     }
 
+    /// Like every notice (a new authenticator, a reset, a changed password), it goes to any phone on
+    /// file, whatever its country: a notice is not a recovery code, and a user of a country without
+    /// SMS recovery is the one most likely to sign in with backup codes.
     private func noticeBackupCodeUse(_ phone: String, left: Int) {
-        guard let number = try? PhoneNumber(parsing: phone), policy.smsRecovery.availability(for: number).isAvailable
-        else { return }
         notify(
             phone,
             "A backup code was used to sign in to your \(policy.issuer) account (\(left) left). If this was not you, contact your representative now."

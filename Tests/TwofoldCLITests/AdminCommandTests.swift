@@ -127,6 +127,17 @@ private func run(_ arguments: [String], _ transport: any AdminTransport) -> Admi
             """)
 }
 
+@Test func userShow_withBackupCodesCounted_showsHowManyAreLeft() throws {
+    guard case .object(var mfa) = Fixtures.mfa else { return }
+    for (left, shown) in [(7, "7 left"), (0, "none left")] {
+        mfa["backup_codes_left"] = .integer(Int64(left))
+        let output = run(
+            ["user", "show", "u-1"], StubTransport(result: ["user": Fixtures.user(), "mfa": .object(mfa)]))
+        #expect(output.status == 0)
+        #expect(output.standardOutput.hasSuffix("SMS recovery:  available\nBackup codes:  \(shown)\n"))
+    }
+}
+
 @Test func otherCommands_printAOneLineConfirmation() throws {
     let user = Fixtures.user()
     let cases: [([String], [String: JSONValue], String)] = [

@@ -17,9 +17,13 @@ final class FakeVault: VaultAPI {
     private let answers = Mutex<[String: Answer]>([:])
     private let held = Mutex<[String: HeldCall]>([:])
     private let log = Mutex<[Call]>([])
+    private let keyLog = Mutex<[IdempotencyKey?]>([])
 
     /// Every call so far, in order.
     var calls: [Call] { log.withLock { $0 } }
+
+    /// The `retryKey` of every call so far, in order (nil: a fresh key per call).
+    var retryKeys: [IdempotencyKey?] { keyLog.withLock { $0 } }
 
     /// The operations called so far, in order.
     var operations: [String] { calls.map(\.operation) }
@@ -39,10 +43,11 @@ final class FakeVault: VaultAPI {
         return call
     }
 
-    /// `retryKey` is not checked here: the vault's answers to retries are tested against the real
-    /// vault (VaultRecordedAnswerTests) and the keys themselves in VaultRetryKeyTests.
+    /// `retryKey` is recorded, not acted on: the vault's answers to retries are tested against the
+    /// real vault (VaultRecordedAnswerTests) and the keys themselves in VaultRetryKeyTests.
     func call(_ operation: String, _ args: [String: JSONValue], retryKey: IdempotencyKey?) async -> VaultReply {
         log.withLock { $0.append(Call(operation: operation, args: args)) }
+        keyLog.withLock { $0.append(retryKey) }
         if let call = held.withLock({ $0.removeValue(forKey: operation) }) {
             return await call.arrive(args)
         }

@@ -203,6 +203,54 @@ enum SamplePages {
                         "That code may come from an old setup of Twofold in your app. Add this setup to your app "
                             + "again (or try a different authenticator app) and enter its code.", field: "code"))
             ))
+        pages += backupCodePages(plain: plain, signedIn: signedIn)
         return pages
+    }
+
+    static let backupCodes = [
+        "k7qd-3mzt-9hvw", "xc4p-8nbf-r2ja", "5tge-wh6u-mk3y", "p9sa-d2xn-7fcq", "hr8m-4vkb-t6ez",
+        "z3wj-q5pe-n9gu", "6cyt-a8rh-2mxk", "ub4f-j7sw-e3nd", "8npz-k2ya-w5ht", "f6ex-r9mc-4qjb",
+    ]
+
+    /// The pages of issue 19 (backup codes) in their states.
+    static func backupCodePages(plain: PageChrome, signedIn: PageChrome) -> [(String, String)] {
+        let withCodes = Pages.SecurityView(
+            email: "ada@example.com", smsRecovery: "no_phone", mfaEnrolled: true, backupCodesLeft: 7)
+        return [
+            ("backup-codes", Pages.backupCodes(signedIn, view: .init(codes: backupCodes), message: nil)),
+            (
+                "backup-codes-generated",
+                Pages.backupCodes(signedIn, view: .init(codes: backupCodes, generated: true), message: nil)
+            ),
+            (
+                "backup-codes-withheld",
+                Pages.backupCodes(
+                    signedIn, view: .init(codes: nil),
+                    message: .error("That code is not valid.", field: "backup-generate-code"))
+            ),
+            (
+                "recovery-backup-available",
+                Pages.recovery(
+                    plain, availability: .available(phoneMasked: "+1 ••• •••0100"), message: nil, backupCodes: true)
+            ),
+            (
+                "recovery-backup-country",
+                Pages.recovery(
+                    plain, availability: .unsupportedCountry(countryName: "Bangladesh"), message: nil,
+                    backupCodes: true)
+            ),
+            ("recovery-backup-code", Pages.recoveryBackupCode(plain, email: "ada@example.com", message: nil)),
+            (
+                "recovery-backup-code-error",
+                Pages.recoveryBackupCode(
+                    plain, message: .error("That backup code is not valid, or was already used.", field: "backup-code"))
+            ),
+            (
+                "security-backup-codes",
+                Pages.security(
+                    signedIn, view: withCodes,
+                    message: .error("That code is not valid.", field: "backup-codes-code"), messageFor: .backupCodes)
+            ),
+        ]
     }
 }

@@ -134,6 +134,11 @@ class BrowserFlowsTest(unittest.TestCase):
         self.assertEqual(field.get_attribute("inputmode"), "numeric")
         field.send_keys(app.current_code())
         b.press("Submit")
+        # Every confirmed setup shows a new set of backup codes once (issue 19), then goes on.
+        b.wait_for_path("/mfa/backup-codes")
+        self.assertEqual(b.heading(), "Save your backup codes")
+        self.assertEqual(len(b.driver.find_elements("css selector", "ol.backup-codes code")), 10)
+        b.press("I saved my codes. Continue")
         return secret
 
     def log_in(self, email, shot=None):

@@ -167,6 +167,15 @@ class NewUserPagesTest(unittest.TestCase):
             self.assert_in_view("#code", size, "the code field, beside the QR code")
         return uri, secret
 
+    def save_backup_codes(self, size):
+        """"Save your backup codes" after a confirmed setup: ten codes, then "Continue"."""
+        b = self.browser
+        b.wait_for_path("/mfa/backup-codes")
+        self.assertEqual(b.heading(), "Save your backup codes")
+        self.assertEqual(len(b.driver.find_elements("css selector", "ol.backup-codes code")), 10)
+        self.assert_touch_targets(size)
+        b.press("I saved my codes. Continue")
+
     def log_in_password(self, email, password=PASSWORD):
         b = self.browser
         b.open("/login")
@@ -197,6 +206,7 @@ class NewUserPagesTest(unittest.TestCase):
                 self.shoot(f"setup-wrong-code-{size[0]}", size)
                 b.field_for_label("Verification code").send_keys(app.current_code())
                 b.press("Submit")
+                self.save_backup_codes(size)
                 b.wait_for_path("/home")
                 self.assertIn("Multi-factor authentication is set up.", b.text())
                 self.assert_in_view(".msg", size, "the setup's confirmation")
@@ -277,6 +287,7 @@ class NewUserPagesTest(unittest.TestCase):
                 app.scan(secret)
                 b.field_for_label("Verification code").send_keys(app.current_code())
                 b.press("Submit")
+                self.save_backup_codes(size)
                 b.wait_for_path("/home")
                 b.press("Log out")
                 b.wait_for_path("/login")

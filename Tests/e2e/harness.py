@@ -312,6 +312,16 @@ class Cluster:
                 raise AssertionError(f"no recovery SMS to {phone_e164} in the outbox after message {since}")
             time.sleep(0.05)
 
+    def notices(self, phone_e164, since, containing, timeout=5.0):
+        """The messages to `phone_e164` after outbox index `since`, once one contains `containing`
+        (notices are sent after the answer, best effort, so they may land a moment later)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            messages = [m for m in self.outbox()[since:] if m["to"] == phone_e164]
+            if any(containing in m["text"] for m in messages) or time.monotonic() > deadline:
+                return messages
+            time.sleep(0.05)
+
     # -- admin socket ----------------------------------------------------------------------------
 
     def admin_raw(self, op, args=None, request_id=1):

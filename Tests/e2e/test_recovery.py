@@ -187,7 +187,7 @@ class RecoveryThroughTheAPI(harness.E2ETestCase):
         _, person = api_signed_up(self, self.cluster)
         api = Api(self.cluster)
         api_password(self, api, person)
-        self.assertEqual(api.get("/api/v1/recovery", expect=200), {"sms_recovery": "no_phone"})
+        self.assertEqual(api.get("/api/v1/recovery", expect=200), {"sms_recovery": "no_phone", "backup_codes_left": 10})
         self.assertEqual(api.error_code("POST", "/api/v1/recovery/send", {}, expect=409), "recovery.no_phone")
 
 
