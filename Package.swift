@@ -48,9 +48,9 @@ let package = Package(
 
         // MARK: Tools.
         // Crash-test driver for TwofoldStore: appends until SIGKILLed (TwofoldStoreTests runs it).
-        .executableTarget(name: "store-torture", dependencies: ["TwofoldStore"]),
+        .executableTarget(name: "store-torture", dependencies: ["TwofoldStore", "TwofoldSystem"]),
         // Crash-test driver for TwofoldDirectory: changes and compacts until SIGKILLed (TwofoldDirectoryTests).
-        .executableTarget(name: "directory-torture", dependencies: ["TwofoldDirectory"]),
+        .executableTarget(name: "directory-torture", dependencies: ["TwofoldDirectory", "TwofoldSystem"]),
 
         // MARK: Services.
         .target(
@@ -89,7 +89,7 @@ let package = Package(
             name: "twofold-bench",
             dependencies: [
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldQR", "TwofoldStore", "TwofoldLoad", "TwofoldDirectory",
-                "TwofoldPasswords", "TwofoldVault", "TwofoldProcess", "TwofoldWire",
+                "TwofoldPasswords", "TwofoldVault", "TwofoldProcess", "TwofoldWire", "TwofoldSystem",
             ]),
         .executableTarget(name: "load-driver", dependencies: ["TwofoldLoad", "TwofoldProcess"]),
         .executableTarget(name: "secret-vault", dependencies: ["TwofoldVault", "TwofoldProcess"]),

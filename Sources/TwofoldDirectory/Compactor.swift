@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TwofoldSystem
 
 /// The thread compactions run on: never a request's thread, the store's writer thread or the
 /// concurrency pool, since a compaction blocks on file I/O for seconds at a million users.
@@ -40,9 +41,21 @@ final class Compactor: Sendable {
         case .refuse: completion?(.failure(DirectoryError(.storage, "The directory is closed.")))
         case .wake: wakeup.signal()
         case .start:
-            let thread = Thread { [self] in run() }
-            thread.name = "twofold-directory-compaction"
-            thread.start()
+            do throws(SystemError) {
+                try SystemThread.detach(name: "dir-compaction") { [self] in run() }
+            } catch {
+                // No thread (the process's limit): fail this request and its waiters, and let the
+                // next request try again. Nothing was compacted; the log is whole.
+                let waiters = queue.withLock { queue -> [Completion] in
+                    queue.started = false
+                    queue.requested = false
+                    queue.directory = nil
+                    defer { queue.waiters = [] }
+                    return queue.waiters
+                }
+                let failure = DirectoryError(.storage, "Compaction could not start a thread: \(error.message).")
+                for waiter in waiters { waiter(.failure(failure)) }
+            }
         }
     }
 

@@ -36,10 +36,7 @@ import TwofoldSystem
 extension Directory {
     /// Compacts now, on the compaction thread; suspends without blocking a thread.
     public func compact() async throws(DirectoryError) -> CompactionReport {
-        let outcome = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<CompactionReport, DirectoryError>, Never>) in
-            compactor.request(self) { continuation.resume(returning: $0) }
-        }
+        let outcome = await awaitCompletion { compactor.request(self, completion: $0) }
         return try outcome.get()
     }
 

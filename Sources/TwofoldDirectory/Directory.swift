@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import TwofoldStore
+import TwofoldSystem
 
 /// What the gateway stores: users, accounts, invites and sessions, in memory and in a crash-safe
 /// record log (`TwofoldStore`). Every change is one atomic log record holding the new state of
@@ -114,17 +115,14 @@ public final class Directory: Sendable {
     public func update<T: Sendable>(
         _ body: (inout DirectoryTransaction) throws(DirectoryError) -> T
     ) async throws(DirectoryError) -> T {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<T, DirectoryError>, Never>) in
+        let result = await awaitCompletion { (settled: @escaping @Sendable (Result<T, DirectoryError>) -> Void) in
             do throws(DirectoryError) {
                 let enqueued = try commit(body) { value, payload in
-                    store.append(payload) { stored in
-                        continuation.resume(returning: Self.settle(stored, value))
-                    }
+                    store.append(payload) { settled(Self.settle($0, value)) }
                 }
-                if let value = enqueued { continuation.resume(returning: .success(value)) }
+                if let value = enqueued { settled(.success(value)) }
             } catch {
-                continuation.resume(returning: .failure(error))
+                settled(.failure(error))
             }
         }
         return try result.get()

@@ -145,7 +145,7 @@ final class GatewayFixture: Sendable {
         let hasher = PasswordHasher(parameters: try ScryptParameters(logN: 10, r: 8, p: 1))
         let passwords = PasswordWork(
             hasher: hasher, policy: try PasswordPolicy(minimumLength: 12),
-            pool: WorkerPool(threadCount: 1, queueCapacity: 64, name: "fuzz-hash"))
+            pool: try WorkerPool(threadCount: 1, queueCapacity: 64, name: "fuzz-hash"))
         var throttle = LoginThrottle.Policy()
         throttle.freeFailuresPerEmail = Int.max
         throttle.freeFailuresPerAddress = Int.max

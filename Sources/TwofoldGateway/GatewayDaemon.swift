@@ -35,7 +35,13 @@ public enum GatewayDaemon {
             return 1
         }
         defer { group.shutdownGracefully() }
-        let pool = WorkerPool(threadCount: options.workers, queueCapacity: options.workerQueue, name: "hash-worker")
+        let pool: WorkerPool
+        do {
+            pool = try WorkerPool(threadCount: options.workers, queueCapacity: options.workerQueue, name: "hash-worker")
+        } catch {
+            logger.critical("cannot start the password-hashing workers", ["error": .string(error.description)])
+            return 1
+        }
         defer { pool.shutdown() }
         var vaultConfiguration = WireClient.Configuration(path: options.vaultSocket)
         // Back on its feet as soon as the vault returns: retry connecting at least every 250 ms.

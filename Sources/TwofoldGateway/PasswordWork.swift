@@ -1,6 +1,7 @@
 import Synchronization
 import TwofoldHTTPServer
 import TwofoldPasswords
+import TwofoldSystem
 
 /// Password hashing off the event loops: every scrypt runs on the bounded `WorkerPool`, so a
 /// login flood queues (then gets 503 at once) instead of starving session checks and pages.
@@ -115,11 +116,11 @@ public struct PasswordWork: Sendable {
     }
 
     private func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws(AuthError) -> T {
-        let result: T? = await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+        let result: T? = await awaitCompletion { (done: @escaping @Sendable (T?) -> Void) in
             do {
-                try pool.submit { continuation.resume(returning: work()) }
+                try pool.submit { done(work()) }
             } catch {
-                continuation.resume(returning: nil)
+                done(nil)
             }
         }
         guard let result else { throw AuthError.busy }

@@ -26,22 +26,24 @@ public final class WorkerPool: Sendable {
     /// The default thread count: one per online core.
     public static var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// Starts `threadCount` threads at once.
-    public init(threadCount: Int = WorkerPool.defaultThreadCount, queueCapacity: Int = 64, name: String = "worker") {
+    /// Starts `threadCount` threads at once, named `name-0`, `name-1`… A thread that cannot be
+    /// made (the process's limit) stops the ones already started and throws.
+    public init(
+        threadCount: Int = WorkerPool.defaultThreadCount, queueCapacity: Int = 64, name: String = "worker"
+    ) throws(SystemError) {
         precondition(threadCount > 0 && queueCapacity >= 0, "a WorkerPool needs threads and a non-negative queue")
         self.threadCount = threadCount
         self.queueCapacity = queueCapacity
         self.name = name
         for index in 0..<threadCount {
-            let threadName = "\(name)-\(index)"
-            let thread = Thread { [self] in
-                // Set from inside as well: on Linux only the running thread can name itself.
-                Thread.current.name = threadName
-                SystemInfo.nameCurrentThread(threadName)
-                runWorker()
+            do {
+                try SystemThread.detach(name: "\(name)-\(index)") { [self] in runWorker() }
+            } catch {
+                state.withLock { $0.stopping = true }
+                for _ in 0..<index { available.signal() }
+                for _ in 0..<index { exited.wait() }
+                throw error
             }
-            thread.name = threadName
-            thread.start()
         }
     }
 

@@ -80,10 +80,8 @@ public final class WireClient: Sendable {
         _ operation: String, args: [String: JSONValue] = [:], timeout: Duration? = nil,
         idempotencyKey: IdempotencyKey? = nil
     ) async -> Result<WireResponse, WireError> {
-        await withCheckedContinuation { continuation in
-            call(operation, args: args, timeout: timeout, idempotencyKey: idempotencyKey) {
-                continuation.resume(returning: $0)
-            }
+        await awaitCompletion {
+            call(operation, args: args, timeout: timeout, idempotencyKey: idempotencyKey, completion: $0)
         }
     }
 

@@ -66,7 +66,7 @@ final class LogWriter: Sendable {
     private let started = DispatchSemaphore(value: 0)
     /// The writer thread's identity while it runs (cleared before it exits, so a later thread
     /// reusing the address is never mistaken for it).
-    private let writerIdentity = Mutex<ObjectIdentifier?>(nil)
+    private let writerIdentity = Mutex<UInt?>(nil)
     let counters = Mutex(RecordStore.Stats())
     /// Runs the completions of requests refused at submission, and events not sent from the
     /// writer thread: never on the caller's thread.
@@ -93,16 +93,14 @@ final class LogWriter: Sendable {
         }
     }
 
-    func start() {
-        let writer = Thread { [self] in
-            // Named from inside: only there does Foundation give the kernel thread the name
-            // (`top -H`, /proc/<pid>/task/*/comm), so an operator or a test can find the writer.
-            Thread.current.name = Self.threadName
-            writerIdentity.withLock { $0 = ObjectIdentifier(Thread.current) }
+    /// Starts the writer thread, named so an operator or a test finds it (`top -H`,
+    /// /proc/<pid>/task/*/comm). Without a thread the store cannot write: `open` fails.
+    func start() throws(SystemError) {
+        try SystemThread.detach(name: Self.threadName) { [self] in
+            writerIdentity.withLock { $0 = SystemThread.currentID }
             started.signal()
             run()
         }
-        writer.start()
         started.wait()
     }
 
@@ -112,7 +110,7 @@ final class LogWriter: Sendable {
     var stats: RecordStore.Stats { counters.withLock { $0 } }
 
     var isOnWriterThread: Bool {
-        let current = ObjectIdentifier(Thread.current)
+        let current = SystemThread.currentID
         return writerIdentity.withLock { $0 == current }
     }
 

@@ -28,7 +28,14 @@ extension RecordStore {
         } catch  where error.code == .io {
             let log = ActiveLog(descriptor: nil, length: 0, nextSequence: 1)
             let writer = LogWriter(log: log, lock: lock, layout: layout, codec: codec, options: options, failure: error)
-            writer.start()
+            do throws(SystemError) {
+                try writer.start()
+            } catch {
+                // No thread (the process's limit): nothing was written; leave the folder as found.
+                log.descriptor?.close()
+                lock.release()
+                throw .io(error, "starting the writer thread")
+            }
             let recovery = RecoveryReport(createdLog: false, removedPendingLog: false, tornTail: nil, recordCount: 0)
             return Opened(
                 store: RecordStore(writer: writer, directory: directory), records: [], recovery: recovery,
@@ -41,7 +48,14 @@ extension RecordStore {
             length: Int64(scan.intactLength),
             nextSequence: scan.header.firstSequence + UInt64(scan.records.count))
         let writer = LogWriter(log: log, lock: lock, layout: layout, codec: codec, options: options)
-        writer.start()
+        do throws(SystemError) {
+            try writer.start()
+        } catch {
+            // No thread (the process's limit): nothing was written; leave the folder as found.
+            log.descriptor?.close()
+            lock.release()
+            throw .io(error, "starting the writer thread")
+        }
         let recovery = RecoveryReport(
             createdLog: prepared.created,
             removedPendingLog: prepared.removedPending,

@@ -55,10 +55,7 @@ public final class RecordStore: Sendable {
 
     /// Appends `payload` and suspends (without blocking a thread) until it is durable.
     public func append(_ payload: [UInt8]) async throws(StoreError) -> UInt64 {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<UInt64, StoreError>, Never>) in
-            append(payload) { continuation.resume(returning: $0) }
-        }
+        let result = await awaitCompletion { append(payload, completion: $0) }
         return try result.get()
     }
 
@@ -83,10 +80,7 @@ public final class RecordStore: Sendable {
 
     /// `compact(snapshot:)` without blocking a thread.
     public func compact(snapshot records: [[UInt8]]) async throws(StoreError) -> Range<UInt64> {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<Range<UInt64>, StoreError>, Never>) in
-            compact(snapshot: records) { continuation.resume(returning: $0) }
-        }
+        let result = await awaitCompletion { compact(snapshot: records, completion: $0) }
         return try result.get()
     }
 

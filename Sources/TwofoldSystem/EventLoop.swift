@@ -56,7 +56,7 @@ public final class EventLoop: @unchecked Sendable, CustomStringConvertible {
         var wakeupPending = false
         var stopRequested = false
         var lifecycle = Lifecycle.idle
-        var thread: LoopThread?
+        var thread: SystemThread?
     }
 
     /// Creates a loop; nothing runs until `run()` or `start()`.
@@ -111,7 +111,7 @@ public final class EventLoop: @unchecked Sendable, CustomStringConvertible {
 
     /// Runs the loop on a new dedicated thread.
     public func start() throws(SystemError) {
-        let thread = try LoopThread.spawn(name: name) { [self] in run() }
+        let thread = try SystemThread.spawn(name: name) { [self] in run() }
         shared.withLock { $0.thread = thread }
     }
 
@@ -120,7 +120,7 @@ public final class EventLoop: @unchecked Sendable, CustomStringConvertible {
     public func shutdownGracefully() {
         precondition(!inEventLoop, "shutdownGracefully() would deadlock on the loop thread")
         stop()
-        let thread = shared.withLock { state -> LoopThread? in
+        let thread = shared.withLock { state -> SystemThread? in
             defer { state.thread = nil }
             return state.thread
         }

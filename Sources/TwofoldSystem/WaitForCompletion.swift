@@ -38,3 +38,19 @@ private final class CompletionSlot<Value: Sendable>: Sendable {
         }
     }
 }
+
+/// Suspends (without blocking a thread) until `start`'s completion hands back a value, and
+/// returns it: the one bridge from a completion-style call to async code, as `waitForCompletion`
+/// is to a thread that may block. `start` runs at once, on the caller's task. A completion called
+/// more than once hands over its first value only (a second resume would trap).
+public func awaitCompletion<Value: Sendable>(
+    _ start: (_ completion: @escaping @Sendable (Value) -> Void) -> Void
+) async -> Value {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Value, Never>) in
+        let resumed = Atomic<Bool>(false)
+        start { value in
+            guard !resumed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+            continuation.resume(returning: value)
+        }
+    }
+}

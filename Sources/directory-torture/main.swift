@@ -12,6 +12,7 @@
 import Foundation
 import Synchronization
 import TwofoldDirectory
+import TwofoldSystem
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let run = Int(arguments[2]), let threads = arguments.count >= 4 ? Int(arguments[3]) : 4,
@@ -47,7 +48,7 @@ do {
 say("open \(directory.userCount) \(directory.sessionCount) \(directory.inviteCount)")
 
 for thread in 0..<threads {
-    Thread.detachNewThread {
+    try SystemThread.detach(name: "torture-\(thread)") {
         var counter = 0
         while true {
             let key = "\(run)-\(thread)-\(counter)"

@@ -7,6 +7,7 @@
 import Foundation
 import Synchronization
 import TwofoldStore
+import TwofoldSystem
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2, let threads = arguments.count >= 3 ? Int(arguments[2]) : 4, threads > 0 else {
@@ -26,7 +27,7 @@ let output = Mutex(())
 output.withLock { _ in FileHandle.standardOutput.write(Data("open \(opened.recovery)\n".utf8)) }
 
 for thread in 0..<threads {
-    Thread.detachNewThread {
+    try SystemThread.detach(name: "torture-\(thread)") {
         var counter = 0
         while true {
             let payload = Array("\(thread) \(counter) ".utf8) + TortureRecord.filler(thread: thread, counter: counter)

@@ -1,4 +1,5 @@
 import Foundation
+import TwofoldSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -83,11 +84,11 @@ enum RawEchoServer {
             }
         }
         guard bound == 0, listen(listener, 64) == 0 else { throw BenchError("echo server cannot listen") }
-        Thread.detachNewThread {
+        try SystemThread.detach(name: "echo-accept") {
             while true {
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else { continue }
-                Thread.detachNewThread {
+                try? SystemThread.detach(name: "echo-client") {
                     var chunk = [UInt8](repeating: 0, count: 65536)
                     while true {
                         let count = chunk.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }

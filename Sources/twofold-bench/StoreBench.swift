@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TwofoldStore
+import TwofoldSystem
 
 enum StoreBench {
     static func run() {
@@ -23,13 +24,19 @@ enum StoreBench {
             let start = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<appenders {
                 group.enter()
-                Thread.detachNewThread {
-                    var count = 0
-                    while !stop.load(ordering: .relaxed) {
-                        if (try? store.appendAndWait(payload)) != nil { count += 1 }
+                do {
+                    try SystemThread.detach(name: "bench-appender") {
+                        var count = 0
+                        while !stop.load(ordering: .relaxed) {
+                            if (try? store.appendAndWait(payload)) != nil { count += 1 }
+                        }
+                        total.add(count, ordering: .relaxed)
+                        group.leave()
                     }
-                    total.add(count, ordering: .relaxed)
-                    group.leave()
+                } catch {
+                    // Fewer appenders than the row says would be a wrong figure: no figure.
+                    print("| \(appenders) | cannot start its appender threads: \(error) | | |")
+                    exit(1)
                 }
             }
             Thread.sleep(forTimeInterval: seconds)

@@ -42,7 +42,7 @@ final class GatewayHarness: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let time = self.time
         directory = try Directory.open(path: folder + "/directory", clock: { time.now }, options: directoryOptions)
-        pool = WorkerPool(threadCount: 2, queueCapacity: 32, name: "test-hash")
+        pool = try WorkerPool(threadCount: 2, queueCapacity: 32, name: "test-hash")
         let passwords = PasswordWork(
             hasher: PasswordHasher(parameters: try ScryptParameters(logN: 10, r: 8, p: 1)),
             policy: try PasswordPolicy(minimumLength: 12), pool: pool)

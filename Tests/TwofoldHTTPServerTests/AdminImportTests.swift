@@ -25,7 +25,7 @@ import TwofoldWire
             var options = Directory.Options()
             options.compactsAutomatically = false
             directory = try Directory.open(path: folder, clock: { 1_800_000_000_000 }, options: options)
-            pool = WorkerPool(threadCount: 1, queueCapacity: 16)
+            pool = try WorkerPool(threadCount: 1, queueCapacity: 16)
             passwords = PasswordWork(
                 hasher: PasswordHasher(parameters: try ScryptParameters(logN: 10, r: 8, p: 1)),
                 policy: try PasswordPolicy(), pool: pool)

@@ -25,7 +25,7 @@ final class RunningGateway: Sendable {
     let clientGroup: EventLoopGroup
 
     init(vaultSocket: String, benchmarkRoutes: Bool = true) async throws {
-        let pool = WorkerPool(threadCount: 1, queueCapacity: 4)
+        let pool = try WorkerPool(threadCount: 1, queueCapacity: 4)
         clientGroup = try EventLoopGroup(loopCount: 1)
         let vault = WireClient(configuration: .init(path: vaultSocket), loop: clientGroup.loops[0])
         let application = GatewayApplication(vault: vault, workerPool: pool, benchmarkRoutes: benchmarkRoutes)

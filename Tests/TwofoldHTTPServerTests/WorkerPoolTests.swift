@@ -9,7 +9,7 @@ import TwofoldHTTPServer
 /// pool); the tests themselves only await latches and hand blocking calls to `offThePool`.
 @Suite struct WorkerPoolTests {
     @Test func submit_runsWorkOnAPoolThread_andReportsBusyWorkers() async throws {
-        let pool = WorkerPool(threadCount: 2, queueCapacity: 4, name: "test-pool")
+        let pool = try WorkerPool(threadCount: 2, queueCapacity: 4, name: "test-pool")
         let release = DispatchSemaphore(value: 0)
         let ran = Latch()
         let threadName = Mutex<String?>(nil)
@@ -30,7 +30,7 @@ import TwofoldHTTPServer
     }
 
     @Test func submit_whenEveryThreadIsBusyAndTheQueueIsFull_throwsOverloaded() async throws {
-        let pool = WorkerPool(threadCount: 1, queueCapacity: 2)
+        let pool = try WorkerPool(threadCount: 1, queueCapacity: 2)
         let release = DispatchSemaphore(value: 0)
         let started = Latch()
         try pool.submit {
@@ -50,7 +50,7 @@ import TwofoldHTTPServer
     }
 
     @Test func shutdown_finishesQueuedWork_thenRefusesNewWork() async throws {
-        let pool = WorkerPool(threadCount: 1, queueCapacity: 8)
+        let pool = try WorkerPool(threadCount: 1, queueCapacity: 8)
         let done = Atomic<Int>(0)
         let release = DispatchSemaphore(value: 0)
         try pool.submit { release.wait() }  // keeps the others queued when shutdown begins
@@ -63,7 +63,7 @@ import TwofoldHTTPServer
     }
 
     @Test func overloadedPool_answers503WithRetryAfter_whileOtherRoutesStayAvailable() async throws {
-        let pool = WorkerPool(threadCount: 1, queueCapacity: 1)
+        let pool = try WorkerPool(threadCount: 1, queueCapacity: 1)
         let release = DispatchSemaphore(value: 0)
         let started = Latch()
         let handler = ClosureHandler { request, writer in

@@ -10,7 +10,7 @@ import Testing
             let latch = Latch(count: 400)
             let offLoop = Atomic<Int>(0)
             let threads = try (0..<4).map { _ in
-                try LoopThread.spawn(name: "producer") {
+                try SystemThread.spawn(name: "producer") {
                     for _ in 0..<100 {
                         loop.execute {
                             if !loop.inEventLoop { offLoop.add(1, ordering: .relaxed) }
