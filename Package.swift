@@ -57,7 +57,7 @@ let package = Package(
             name: "TwofoldVault",
             dependencies: [
                 "TwofoldCrypto", "TwofoldOTP", "TwofoldPhone", "TwofoldProcess", "TwofoldStore", "TwofoldSystem",
-                "TwofoldWire", "TwofoldIPC",
+                "TwofoldWire", "TwofoldIPC", "TwofoldWebAuthn",
             ]),
         .target(
             name: "TwofoldSMS",
@@ -150,7 +150,10 @@ let package = Package(
         .testTarget(name: "TwofoldPagesTests", dependencies: ["TwofoldPages", "TwofoldHTTP", "TwofoldQR"]),
         .testTarget(
             name: "TwofoldVaultTests",
-            dependencies: ["TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess"]),
+            // CLibCrypto: the tests' software authenticator signs with OpenSSL (TwofoldCrypto only verifies).
+            dependencies: [
+                "TwofoldVault", "TwofoldCrypto", "TwofoldOTP", "TwofoldProcess", "TwofoldWebAuthn", "CLibCrypto",
+            ]),
         .testTarget(
             name: "TwofoldIPCTests",
             dependencies: ["TwofoldIPC", "TwofoldSystem", "TwofoldWire", "TwofoldProcess", "TwofoldTestSupport"]),

@@ -43,12 +43,14 @@ SERVERS = {"vault": "vault.md", "sms-sender": "sms-sender.md", "admin": "admin.m
 OPERATIONS = {
     "vault": ["health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
               "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send", "backup.generate",
-              "backup.verify"],
+              "backup.verify", "webauthn.register.begin", "webauthn.register.finish", "webauthn.assert.begin",
+              "webauthn.assert.finish", "webauthn.credentials.list", "webauthn.credentials.remove"],
     "sms-sender": ["health", "sms.send"],
     "admin": ["invite.create", "invite.import", "invite.list", "invite.revoke", "user.list", "user.show", "user.disable", "user.enable",
               "user.reset_mfa", "user.reset_password", "account.create", "account.list", "account.rename", "member.add", "member.remove"],
 }
-NON_DETERMINISTIC = {"enroll.begin", "enroll.confirm", "totp.verify", "recovery.start", "recovery.verify", "sms.send"}
+NON_DETERMINISTIC = {"enroll.begin", "enroll.confirm", "totp.verify", "recovery.start", "recovery.verify", "sms.send",
+                     "webauthn.assert.begin"}
 
 
 # ---------------------------------------------------------------- canonical encoding

@@ -3,7 +3,8 @@
 README.md (canonical encoding) and vault.md, never captured from the Swift code.
 
 The exchanges run in file-name order against ONE freshly started secret-vault whose sms-sender
-socket does not exist (so every SMS send fails after the vault's --sms-timeout). Each file is one
+socket does not exist (so every SMS send fails after the vault's --sms-timeout), started with
+--public-url https://login.example.org (so passkeys are on, RP ID login.example.org). Each file is one
 connection; state changes carry over to the files after it, which is why names are numbered.
 A request without a response file has a non-deterministic answer (enroll.begin's seed); the
 tests check that answer against its schema only.
@@ -30,6 +31,9 @@ PHONE_MESSAGES = {
     "phone.unknown_country_code": "That country code is not a known country calling code.",
 }
 
+
+PASSKEY_NAME = "A passkey's name is 1 to 64 bytes of text without control characters."
+CHALLENGE_UNKNOWN = "This passkey request has expired or was already used; start again."
 
 # How long the vault keeps answers by idempotency key (health's idempotency_retention_ms).
 RETENTION = 5 * 60_000
@@ -61,7 +65,7 @@ def missing(id, field):
 
 def status(enrolled=False, pending=False, locked=False, phone=None):
     result = {"enrolled": enrolled, "pending": pending, "locked": locked, "sms_recovery": "no_phone",
-              "backup_codes_left": 0}
+              "backup_codes_left": 0, "passkeys": 0}
     if phone:
         masked, country, name, recovery = phone
         result.update(phone_masked=masked, phone_country=country, phone_country_name=name, sms_recovery=recovery)
@@ -224,12 +228,53 @@ EXCHANGES = [
      [(req(67, "phone.clear", {"user": "golden-unknown"}, key="golden-key-0000000002"), ok(67, {})),
       (req(68, "phone.clear", {"user": "golden-idem"}, key="golden-key-0000000002"), ok(68, {})),
       (req(69, "status", {"user": "golden-idem"}), ok(69, status()))]),
+    ("37a-webauthn_register_begin-refused", "adding a passkey needs an authenticator app (and a current code from it), "
+     "a valid name, and a user id short enough to be a WebAuthn user handle (64 bytes)",
+     [(req(72, "webauthn.register.begin", {"user": "golden-unknown", "code": "123456", "name": "Laptop"}),
+       fail(72, "totp.not_enrolled", "Passkeys need an authenticator app; set one up first.")),
+      (req(73, "webauthn.register.begin", {"user": "golden-unknown", "code": "123456", "name": "a\u0007b"}),
+       fail(73, "webauthn.invalid_name", PASSKEY_NAME)),
+      (req(74, "webauthn.register.begin", {"user": "u" * 65, "code": "123456"}),
+       fail(74, "webauthn.user_unsupported", "This user's id is too long for a passkey's user handle."))]),
+    ("37b-webauthn_register_finish-challenge-unknown", "a registration answer needs a live challenge the vault issued; "
+     "binary values are base64url without padding",
+     [(req(75, "webauthn.register.finish", {"user": "golden-unknown", "challenge_id": "0" * 32,
+                                            "client_data_json": "e30", "attestation_object": "oA"}),
+       fail(75, "webauthn.challenge_unknown", CHALLENGE_UNKNOWN)),
+      (req(76, "webauthn.register.finish", {"user": "golden-unknown", "challenge_id": "0" * 32,
+                                            "client_data_json": "e30=", "attestation_object": "oA"}),
+       fail(76, "request.invalid", "field 'args.client_data_json' must be base64url without padding, at most 8192 bytes"))]),
+    ("37c-webauthn_assert_begin-no-credentials", "a sign-in with the passkeys of a user who has none",
+     [(req(77, "webauthn.assert.begin", {"user": "golden-unknown"}),
+       fail(77, "webauthn.no_credentials", "This user has no passkey."))]),
+    ("37d-webauthn_assert_begin-passwordless", "a passwordless sign-in: the answer carries a fresh random challenge, so "
+     "only its schema is checked",
+     [(req(78, "webauthn.assert.begin", {}), None)]),
+    ("37e-webauthn_assert_finish-refused", "an answer to a challenge that is not live is an error; a passwordless answer "
+     "without a user handle names no user: the outcome invalid, nothing counted",
+     [(req(79, "webauthn.assert.finish", {"user": "golden-unknown", "challenge_id": "0" * 32, "credential_id": "AQID",
+                                          "client_data_json": "e30", "authenticator_data": "AA", "signature": "AA"}),
+       fail(79, "webauthn.challenge_unknown", CHALLENGE_UNKNOWN)),
+      (req(80, "webauthn.assert.finish", {"challenge_id": "0" * 32, "credential_id": "AQID",
+                                          "client_data_json": "e30", "authenticator_data": "AA", "signature": "AA"}),
+       ok(80, {"outcome": "invalid", "reason": "webauthn.credential_unknown"}))]),
+    ("37f-webauthn_credentials", "listing and removing passkeys of a user who has none",
+     [(req(81, "webauthn.credentials.list", {"user": "golden-unknown"}), ok(81, {"credentials": []})),
+      (req(82, "webauthn.credentials.remove", {"user": "golden-unknown", "credential_id": "AQID"}),
+       fail(82, "webauthn.credential_unknown", "This user has no such passkey.")),
+      (req(83, "webauthn.credentials.remove", {"user": "golden-unknown", "credential_id": "AQI="}),
+       fail(83, "request.invalid", "field 'args.credential_id' must be base64url without padding, at most 1023 bytes"))]),
     ("38-health-end", "only golden-intl is left (the others were reset, cleared or deleted to nothing)",
      [(req(70, "health"), ok(70, {"status": "ok", "users": 1, "sms_reachable": False, "sms_blocked_countries": BLOCKED,
                                   "idempotency_retention_ms": RETENTION}))]),
-    ("39-stats-end", "the counters at the end: the two invalid totp.verify requests were never counted",
-     [(req(71, "stats"), ok(71, {"users": 1, "operations": {"totp.verify": 1},
-                                 "outcomes": {"totp.verify.not_enrolled": 1}}))]),
+    ("39-stats-end", "the counters at the end: the two invalid totp.verify requests were never counted, nor were "
+     "passkey requests refused before they reached a user (arguments, names, no credentials)",
+     [(req(71, "stats"), ok(71, {"users": 1, "operations": {"totp.verify": 1, "webauthn.assert": 2,
+                                                            "webauthn.assert.begin": 1, "webauthn.register": 1},
+                                 "outcomes": {"totp.verify.not_enrolled": 1, "webauthn.assert.begin.ok": 1,
+                                              "webauthn.assert.invalid": 1,
+                                              "webauthn.assert.webauthn.challenge_unknown": 1,
+                                              "webauthn.register.webauthn.challenge_unknown": 1}}))]),
 ]
 
 

@@ -68,6 +68,16 @@ final class Launcher: @unchecked Sendable {
     /// `--fresh`: `data` is a temporary folder of this run only, removed when it stops.
     let temporary: Bool
     let listen: String
+    /// The address to open: `http://localhost:PORT` when listening on a loopback or wildcard
+    /// address, since localhost is a secure context and a domain name (an IP address cannot be a
+    /// WebAuthn RP ID, so passkeys need it); the gateway and the vault both get it.
+    var publicURL: String {
+        guard let colon = listen.lastIndex(of: ":") else { return "http://\(listen)" }
+        let host = listen[..<colon]
+        let port = listen[listen.index(after: colon)...]
+        return ["127.0.0.1", "0.0.0.0", "[::1]", "[::]", "localhost"].contains(String(host))
+            ? "http://localhost:\(port)" : "http://\(listen)"
+    }
     let demoEmail: String
     let scryptLogN: String
     var demoLines: [String] = []
@@ -120,12 +130,15 @@ final class Launcher: @unchecked Sendable {
             try start("sms-sender", ["--socket", sms, "--data-dir", data + "/sms"])
             try start(
                 "secret-vault",
-                ["--socket", vault, "--data-dir", data + "/vault", "--master-key-file", keyPath, "--sms-socket", sms])
+                [
+                    "--socket", vault, "--data-dir", data + "/vault", "--master-key-file", keyPath, "--sms-socket", sms,
+                    "--public-url", publicURL,
+                ])
             try start(
                 "auth-gateway",
                 [
                     "--listen", listen, "--vault-socket", vault, "--data-dir", data + "/gateway", "--admin-socket",
-                    adminSocket, "--public-url", "http://\(listen)", "--scrypt-log-n", scryptLogN,
+                    adminSocket, "--public-url", publicURL, "--scrypt-log-n", scryptLogN,
                 ])
             switch DemoSetup(client: AdminClient(path: adminSocket), email: demoEmail).run() {
             case .success(let lines): demoLines = lines
@@ -240,7 +253,7 @@ final class Launcher: @unchecked Sendable {
     }
 
     private func printSummary() {
-        var lines = ["", "Twofold is running.", "", "  Open:          http://\(listen)/"]
+        var lines = ["", "Twofold is running.", "", "  Open:          \(publicURL)/"]
         lines += demoLines
         lines += [
             "  Data folder:   \(data)",

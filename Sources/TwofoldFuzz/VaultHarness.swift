@@ -4,6 +4,7 @@ import TwofoldOTP
 import TwofoldProcess
 import TwofoldSystem
 import TwofoldVault
+import TwofoldWebAuthn
 import TwofoldWire
 
 extension FuzzHarness {
@@ -40,8 +41,10 @@ enum VaultHarness {
         guard let crypto = try? VaultCrypto(masterKey: Array(repeating: 7, count: 32)) else {
             throw FuzzFailure(message: "the vault's crypto does not start", file: #fileID, line: #line)
         }
+        // Passkeys on, so the webauthn.* operations parse and decide rather than answer not_configured.
         let vault = Vault(
-            crypto: crypto, persistence: persistence, clock: clock, sms: sms, audit: VaultAudit(sink: .memory()))
+            crypto: crypto, persistence: persistence, clock: clock, sms: sms, audit: VaultAudit(sink: .memory()),
+            relyingParty: try? RelyingParty(publicURL: "https://login.example.org"))
         let service = VaultService(vault: vault)
         let operations = service.operations.sorted() + ["enroll", "totp.verify "]
         let reader = WireRequestReader(operations: service.operations)

@@ -174,6 +174,7 @@ struct APIRoutes: Sendable {
         }
         registerSignedIn(into: &router)
         registerPasswordReset(into: &router)
+        registerPasskeys(into: &router)
         registerBackupCodes(into: &router)
     }
 

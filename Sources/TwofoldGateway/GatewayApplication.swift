@@ -31,7 +31,9 @@ public final class GatewayApplication: HTTPHandler {
     private let gauges: Gauges
     private let directory: Directory?
     /// The core routes that never touch the directory, served while its storage fails.
-    private static let storageFreeRoutes: Set<String> = [GatewayAssets.stylesheetPath, "/healthz", "/bench/hello"]
+    private static let storageFreeRoutes: Set<String> = [
+        GatewayAssets.stylesheetPath, GatewayAssets.passkeysScriptPath, "/healthz", "/bench/hello",
+    ]
 
     /// - Parameters:
     ///   - directory: whose storage `/healthz` and `/metrics` report, and whose failure makes the
@@ -149,6 +151,11 @@ public final class GatewayApplication: HTTPHandler {
             .get, GatewayAssets.stylesheetPath,
             GatewayRoute(name: GatewayAssets.stylesheetPath) { _, _, respond in
                 respond(GatewayAssets.stylesheetResponse)
+            })
+        router.add(
+            .get, GatewayAssets.passkeysScriptPath,
+            GatewayRoute(name: GatewayAssets.passkeysScriptPath) { _, _, respond in
+                respond(GatewayAssets.passkeysScriptResponse)
             })
         if benchmarkRoutes {
             router.add(

@@ -24,6 +24,8 @@ enum WebNotice: String, CaseIterable, Sendable {
     case signUpPhoneRemoved = "sign-up-phone-removed"
     /// "Send a new code" in "Forgot password?".
     case smsSent = "sms-sent"
+    case passkeyAdded = "passkey-added"
+    case passkeyRemoved = "passkey-removed"
     /// "Continue" after the new backup codes made from the Security tab.
     case backupCodesNew = "backup-codes-new"
 
@@ -46,6 +48,8 @@ enum WebNotice: String, CaseIterable, Sendable {
         case .signUpPhoneSaved: "Your recovery phone was saved."
         case .signUpPhoneRemoved: "Your recovery phone was removed. You can add one later in My Profile."
         case .smsSent: "A new code was sent."
+        case .passkeyAdded: "Your passkey was added. You can use it to sign in from now on."
+        case .passkeyRemoved: "The passkey was removed."
         case .backupCodesNew: "Your new backup codes are ready. The old ones no longer work."
         }
     }

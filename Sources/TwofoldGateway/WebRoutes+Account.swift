@@ -136,6 +136,7 @@ extension WebRoutes {
                 case .phoneSaved?: .phone
                 case .phoneRemoved?: .phone
                 case .passwordChanged?: .password
+                case .passkeyAdded?, .passkeyRemoved?: .passkeys
                 case .backupCodesNew?: .backupCodes
                 default: nil
                 }
@@ -210,7 +211,7 @@ extension WebRoutes {
             let view = Pages.SecurityView(
                 email: signedIn.user.email, phoneMasked: security.phoneMasked, phoneCountryName: security.countryName,
                 smsRecovery: security.smsRecovery, mfaEnrolled: security.enrolled,
-                backupCodesLeft: security.backupCodesLeft)
+                backupCodesLeft: security.backupCodesLeft, passkeys: try await passkeyRows(request))
             return WebSupport.html(
                 status,
                 Pages.security(

@@ -39,6 +39,7 @@ struct WebRoutes: Sendable {
         registerInvite(into: &router)
         registerForgotPassword(into: &router)
         registerResetLink(into: &router)
+        registerPasskeys(into: &router)
         registerBackupCodes(into: &router)
     }
 
@@ -240,7 +241,10 @@ struct WebRoutes: Sendable {
             if let session = request.session, session.stage != .password {
                 return WebSupport.redirect(landing(for: session))
             }
-            return WebSupport.html(.ok, Pages.login(chrome(request), email: "", message: pendingNotice(request)))
+            return WebSupport.html(
+                .ok,
+                Pages.login(
+                    chrome(request), email: "", message: pendingNotice(request), offerPasskeys: auth.passkeysOffered))
         }
         page(.post, "/login", into: &router) { request in
             let email = request.field("email")
@@ -254,15 +258,17 @@ struct WebRoutes: Sendable {
                     error.status,
                     Pages.login(
                         chrome(request), email: WebSupport.refill(email, maximumBytes: 400),
-                        message: Self.message(error, at: ["login.failed": "password"])
-                    ))
+                        message: Self.message(error, at: ["login.failed": "password"]),
+                        offerPasskeys: auth.passkeysOffered))
             }
         }
         page(.get, "/login/code", into: &router) { request in
             guard request.session?.stage == .password else { return redirectForStage(request) }
             return WebSupport.html(
                 .ok,
-                Pages.verificationCode(chrome(request), email: signingIn(request), message: pendingNotice(request)))
+                Pages.verificationCode(
+                    chrome(request), email: signingIn(request), message: pendingNotice(request),
+                    offerPasskey: await offersPasskey(request)))
         }
         page(.post, "/login/code", into: &router) { request in
             do throws(AuthError) {
@@ -274,8 +280,8 @@ struct WebRoutes: Sendable {
                 return WebSupport.html(
                     error.status,
                     Pages.verificationCode(
-                        chrome(request), email: signingIn(request), message: Self.message(error, at: Self.codeFields()))
-                )
+                        chrome(request), email: signingIn(request), message: Self.message(error, at: Self.codeFields()),
+                        offerPasskey: await offersPasskey(request)))
             }
         }
         page(.post, "/logout", into: &router) { request in

@@ -2,7 +2,10 @@ extension Pages {
     /// GET/POST `/login`: email and password, and the way to "Forgot password?". `email` is
     /// re-filled after a failed attempt; the password never is. An error about the password
     /// (`field` `password`) is shown at the password field, which then has the focus.
-    public static func login(_ chrome: PageChrome, email: String, message: PageMessage?) -> String {
+    /// `offerPasskeys`: a "Sign in with a passkey" form (passwordless) below the password form.
+    public static func login(_ chrome: PageChrome, email: String, message: PageMessage?, offerPasskeys: Bool = false)
+        -> String
+    {
         let fields = [
             FormField(
                 id: "email", name: "email", label: "Email", kind: .email, value: email, autocomplete: "username",
@@ -18,6 +21,7 @@ extension Pages {
             authenticator app.</p>
             \(Markup.messageBox(message, besides: fields.ids))\
             \(Markup.form(action: "/login", csrf: chrome.csrf, fields.map(\.html).joined(), forgot, Markup.submit("Log in")))
+            \(offerPasskeys ? passwordlessForm(chrome) : "")
             <p class="fine">New to \(Markup.text(chrome.issuer))? Open the invite link you received to create your \
             account.</p>
             """
@@ -26,7 +30,10 @@ extension Pages {
 
     /// GET/POST `/login/code`: the code from the authenticator app, with the way to SMS recovery
     /// and "Not you? Log out" (ending the half-finished session). `email` is who is signing in.
-    public static func verificationCode(_ chrome: PageChrome, email: String? = nil, message: PageMessage?) -> String {
+    /// `offerPasskey`: the user has a passkey: "Use a passkey" next to the code form.
+    public static func verificationCode(
+        _ chrome: PageChrome, email: String? = nil, message: PageMessage?, offerPasskey: Bool = false
+    ) -> String {
         let code = [
             FormField.code(
                 id: "code", label: "Verification code", hint: "The 6-digit code changes every 30 seconds.",
@@ -38,6 +45,7 @@ extension Pages {
             \(Markup.text(chrome.issuer)).</p>
             \(Markup.messageBox(message, besides: code.ids))\
             \(Markup.form(action: "/login/code", csrf: chrome.csrf, code.map(\.html).joined(), Markup.submit("Submit")))
+            \(offerPasskey ? secondFactorPasskeyForm(chrome) : "")
             <ul class="links">
             <li><a href="/login/recovery">Can't access your multi-factor authentication app?</a></li>
             \(Markup.notYou(csrf: chrome.csrf, email: email))

@@ -10,10 +10,12 @@ extension Pages {
         public var mfaEnrolled: Bool
         /// The unused backup codes; nil (section not shown) when the vault did not say.
         public var backupCodesLeft: Int?
+        /// The user's passkeys, oldest first; nil when passkeys are not offered (no section).
+        public var passkeys: [PasskeyRow]?
 
         public init(
             email: String, phoneMasked: String? = nil, phoneCountryName: String? = nil, smsRecovery: String,
-            mfaEnrolled: Bool, backupCodesLeft: Int? = nil
+            mfaEnrolled: Bool, backupCodesLeft: Int? = nil, passkeys: [PasskeyRow]? = nil
         ) {
             self.email = email
             self.phoneMasked = phoneMasked
@@ -21,12 +23,13 @@ extension Pages {
             self.smsRecovery = smsRecovery
             self.mfaEnrolled = mfaEnrolled
             self.backupCodesLeft = backupCodesLeft
+            self.passkeys = passkeys
         }
     }
 
     /// The forms of the Security tab, to show a message next to the one it is about.
     public enum SecurityForm: Sendable, Equatable {
-        case resetMFA, phone, removePhone, password, backupCodes
+        case resetMFA, phone, removePhone, password, backupCodes, passkeys
     }
 
     /// GET `/profile/security`: My Profile → Security. `message` appears in the section of the
@@ -47,6 +50,7 @@ extension Pages {
             \(Markup.messageBox(shown(at: nil)))\
             <p class="lead">Signed in as <strong class="wrap">\(Markup.userText(view.email))</strong>.</p>
             \(mfaSection(chrome, view: view, message: shown(at: .resetMFA)))
+            \(view.passkeys.map { passkeysSection(chrome, view: view, passkeys: $0, message: shown(at: .passkeys)) } ?? "")
             \(backupCodesSection(chrome, view: view, message: shown(at: .backupCodes)))
             \(phoneSection(chrome, view: view, message: shown(at: .phone), removeMessage: shown(at: .removePhone)))
             \(passwordSection(chrome, minimumPasswordLength: minimumPasswordLength, message: shown(at: .password)))

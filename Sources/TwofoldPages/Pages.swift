@@ -18,8 +18,13 @@ public enum Pages {
 
     /// The document around a page's card: head, header (brand and, when signed in, navigation),
     /// the card in `<main>`, and the footer.
-    static func document(_ chrome: PageChrome, title: String, width: CardWidth = .narrow, body: String) -> String {
+    /// `scripts`: paths of same-origin scripts, only for the passkey pages (`Pages+Passkeys`),
+    /// which the gateway serves with a policy allowing `script-src 'self'`.
+    static func document(
+        _ chrome: PageChrome, title: String, width: CardWidth = .narrow, body: String, scripts: [String] = []
+    ) -> String {
         let issuer = Markup.text(chrome.issuer)
+        let scriptTags = scripts.map { #"<script src="\#(Markup.text($0))" defer></script>"# + "\n" }.joined()
         return """
             <!doctype html>
             <html lang="en">
@@ -30,7 +35,7 @@ public enum Pages {
             <meta name="referrer" content="same-origin">
             <title>\(Markup.text(title)) · \(issuer)</title>
             <link rel="stylesheet" href="\(Markup.text(chrome.stylesheetHref))">
-            </head>
+            \(scriptTags)</head>
             <body>
             <header class="topbar">
             <a class="brand" href="/">\(Icon.logo)<span>\(issuer)</span></a>

@@ -25,11 +25,11 @@ extension Vault {
                 phoneCountry: number?.country.code, phoneCountryName: number?.country.name,
                 smsRecovery: number.map { policy.smsRecovery.availability(for: $0).code } ?? "no_phone",
                 locked: lock != nil, lockedRetryAfterMillis: lock?.retryAfterMillis,
-                backupCodesLeft: record.backupCodesLeft)
+                backupCodesLeft: record.backupCodesLeft, passkeys: record.passkeys.count)
         }
     }
 
-    /// Removes the user's authenticator (active and pending) and backup codes and lifts lockouts,
+    /// Removes the user's authenticator (active and pending), passkeys and backup codes and lifts lockouts,
     /// so the next login goes to MFA setup. Needs an actor and a reason, both audited; notifies
     /// the phone on file.
     public func reset(
@@ -57,9 +57,12 @@ extension Vault {
                 record.consecutiveFailures = 0
                 record.lockedUntilMillis = 0
                 record.backupCodeMACs = []
+                record.passkeys = []
                 return record.phone
             }
         ) { answer in
+            // A registration begun before the reset must not finish after it.
+            self.ceremonies.withLock { $0.removeAll(of: user) }
             switch answer {
             case .ran(let result):
                 self.audit.record("reset", user: user, actor: actor, reason: reason, outcome: result.auditOutcome)

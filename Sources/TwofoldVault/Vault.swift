@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TwofoldWebAuthn
 
 /// The secret vault's state machine: every operation of `protocol/vault.md`, independent of the
 /// transport. State is held sealed (AES-256-GCM) per user; an operation unseals one record, applies
@@ -33,10 +34,16 @@ public final class Vault: Sendable {
     let sms: any SMSDispatcher
     let policy: VaultPolicy
     let audit: VaultAudit
+    /// Checks passkey ceremonies for the configured public origin; nil when none is configured
+    /// (the `webauthn.*` operations then answer `webauthn.not_configured`).
+    let webauthn: WebAuthnVerifier?
+    /// WebAuthn challenges issued and not yet answered (memory only: after a restart the user
+    /// retries). Their own lock, never held with `state`'s.
+    let ceremonies = Mutex(PendingCeremonies())
 
     public init(
         crypto: VaultCrypto, persistence: any VaultPersistence, clock: any VaultClock, sms: any SMSDispatcher,
-        policy: VaultPolicy = VaultPolicy(), audit: VaultAudit
+        policy: VaultPolicy = VaultPolicy(), audit: VaultAudit, relyingParty: RelyingParty? = nil
     ) {
         self.crypto = crypto
         self.persistence = persistence
@@ -44,6 +51,7 @@ public final class Vault: Sendable {
         self.sms = sms
         self.policy = policy
         self.audit = audit
+        webauthn = relyingParty.map { WebAuthnVerifier(relyingParty: $0) }
     }
 
     /// Rebuilds the in-memory index from the store's records, in log order (later wins). Records

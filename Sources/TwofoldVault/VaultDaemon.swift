@@ -5,6 +5,7 @@ import TwofoldPhone
 import TwofoldProcess
 import TwofoldStore
 import TwofoldSystem
+import TwofoldWebAuthn
 
 /// Wires the `secret-vault` process: master key, store replay, audit log, the SMS client, the
 /// socket server and signal handling. `main.swift` only parses options and calls `run`.
@@ -39,6 +40,11 @@ public enum VaultDaemon {
                 "sms-timeout", placeholder: "duration", default: "2s",
                 help: "How long a send may wait for the sms-sender (less if the request's deadline is nearer)."),
             .value("issuer", placeholder: "name", default: "Twofold", help: "Issuer shown in authenticator apps."),
+            .value(
+                "public-url", placeholder: "URL", environment: "TWOFOLD_PUBLIC_URL",
+                help:
+                    "The gateway's --public-url: its origin is the one passkeys are accepted from, its host the RP ID "
+                    + "(a domain name; https, or http://localhost). Without one, passkeys are off."),
             .value(
                 "sms-blocked-countries", placeholder: "CC,CC",
                 help: "ISO country codes SMS recovery refuses (default: the help article's 13)."),
@@ -85,6 +91,8 @@ public enum VaultDaemon {
             let blocked = options.list("sms-blocked-countries")
             if !blocked.isEmpty { policy.smsRecovery = SMSRecoveryPolicy(blockedCountryCodes: Set(blocked)) }
 
+            let relyingParty = Self.relyingParty(options.string("public-url"), logger: logger)
+
             let loop = try EventLoop(name: "vault")
             let smsTimeout = (try? options.duration("sms-timeout")) ?? .seconds(2)
             let smsClient = WireClient(
@@ -100,7 +108,7 @@ public enum VaultDaemon {
             let (vault, opened) = try openStore(dataDirectory + "/store", command: command, logger: logger) { store in
                 Vault(
                     crypto: crypto, persistence: StorePersistence(store: store), clock: SystemVaultClock(), sms: sms,
-                    policy: policy, audit: audit)
+                    policy: policy, audit: audit, relyingParty: relyingParty)
             }
             checkKeys(vault, opened: opened, rotating: previousKey != nil, command: command, logger: logger)
             // Keep the log proportional to live state: compact when it is mostly superseded records.
@@ -155,7 +163,12 @@ public enum VaultDaemon {
             let readiness = ReadinessService(
                 status: "serving \(socketPath), \(vault.userCount) users", logger: logger, loop: loop
             ) {
-                logger.info("ready", ["socket": .string(socketPath), "users": .integer(vault.userCount)])
+                logger.info(
+                    "ready",
+                    [
+                        "socket": .string(socketPath), "users": .integer(vault.userCount),
+                        "passkeys_rp_id": .string(relyingParty?.id ?? "-"),
+                    ])
             }
             let listener = VaultListener(server: server, socketPath: socketPath, sms: sms, loop: loop, logger: logger)
             let group = ServiceGroup(services: [listener, readiness], loop: loop, gracePeriod: .seconds(5))
@@ -173,6 +186,20 @@ public enum VaultDaemon {
             CommandLineTool.exit(command: command, error)
         } catch {
             CommandLineTool.fail(command: command, "\(error)")
+        }
+    }
+
+    /// The relying party of `--public-url`, or nil (passkeys off, with a warning) when there is none
+    /// or it cannot be a WebAuthn origin (an IP address, plain http on another host than localhost).
+    static func relyingParty(_ url: String?, logger: Logger) -> RelyingParty? {
+        guard let url, !url.isEmpty else { return nil }
+        do {
+            return try RelyingParty(publicURL: url)
+        } catch {
+            logger.warning(
+                "passkeys are off: the public URL cannot be a WebAuthn origin",
+                ["url": .string(url), "reason": .string(error.message)])
+            return nil
         }
     }
 

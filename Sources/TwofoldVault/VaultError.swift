@@ -27,6 +27,22 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         /// `storage.failed`, with `retry_after_ms`).
         case unavailable = "unavailable"
         case internalError = "internal"
+        /// The vault was started without a public URL that can be an RP ID (`--public-url`).
+        case webauthnNotConfigured = "webauthn.not_configured"
+        /// No live challenge of this id for this user and ceremony: never issued, already
+        /// answered (single use), expired, or lost in a vault restart. The user starts again.
+        case challengeUnknown = "webauthn.challenge_unknown"
+        /// A registration response that failed verification; `detail` is the `webauthn.*` check.
+        case registrationRefused = "webauthn.registration_refused"
+        case credentialExists = "webauthn.credential_exists"
+        case credentialUnknown = "webauthn.credential_unknown"
+        case tooManyPasskeys = "webauthn.too_many"
+        /// Removing the passkey would leave the user without any second factor.
+        case lastFactor = "webauthn.last_factor"
+        case noPasskeys = "webauthn.no_credentials"
+        /// A user id longer than a WebAuthn user handle (64 bytes) cannot have passkeys.
+        case userUnsupported = "webauthn.user_unsupported"
+        case invalidName = "webauthn.invalid_name"
     }
 
     public let code: Code

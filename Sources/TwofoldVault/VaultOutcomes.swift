@@ -102,4 +102,6 @@ public struct VaultUserStatus: Sendable, Equatable {
     public let lockedRetryAfterMillis: Int64?
     /// Unused backup codes.
     public let backupCodesLeft: Int
+    /// Registered passkeys.
+    public let passkeys: Int
 }

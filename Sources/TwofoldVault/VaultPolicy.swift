@@ -29,6 +29,17 @@ public struct VaultPolicy: Sendable {
     /// share one 255-byte field of the record).
     public var backupCodeCount: Int = 10
 
+    /// Passkeys a user may register (each one's record entry is at most about 2 KiB with an RSA key).
+    public var maximumPasskeys: Int = 10
+    /// How long a WebAuthn challenge may be answered (WebAuthn §13.4.3 asks for a short, bounded time).
+    public var passkeyChallengeLifetimeMillis: Int64 = 5 * 60_000
+    /// Challenges issued and not yet answered, across all users, kept in memory (the oldest is
+    /// dropped first: a flood of sign-in pages can make a slow user retry, never grow the vault).
+    public var maximumPendingCeremonies: Int = 10_000
+    /// Whether a passkey used as the second factor (after the password) must verify the user (PIN,
+    /// biometrics). A passwordless sign-in always requires it: there the passkey is both factors.
+    public var passkeySecondFactorRequiresUserVerification = false
+
     /// Answers recorded by idempotency key are kept this long (well above every client's deadline,
     /// so a retry after a lost answer finds it)…
     public var idempotencyRetentionMillis: Int64 = 5 * 60_000

@@ -16,11 +16,11 @@ public struct VaultService: WireService {
         self.afterDelete = afterDelete
     }
 
-    public let operations: Set<String> = [
+    public let operations: Set<String> = Set([
         "health", "stats", "enroll.begin", "enroll.confirm", "totp.verify", "status", "reset", "phone.set",
         "phone.clear", "recovery.start", "recovery.verify", "user.delete", "notice.send", "backup.generate",
         "backup.verify",
-    ]
+    ]).union(Self.webauthnOperations)
 
     struct UserArgs: Decodable { let user: String }
     struct BeginArgs: Decodable {
@@ -136,6 +136,7 @@ public struct VaultService: WireService {
                 if let name = status.phoneCountryName { fields["phone_country_name"] = .string(name) }
                 if let wait = status.lockedRetryAfterMillis { fields["retry_after_ms"] = .integer(wait) }
                 fields["backup_codes_left"] = .integer(Int64(status.backupCodesLeft))
+                fields["passkeys"] = .integer(Int64(status.passkeys))
                 reply(.success(fields))
             case "reset":
                 let args = try decode(request, ResetArgs.self)
@@ -218,6 +219,8 @@ public struct VaultService: WireService {
                     if case .success = result { afterDelete?() }
                     reply(result.map { [:] })
                 }
+            case let operation where Self.webauthnOperations.contains(operation):
+                try handleWebAuthn(request, peer: peer, reply: reply)
             default:
                 respond(.failure(id: id, WireError.unknownOperation()))
             }
@@ -274,7 +277,7 @@ public struct VaultService: WireService {
     }
 
     /// The claim of a state-changing request that carries an idempotency key, or nil.
-    private func claim(_ request: WireRequest, _ peer: PeerCredentials, _ user: UserID) -> IdempotencyClaim? {
+    func claim(_ request: WireRequest, _ peer: PeerCredentials, _ user: UserID) -> IdempotencyClaim? {
         request.idempotencyKey.map { key in
             vault.idempotencyClaim(
                 peer: peer.userID, user: user, key: key.rawValue, operation: request.operation,
@@ -282,7 +285,7 @@ public struct VaultService: WireService {
         }
     }
 
-    private func decode<T: Decodable>(_ request: WireRequest, _ type: T.Type) throws(VaultError) -> T {
+    func decode<T: Decodable>(_ request: WireRequest, _ type: T.Type) throws(VaultError) -> T {
         do {
             return try request.decodeArgs(type)
         } catch {
@@ -290,7 +293,7 @@ public struct VaultService: WireService {
         }
     }
 
-    private func user(_ raw: String) throws(VaultError) -> UserID {
+    func user(_ raw: String) throws(VaultError) -> UserID {
         guard let user = UserID(raw) else {
             throw VaultError(.invalidUser, "user must be 1–128 characters of letters, digits and . _ : @ -")
         }

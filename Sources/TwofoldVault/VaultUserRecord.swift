@@ -37,18 +37,22 @@ struct VaultUserRecord: Sendable, Equatable {
     var backupCodeMACs: [UInt8] = []
     /// Answers recorded by idempotency key (format 2).
     var outcomes = RecordedOutcomes()
+    /// Registered WebAuthn credentials, oldest first (format 3).
+    var passkeys: [Passkey] = []
 
-    /// The version this build writes. Version 1 (before backup codes and recorded outcomes) is
-    /// still read; a record is rewritten as version 2 only when it changes.
-    static let formatVersion: UInt8 = 2
+    /// The newest version this build writes. Versions 1 (before backup codes and recorded
+    /// outcomes) and 2 (before passkeys) are still read. A record is written in the oldest version
+    /// that holds it — version 3 only while the user has a passkey — so a vault whose users have
+    /// none can still be opened by a build from before passkeys (deploy/README.md, Rollback).
+    static let formatVersion: UInt8 = 3
 
-    /// The record's bytes (`formatVersion` 2: version 1's fields, then the backup code MACs and
-    /// the recorded outcomes; docs/store-format.md). Every length-prefixed field is bounded before
-    /// it gets here (phones are E.164, secrets and ids fixed-size, lists capped by the policy);
-    /// one that is not throws rather than traps.
+    /// The record's bytes (version 2: version 1's fields, then the backup code MACs and the
+    /// recorded outcomes; version 3: then the passkeys; docs/store-format.md). Every
+    /// length-prefixed field is bounded before it gets here (phones are E.164, secrets and ids
+    /// fixed-size, lists capped by the policy); one that is not throws rather than traps.
     func encoded() throws(BinaryWriter.FieldTooLong) -> [UInt8] {
         var writer = BinaryWriter()
-        writer.u8(Self.formatVersion)
+        writer.u8(passkeys.isEmpty ? 2 : Self.formatVersion)
         func seed(_ value: Seed) throws(BinaryWriter.FieldTooLong) {
             try writer.shortBytes(value.secret)
             writer.u8(value.algorithm)
@@ -82,6 +86,10 @@ struct VaultUserRecord: Sendable, Equatable {
         recoverySends.forEach { writer.i64($0) }
         try writer.shortBytes(backupCodeMACs)
         try writer.mediumBytes(outcomes.bytes)
+        if !passkeys.isEmpty {
+            try writer.count(passkeys.count)
+            for passkey in passkeys { try passkey.write(to: &writer) }
+        }
         return writer.bytes
     }
 
@@ -90,7 +98,7 @@ struct VaultUserRecord: Sendable, Equatable {
     init(decoding bytes: [UInt8]) throws(BinaryReader.Truncated) {
         var reader = BinaryReader(bytes)
         let version = try reader.u8()
-        guard version == 1 || version == 2 else { throw BinaryReader.Truncated() }
+        guard (1...Self.formatVersion).contains(version) else { throw BinaryReader.Truncated() }
         func seed() throws(BinaryReader.Truncated) -> Seed {
             Seed(
                 secret: try reader.shortBytes(), algorithm: try reader.u8(), digits: try reader.u8(),
@@ -115,6 +123,9 @@ struct VaultUserRecord: Sendable, Equatable {
             backupCodeMACs = try reader.shortBytes()
             guard backupCodeMACs.count % BackupCode.macLength == 0 else { throw BinaryReader.Truncated() }
             outcomes = RecordedOutcomes(bytes: try reader.mediumBytes())
+        }
+        if version >= 3 {
+            for _ in 0..<(try reader.u8()) { passkeys.append(try Passkey.read(from: &reader)) }
         }
         guard reader.isAtEnd else { throw BinaryReader.Truncated() }
     }

@@ -4,6 +4,7 @@ import TwofoldCrypto
 import TwofoldOTP
 import TwofoldProcess
 import TwofoldSystem
+import TwofoldWebAuthn
 
 @testable import TwofoldVault
 
@@ -154,21 +155,32 @@ struct VaultHarness {
     let masterKey: [UInt8]
     let vault: Vault
 
+    let policy: VaultPolicy
+    let relyingParty: RelyingParty?
+
+    /// The relying party of the passkey tests (`VaultWebAuthnTests`).
+    static let exampleRelyingParty = try? RelyingParty(publicURL: "https://login.example.org")
+
     init(
         policy: VaultPolicy = VaultPolicy(), masterKey: [UInt8] = Array(repeating: 7, count: 32),
-        previousMasterKey: [UInt8]? = nil, persistence: MemoryPersistence = MemoryPersistence()
+        previousMasterKey: [UInt8]? = nil, persistence: MemoryPersistence = MemoryPersistence(),
+        relyingParty: RelyingParty? = exampleRelyingParty
     ) {
         self.masterKey = masterKey
         self.persistence = persistence
+        self.policy = policy
+        self.relyingParty = relyingParty
         vault = Vault(
             crypto: try! VaultCrypto(masterKey: masterKey, previousMasterKey: previousMasterKey),
             persistence: persistence, clock: clock, sms: sms,
-            policy: policy, audit: VaultAudit(sink: auditSink))
+            policy: policy, audit: VaultAudit(sink: auditSink), relyingParty: relyingParty)
     }
 
     /// A vault over the same persisted records, as after a restart (with other keys if given).
     func restarted(masterKey newKey: [UInt8]? = nil, previousMasterKey: [UInt8]? = nil) throws -> VaultHarness {
-        let fresh = VaultHarness(masterKey: newKey ?? masterKey, previousMasterKey: previousMasterKey)
+        let fresh = VaultHarness(
+            policy: policy, masterKey: newKey ?? masterKey, previousMasterKey: previousMasterKey,
+            relyingParty: relyingParty)
         fresh.clock.set(clock.nowMillis())
         for record in persistence.records.withLock({ $0 }) {
             try fresh.vault.replay(record)

@@ -39,6 +39,14 @@ ROUTES = {
     ("post", "/api/v1/password/forgot/password"): True,
     ("post", "/api/v1/reset-links/{token}/accept"): False,
     ("put", "/api/v1/profile/name"): True,
+    ("post", "/api/v1/login/passkey/options"): True,
+    ("post", "/api/v1/login/passkey"): True,
+    ("post", "/api/v1/login/passwordless/options"): False,
+    ("post", "/api/v1/login/passwordless"): False,
+    ("get", "/api/v1/passkeys"): True,
+    ("post", "/api/v1/passkeys"): True,
+    ("post", "/api/v1/passkeys/registration/options"): True,
+    ("delete", "/api/v1/passkeys/{id}"): True,
     ("get", "/healthz"): False,
 }
 

@@ -16,7 +16,10 @@ from flows import Person, api_confirm, api_setup, api_signup
 
 class SchemathesisAgreesWithTheGateway(harness.E2ETestCase):
     def test_the_gateway_answers_as_openapi_json_says(self):
-        cluster = harness.Cluster(name="schemathesis").start()
+        # On localhost, with the vault told the same URL, so the passkey operations are on.
+        cluster = harness.Cluster(name="schemathesis", public_host="localhost")
+        cluster.daemons["secret-vault"].argv += ["--public-url", cluster.origin]
+        cluster.start()
         env = dict(os.environ)
         env.update(self.sessions(cluster))
         config = harness.REPO / "Tests" / "e2e" / "schemathesis.toml"
@@ -58,6 +61,8 @@ class SchemathesisAgreesWithTheGateway(harness.E2ETestCase):
         for name in ("CODE", "RECOVERY", "RECOVERY_VERIFY"):
             values["TOKEN_" + name] = password_stage(texted)
         values["TOKEN_RECOVERY_SEND"] = password_stage(sender)
+        for name in ("PASSKEY_OPTIONS", "PASSKEY_SIGNIN"):
+            values["TOKEN_" + name] = password_stage(texted)
         since = len(cluster.outbox())
         Api(cluster, values["TOKEN_RECOVERY_VERIFY"]).post("/api/v1/recovery/send", expect=200)
         values["SMS_CODE"] = cluster.sms_code(texted.e164, since)
@@ -66,7 +71,8 @@ class SchemathesisAgreesWithTheGateway(harness.E2ETestCase):
             api = Api(cluster)
             api_signup(self, api, person)
             values["TOKEN_" + name] = api.token
-        for name in ("ME", "SELECT", "PHONE_SET", "PHONE_DELETE", "PASSWORD", "RESET", "LOGOUT"):
+        for name in ("ME", "SELECT", "PHONE_SET", "PHONE_DELETE", "PASSWORD", "RESET", "LOGOUT", "PASSKEYS",
+                     "PASSKEY_ADD_OPTIONS", "PASSKEY_ADD", "PASSKEY_REMOVE"):
             values["TOKEN_" + name], person = signed_up()
             if name == "SELECT":
                 values["ACCOUNT_ID"] = person.accounts[0]["id"]

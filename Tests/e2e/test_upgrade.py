@@ -20,7 +20,7 @@ FIXTURES = sorted(path for path in (harness.REPO / "Tests" / "Fixtures").glob("f
 
 # Fields the vault's status (user.show's mfa) gained after a fixture's format, with the value a
 # user of that format must show: nothing the user had is changed, the new things start empty.
-ADDED_MFA_FIELDS = {"backup_codes_left": 0}
+ADDED_MFA_FIELDS = {"backup_codes_left": 0, "passkeys": 0}
 
 
 def open_fixture(folder):

@@ -179,13 +179,20 @@ def scenario(results, sandbox, bin_dir):
     try:
         if not check_started(results, sms) or not check_started(results, vault):
             return
+        signed_up = None
         if check_started(results, gateway_service):
-            login_flow(results, sandbox, prober, port, nobody_identity=Identity("nobody", nobody_group()))
+            signed_up = login_flow(results, sandbox, prober, port, nobody_identity=Identity("nobody", nobody_group()))
 
         # (d) the gateway's user reaches the vault.
         health = prober.call(gateway, vault_socket, "health")
         results.check("twofold-gw can call the vault: health is ok",
                       (result_of(health) or {}).get("status") == "ok", json.dumps(health))
+
+        # (d') a compromised gateway (its identity, on the vault's socket) cannot add a passkey of
+        # its own: the vault issues a registration challenge only for a current authenticator
+        # code, and accepts no answer to a challenge it did not issue (issue 18).
+        if signed_up:
+            passkey_probes(results, prober, gateway, vault_socket, signed_up)
 
         # (e) the vault's user reaches the sms-sender, directly and through recovery.start.
         health = prober.call(vault.identity, sms_socket, "health")
@@ -311,6 +318,26 @@ def login_flow(results, sandbox, prober, port, nobody_identity):
     for path in [gateway_state] + [os.path.join(folder, name) for folder, _, files in os.walk(gateway_state)
                                    for name in files]:
         check_unreadable(results, prober, nobody_identity, path, sandbox)
+    return ((me or {}).get("user") or {}).get("id")
+
+
+def passkey_probes(results, prober, gateway, vault_socket, user):
+    """What the gateway's identity gets from the vault's passkey operations for an enrolled user."""
+    def error_code(outcome):
+        return (((outcome or {}).get("response") or {}).get("error") or {}).get("code")
+
+    begin = prober.call(gateway, vault_socket, "webauthn.register.begin", {"user": user, "name": "Gateway's own"})
+    results.check("the gateway cannot start a passkey registration without a code (totp.code_required)",
+                  error_code(begin) == "totp.code_required", json.dumps(begin))
+    begin = prober.call(gateway, vault_socket, "webauthn.register.begin", {"user": user, "code": "000000"})
+    results.check("nor with a wrong code (totp.code_rejected, counted)",
+                  error_code(begin) == "totp.code_rejected", json.dumps(begin))
+    made_up = {"user": user, "challenge_id": "0" * 32, "client_data_json": "e30", "attestation_object": "oA"}
+    finish = prober.call(gateway, vault_socket, "webauthn.register.finish", made_up)
+    results.check("nor finish one against a challenge the vault never issued (webauthn.challenge_unknown)",
+                  error_code(finish) == "webauthn.challenge_unknown", json.dumps(finish))
+    listed = result_of(prober.call(gateway, vault_socket, "webauthn.credentials.list", {"user": user}))
+    results.check("the user has no passkey the gateway added", listed == {"credentials": []}, json.dumps(listed))
 
 
 def nobody_group():
