@@ -10,6 +10,8 @@ public struct AdminMFAStatus: Decodable, Sendable, Equatable {
     public let smsRecovery: String
     /// Unused backup codes; nil from a vault that does not count them.
     public let backupCodesLeft: Int?
+    /// Registered passkeys; nil from a vault without passkeys.
+    public let passkeys: Int?
 
     enum CodingKeys: String, CodingKey {
         case enrolled, pending, locked
@@ -17,5 +19,6 @@ public struct AdminMFAStatus: Decodable, Sendable, Equatable {
         case phoneCountryName = "phone_country_name"
         case smsRecovery = "sms_recovery"
         case backupCodesLeft = "backup_codes_left"
+        case passkeys
     }
 }

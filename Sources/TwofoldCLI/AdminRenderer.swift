@@ -150,6 +150,9 @@ public enum AdminRenderer {
         if let left = mfa.backupCodesLeft {
             fields.append("Backup codes", left == 0 ? "none left" : "\(left) left")
         }
+        if let passkeys = mfa.passkeys {
+            fields.append("Passkeys", passkeys == 0 ? "none" : "\(passkeys)")
+        }
         return fields
     }
 

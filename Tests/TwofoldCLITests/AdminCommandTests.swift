@@ -210,3 +210,15 @@ private func run(_ arguments: [String], _ transport: any AdminTransport) -> Admi
     #expect(
         run(["account", "list"], StubTransport(result: ["accounts": .array([])])).standardOutput == "No accounts.\n")
 }
+
+@Test func userShow_withPasskeysCounted_showsHowMany() throws {
+    guard case .object(var mfa) = Fixtures.mfa else { return }
+    mfa["backup_codes_left"] = .integer(3)
+    for (count, shown) in [(2, "2"), (0, "none")] {
+        mfa["passkeys"] = .integer(Int64(count))
+        let output = run(
+            ["user", "show", "u-1"], StubTransport(result: ["user": Fixtures.user(), "mfa": .object(mfa)]))
+        #expect(output.status == 0)
+        #expect(output.standardOutput.hasSuffix("Backup codes:  3 left\nPasskeys:      \(shown)\n"))
+    }
+}
