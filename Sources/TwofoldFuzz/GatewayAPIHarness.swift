@@ -74,7 +74,9 @@ enum GatewayAPIHarness {
             answered.signal()
         }
         try check(routed, "\(method) \(path) is no API route")
-        try check(answered.wait(timeout: .now() + 10) == .success, "\(method) \(pattern): no answer within 10 s")
+        try check(
+            answered.wait(timeout: .now() + FuzzHarness.hangGuard) == .success, "\(method) \(pattern): no answer (hung)"
+        )
         let all = answers.withLock { $0 }
         try check(all.count == 1, "\(method) \(pattern): \(all.count) answers")
         try checkResponse(all[0], "\(method) \(pattern)")

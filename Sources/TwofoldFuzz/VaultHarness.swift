@@ -102,7 +102,7 @@ enum VaultHarness {
         }
     }
 
-    /// The one response `service` gives `request` (waiting at most 10 s for it).
+    /// The one response `service` gives `request` (waiting at most `FuzzHarness.hangGuard`).
     static func answer(_ service: VaultService, _ request: WireRequest) throws(FuzzFailure) -> WireResponse {
         let responses = Mutex<[WireResponse]>([])
         let answered = DispatchSemaphore(value: 0)
@@ -110,7 +110,9 @@ enum VaultHarness {
             responses.withLock { $0.append(response) }
             answered.signal()
         }
-        try check(answered.wait(timeout: .now() + 10) == .success, "\(request.operation): no answer within 10 s")
+        try check(
+            answered.wait(timeout: .now() + FuzzHarness.hangGuard) == .success, "\(request.operation): no answer (hung)"
+        )
         let all = responses.withLock { $0 }
         try check(all.count == 1, "\(request.operation): \(all.count) answers to one request")
         return all[0]
