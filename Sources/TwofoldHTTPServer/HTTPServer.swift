@@ -20,7 +20,7 @@ import TwofoldSystem
 public final class HTTPServer: Service, Sendable {
     public let name = "http-server"
     let core: HTTPServerCore
-    private let contexts: [LoopContext]
+    private let contexts: [LoopBound<LoopContext>]
     private let acceptLoop: EventLoop
     private let cursor = Atomic<Int>(0)
     private let listener = Mutex(ListenerState())
@@ -45,7 +45,7 @@ public final class HTTPServer: Service, Sendable {
     public init(configuration: Configuration, group: EventLoopGroup, logger: Logger, handler: any HTTPHandler) {
         let core = HTTPServerCore(configuration: configuration, handler: handler, logger: logger)
         self.core = core
-        contexts = group.loops.map { LoopContext(loop: $0, server: core) }
+        contexts = group.loops.map { LoopBound(handingOver: LoopContext(loop: $0, server: core), loop: $0) }
         acceptLoop = group.loops[0]
         acceptFailures = LogThrottle(clock: acceptLoop.clock)
         acceptRecoveries = LogThrottle(clock: acceptLoop.clock)
@@ -107,10 +107,10 @@ public final class HTTPServer: Service, Sendable {
     public func shutdown(deadline: Deadline) async {
         core.beginShutdown()
         try? await acceptLoop.submit { [self] in stopAccepting() }
-        for context in contexts { context.loop.execute { context.drainAll() } }
+        for context in contexts { context.loop.execute { context.value.drainAll() } }
         let contexts = self.contexts
         let forceClose = acceptLoop.scheduleTask(deadline: deadline) {
-            for context in contexts { context.loop.execute { context.closeAll() } }
+            for context in contexts { context.loop.execute { context.value.closeAll() } }
         }
         await core.waitUntilNoConnections()
         forceClose.cancel()
@@ -203,9 +203,9 @@ public final class HTTPServer: Service, Sendable {
         let ticket = UInt(bitPattern: cursor.wrappingAdd(1, ordering: .relaxed).oldValue)
         let context = contexts[Int(ticket % UInt(contexts.count))]
         if context.loop === acceptLoop {
-            context.adopt(socket)
+            context.value.adopt(socket)
         } else {
-            context.loop.execute { context.adopt(socket) }
+            context.loop.execute { context.value.adopt(socket) }
         }
     }
 

@@ -49,7 +49,8 @@ extension HTTPServerConnection {
         guard !closed, let desired = desiredDeadline() else { return }
         if let timer, timer.deadline <= desired { return }
         timer?.cancel()
-        timer = loop.scheduleTask(deadline: desired) { [self] in self.timerFired() }
+        let connection = LoopBound(self, loop: loop)
+        timer = loop.scheduleTask(deadline: desired) { connection.value.timerFired() }
     }
 
     private func timerFired() {

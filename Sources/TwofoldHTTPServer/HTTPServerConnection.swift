@@ -7,8 +7,10 @@ import TwofoldSystem
 ///
 /// Reading pauses while a request is being handled and enough of the next ones is buffered, and
 /// while too much output is queued: a client that does not read cannot grow our memory.
-final class HTTPServerConnection: @unchecked Sendable {
-    // @unchecked: every member is used on the loop thread only (writers hop there first).
+///
+/// Not `Sendable`: every member is used on the loop thread only. A `ResponseWriter` and the
+/// timers carry it as a `LoopBound` and hop to the loop before touching it.
+final class HTTPServerConnection {
     let socket: Socket
     let context: LoopContext
     let remoteAddress: SocketAddress?

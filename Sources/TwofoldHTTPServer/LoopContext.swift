@@ -3,8 +3,9 @@ import TwofoldSystem
 /// What the server keeps per event loop, touched only on that loop's thread: the connections it
 /// owns, the date cache and one read buffer shared by all its connections (a read is consumed
 /// before the next one starts, so no connection needs its own).
-final class LoopContext: @unchecked Sendable {
-    // @unchecked: every mutable member is used on `loop`'s thread only.
+///
+/// Not `Sendable`: the server holds each as a `LoopBound`, which checks the loop thread on access.
+final class LoopContext {
     let loop: EventLoop
     let server: HTTPServerCore
     var dateCache = DateCache()

@@ -8,14 +8,13 @@ import TwofoldSystem
 /// A writer dropped without an answer (a handler bug) answers 500 itself, so a connection can
 /// never hang waiting for a response that will not come.
 public final class ResponseWriter: Sendable {
-    private let connection: HTTPServerConnection
-    private let loop: EventLoop
+    private let connection: LoopBound<HTTPServerConnection>
     private let serial: UInt64
     private let responded = Atomic<Bool>(false)
 
+    /// Made on the connection's loop thread.
     init(connection: HTTPServerConnection, loop: EventLoop, serial: UInt64) {
-        self.connection = connection
-        self.loop = loop
+        self.connection = LoopBound(connection, loop: loop)
         self.serial = serial
     }
 
@@ -28,24 +27,24 @@ public final class ResponseWriter: Sendable {
     public func respond(_ response: HTTPResponse) -> Bool {
         guard responded.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return false }
-        Self.deliver(response, serial: serial, to: connection, on: loop)
+        Self.deliver(response, serial: serial, to: connection)
         return true
     }
 
     private static func deliver(
-        _ response: HTTPResponse, serial: UInt64, to connection: HTTPServerConnection, on loop: EventLoop
+        _ response: HTTPResponse, serial: UInt64, to connection: LoopBound<HTTPServerConnection>
     ) {
-        if loop.inEventLoop {
-            connection.complete(serial: serial, response: response)
+        if connection.loop.inEventLoop {
+            connection.value.complete(serial: serial, response: response)
         } else {
-            loop.execute { connection.complete(serial: serial, response: response) }
+            connection.loop.execute { connection.value.complete(serial: serial, response: response) }
         }
     }
 
     deinit {
         guard !responded.load(ordering: .acquiring) else { return }
-        let (connection, loop, serial) = (self.connection, self.loop, self.serial)
+        let (connection, serial) = (self.connection, self.serial)
         // Never synchronously: the writer may be released in the middle of the connection's own code.
-        loop.execute { connection.completeWithoutAnswer(serial: serial) }
+        connection.loop.execute { connection.value.completeWithoutAnswer(serial: serial) }
     }
 }

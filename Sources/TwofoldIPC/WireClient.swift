@@ -47,14 +47,20 @@ public final class WireClient: Sendable {
 
     let configuration: Configuration
     let loop: EventLoop
-    let core: WireClientCore
+    let core: LoopBound<WireClientCore>
+    /// Whether a connection is open: the one fact about the core read from other threads.
+    let connected: WireClientCore.ConnectedFlag
 
     /// - Parameter logger: where protocol violations of the peer are reported (throttled); nil
     ///   for none (the CLI reports through its exit status instead).
     public init(configuration: Configuration, loop: EventLoop, logger: Logger? = nil) {
         self.configuration = configuration
         self.loop = loop
-        self.core = WireClientCore(configuration: configuration, loop: loop, logger: logger)
+        let connected = WireClientCore.ConnectedFlag()
+        self.connected = connected
+        self.core = LoopBound(
+            handingOver: WireClientCore(configuration: configuration, loop: loop, logger: logger, connected: connected),
+            loop: loop)
     }
 
     /// Sends `operation` with `args`; `completion` gets the response (success or the server's error
@@ -73,7 +79,7 @@ public final class WireClient: Sendable {
         let call = WireClientCore.Call(
             operation: operation, args: args, timeout: timeout, deadlineAt: deadlineAt, idempotencyKey: idempotencyKey,
             completion: completion)
-        loop.execute { [core] in core.start(call) }
+        loop.execute { [core] in core.value.start(call) }
     }
 
     public func call(
@@ -86,12 +92,12 @@ public final class WireClient: Sendable {
     }
 
     /// Whether a connection is open (it may still fail at the next call).
-    public var isConnected: Bool { core.isConnected.load(ordering: .relaxed) }
+    public var isConnected: Bool { connected.value.load(ordering: .relaxed) }
 
     /// Closes the connection; calls outstanding on it fail (`unavailable` if not yet sent,
     /// `response.invalid` if sent: their outcome is unknown).
     public func close() {
-        loop.execute { [core] in core.closeConnection(reason: "client closed") }
+        loop.execute { [core] in core.value.closeConnection(reason: "client closed") }
     }
 
     static func roundedUpMillis(_ duration: Duration) -> Int64 {

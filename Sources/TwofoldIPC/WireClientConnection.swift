@@ -5,8 +5,9 @@ import TwofoldWire
 /// outstanding on it. Confined to the client's loop thread like `WireClientCore`, which drives
 /// it; once closed it is never used again (a new connection is a new object), so a late event or
 /// timer for it can only find `closed` set.
-final class WireClientConnection: @unchecked Sendable {
-    // @unchecked: touched on the client's loop thread only (see `WireClientCore`).
+///
+/// Not `Sendable`: touched on the client's loop thread only (see `WireClientCore`).
+final class WireClientConnection {
 
     struct Pending {
         let completion: @Sendable (Result<WireResponse, WireError>) -> Void

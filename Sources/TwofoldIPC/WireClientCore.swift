@@ -5,9 +5,14 @@ import TwofoldWire
 /// The loop-thread half of `WireClient`: the current connection, ids, back-off and logging.
 /// Every method runs on `loop` (checked); completions are called there after the state they
 /// depend on is settled, so a completion that calls the client again finds it consistent.
-final class WireClientCore: @unchecked Sendable {
-    // @unchecked: every member is touched on `loop`'s thread only (`assertOnLoop` checks entry
-    // points); `WireClient` reaches it through `loop.execute`.
+///
+/// Not `Sendable`: every member is touched on `loop`'s thread only. `WireClient` holds it as a
+/// `LoopBound` and reaches it through `loop.execute`; closures the loop runs later do the same.
+final class WireClientCore {
+    /// Whether a connection is open; shared with `WireClient`, which reads it from any thread.
+    final class ConnectedFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
 
     struct Call: Sendable {
         let operation: String
@@ -21,8 +26,7 @@ final class WireClientCore: @unchecked Sendable {
     let configuration: WireClient.Configuration
     let loop: EventLoop
     let logger: Logger?
-    /// Whether a connection is open; the one member read from other threads.
-    let isConnected = Atomic<Bool>(false)
+    private let isConnected: ConnectedFlag
 
     private var connection: WireClientConnection?
     private var nextID: UInt64 = 1
@@ -37,8 +41,9 @@ final class WireClientCore: @unchecked Sendable {
     private let lateAnswers: LogThrottle
     private let refusals: LogThrottle
 
-    init(configuration: WireClient.Configuration, loop: EventLoop, logger: Logger?) {
+    init(configuration: WireClient.Configuration, loop: EventLoop, logger: Logger?, connected: ConnectedFlag) {
         self.configuration = configuration
+        self.isConnected = connected
         self.loop = loop
         self.logger = logger
         malformed = LogThrottle(clock: loop.clock)
@@ -93,7 +98,9 @@ final class WireClientCore: @unchecked Sendable {
             call.completion(.failure(error))
             return
         }
-        let timer = loop.scheduleTask(in: call.timeout) { [self] in self.timeOut(id, on: connection) }
+        let core = LoopBound(self, loop: loop)
+        let bound = LoopBound(connection, loop: loop)
+        let timer = loop.scheduleTask(in: call.timeout) { core.value.timeOut(id, on: bound.value) }
         connection.enqueue(frame, for: id, completion: call.completion, timer: timer)
         if connection.connected { flush(connection) }
     }
@@ -136,7 +143,7 @@ final class WireClientCore: @unchecked Sendable {
     private func connectionEstablished() {
         failures = 0
         retryAt = nil
-        isConnected.store(true, ordering: .relaxed)
+        isConnected.value.store(true, ordering: .relaxed)
     }
 
     private func handle(_ events: IOEvents, on connection: WireClientConnection) {
@@ -304,7 +311,7 @@ final class WireClientCore: @unchecked Sendable {
         connection.socket.close()
         if self.connection === connection {
             self.connection = nil
-            isConnected.store(false, ordering: .relaxed)
+            isConnected.value.store(false, ordering: .relaxed)
         }
         if backoff { noteFailure() }
     }
@@ -354,15 +361,20 @@ final class WireClientCore: @unchecked Sendable {
     /// lazily, like the server's timers).
     private func armIdleTimer(_ connection: WireClientConnection) {
         guard !connection.closed, connection.isIdle, connection.idleTimer == nil else { return }
+        let core = LoopBound(self, loop: loop)
+        let bound = LoopBound(connection, loop: loop)
         connection.idleTimer = loop.scheduleTask(deadline: connection.lastActivity + configuration.idleTimeout) {
-            [self] in
-            connection.idleTimer = nil
-            guard !connection.closed, connection.isIdle else { return }
-            if loop.clock.now() < connection.lastActivity + configuration.idleTimeout {
-                armIdleTimer(connection)
-            } else {
-                abandon(connection, reason: "idle", backoff: false)
-            }
+            core.value.idleTimerFired(bound.value)
+        }
+    }
+
+    private func idleTimerFired(_ connection: WireClientConnection) {
+        connection.idleTimer = nil
+        guard !connection.closed, connection.isIdle else { return }
+        if loop.clock.now() < connection.lastActivity + configuration.idleTimeout {
+            armIdleTimer(connection)
+        } else {
+            abandon(connection, reason: "idle", backoff: false)
         }
     }
 }

@@ -69,7 +69,7 @@ public final class WireServer: Sendable {
     struct State {
         var listener: Socket?
         var registration: EventLoop.Registration?
-        var connections: [ObjectIdentifier: WireServerConnection] = [:]
+        var connections: [ObjectIdentifier: LoopBound<WireServerConnection>] = [:]
         var shuttingDown = false
         /// The current pause after a failed `accept`; nil while accepting normally.
         var acceptBackoff: Duration?
@@ -130,14 +130,14 @@ public final class WireServer: Sendable {
             }
             if let registration { self.loop.deregister(registration) }
             listener?.close()
-            for connection in connections { connection.closeWhenIdle() }
+            for connection in connections { connection.value.closeWhenIdle() }
         }
         let deadline = ContinuousClock.now + gracePeriod
         while connectionCount > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
         try? await loop.submit {
-            for connection in self.state.withLock({ Array($0.connections.values) }) { connection.close() }
+            for connection in self.state.withLock({ Array($0.connections.values) }) { connection.value.close() }
         }
     }
 
@@ -231,7 +231,8 @@ public final class WireServer: Sendable {
         }
         do {
             let connection = try WireServerConnection(socket: socket, peer: peer, server: self)
-            state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
+            let bound = LoopBound(connection, loop: loop)
+            state.withLock { $0.connections[ObjectIdentifier(connection)] = bound }
         } catch {
             socket.close()
         }

@@ -9,9 +9,10 @@ import TwofoldWire
 ///
 /// Timeouts (by the loop's clock): a frame started in either direction must complete within
 /// `frameTimeout`, and a connection with nothing in flight is closed after `idleTimeout`.
-final class WireServerConnection: @unchecked Sendable {
-    // @unchecked: every member is touched on `server.loop`'s thread only (handlers, timers and
-    // completions are all delivered there).
+///
+/// Not `Sendable`: every member is touched on `server.loop`'s thread only. Closures that the
+/// loop or the service run later carry it as a `LoopBound`, which checks that thread on access.
+final class WireServerConnection {
     private let socket: Socket
     private let peer: PeerCredentials
     private unowned let server: WireServer
@@ -166,11 +167,12 @@ final class WireServerConnection: @unchecked Sendable {
             }
             inFlight += 1
             let loop = server.loop
-            server.service.handle(request, peer: peer) { [self] response in
+            let connection = LoopBound(self, loop: loop)
+            server.service.handle(request, peer: peer) { response in
                 let bytes = response.framed(maxFrameLength: maxFrame)
                 loop.execute {
-                    self.inFlight -= 1
-                    self.answer(sequence, bytes)
+                    connection.value.inFlight -= 1
+                    connection.value.answer(sequence, bytes)
                 }
             }
         }
@@ -207,10 +209,11 @@ final class WireServerConnection: @unchecked Sendable {
         }
         guard !flushScheduled else { return }
         flushScheduled = true
-        server.loop.execute { [self] in
-            flushScheduled = false
-            flush()
-            updateTimer()
+        let connection = LoopBound(self, loop: server.loop)
+        server.loop.execute {
+            connection.value.flushScheduled = false
+            connection.value.flush()
+            connection.value.updateTimer()
         }
     }
 
@@ -326,7 +329,8 @@ final class WireServerConnection: @unchecked Sendable {
         guard !closed, let (_, deadline) = nextExpiry() else { return }
         if let timer, timer.deadline <= deadline { return }
         timer?.cancel()
-        timer = server.loop.scheduleTask(deadline: deadline) { [self] in self.timerFired() }
+        let connection = LoopBound(self, loop: server.loop)
+        timer = server.loop.scheduleTask(deadline: deadline) { connection.value.timerFired() }
     }
 
     private func timerFired() {

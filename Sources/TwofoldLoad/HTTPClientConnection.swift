@@ -14,9 +14,33 @@ public struct HTTPExchange: Sendable {
 /// retries once on a fresh connection when a reused one turns out to have been closed before the
 /// first response byte (the keep-alive race). A request not answered within `timeout` fails and
 /// closes the connection, since a late answer would be mistaken for the next one's.
-public final class HTTPClientConnection: @unchecked Sendable {
-    // @unchecked: every mutable field is touched only on `loop`'s thread.
+public final class HTTPClientConnection: Sendable {
     public let loop: EventLoop
+    private let core: LoopBound<HTTPClientConnectionCore>
+
+    public init(loop: EventLoop, address: SocketAddress, timeout: Duration) {
+        self.loop = loop
+        core = LoopBound(
+            handingOver: HTTPClientConnectionCore(loop: loop, address: address, timeout: timeout), loop: loop)
+    }
+
+    /// Sends `request` and waits for its response. Never call twice at once on one connection.
+    public func send(_ request: HTTPClientRequest) async -> Result<HTTPExchange, LoadError> {
+        await withCheckedContinuation { continuation in
+            loop.execute { [core] in core.value.start(request, continuation) }
+        }
+    }
+
+    /// Closes the socket (on the loop); a later `send` reconnects.
+    public func close() {
+        loop.execute { [core] in core.value.closeSocket() }
+    }
+}
+
+/// The loop-thread half of `HTTPClientConnection`. Not `Sendable`: every mutable field is
+/// touched only on `loop`'s thread, and the connection reaches it as a `LoopBound`.
+final class HTTPClientConnectionCore {
+    let loop: EventLoop
     let address: SocketAddress
     let host: String
     let timeout: Duration
@@ -40,36 +64,25 @@ public final class HTTPClientConnection: @unchecked Sendable {
     private var call: Call?
     private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
 
-    public init(loop: EventLoop, address: SocketAddress, timeout: Duration) {
+    init(loop: EventLoop, address: SocketAddress, timeout: Duration) {
         self.loop = loop
         self.address = address
         self.host = address.description
         self.timeout = timeout
     }
 
-    /// Sends `request` and waits for its response. Never call twice at once on one connection.
-    public func send(_ request: HTTPClientRequest) async -> Result<HTTPExchange, LoadError> {
-        await withCheckedContinuation { continuation in
-            loop.execute { self.start(request, continuation) }
-        }
-    }
-
-    /// Closes the socket (on the loop); a later `send` reconnects.
-    public func close() {
-        loop.execute { self.closeSocket() }
-    }
-
     // MARK: Loop thread.
 
-    private func start(
+    func start(
         _ request: HTTPClientRequest, _ continuation: CheckedContinuation<Result<HTTPExchange, LoadError>, Never>
     ) {
         precondition(call == nil, "one request at a time per HTTPClientConnection")
         call = Call(
             request: request, continuation: continuation, sentAt: SystemInfo.monotonicNanoseconds(), timer: nil,
             retried: false)
-        call?.timer = loop.scheduleTask(in: timeout) { [self] in
-            self.fail(.timeout(request.name))
+        let core = LoopBound(self, loop: loop)
+        call?.timer = loop.scheduleTask(in: timeout) {
+            core.value.fail(.timeout(request.name))
         }
         transmit()
     }
@@ -213,7 +226,7 @@ public final class HTTPClientConnection: @unchecked Sendable {
         current.continuation.resume(returning: .failure(error))
     }
 
-    private func closeSocket() {
+    func closeSocket() {
         if let registration { loop.deregister(registration) }
         socket?.close()
         socket = nil
