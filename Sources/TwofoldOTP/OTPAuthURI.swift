@@ -12,7 +12,8 @@ public struct OTPAuthURI: Sendable, Equatable {
     public let secret: [UInt8]
     public let parameters: OTPParameters
 
-    /// The longest URI `init(parsing:)` reads, in bytes: far more than a QR code holds.
+    /// The longest URI `init(parsing:)` reads, in bytes, as given and as written back out by
+    /// `string`: far more than a QR code holds.
     public static let maximumLength = 4096
 
     /// Builds a URI; traps on a colon in issuer or account name (callers validate user input first
@@ -134,6 +135,12 @@ public struct OTPAuthURI: Sendable, Equatable {
         self.accountName = account
         self.secret = secret
         self.parameters = try OTPParameters.validated(algorithm: algorithm, digits: digits, period: period)
+        // What is read must write back out readable: percent-encoding can triple a label's bytes
+        // (and a raw byte that is not UTF-8 becomes U+FFFD, nine bytes encoded), so the limit also
+        // holds for the canonical form (found by the otp fuzz harness).
+        guard string.utf8.count <= Self.maximumLength else {
+            throw .invalidURI("longer than \(Self.maximumLength) bytes when written out")
+        }
     }
 
     private static func asciiLowercased(_ scalar: Unicode.Scalar) -> Unicode.Scalar {

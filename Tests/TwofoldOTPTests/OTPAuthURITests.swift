@@ -103,3 +103,17 @@ func parse_rejectsWithAStableCode(text: String, code: String) {
     #expect(!read.string.contains("issuer="))
     #expect(try OTPAuthURI(parsing: read.string) == read)
 }
+
+@Test func aURIWhoseWrittenFormIsOverTheLimit_isRefused_soWhatIsReadAlwaysReadsBack() throws {
+    // Found by the otp fuzz harness: 1,600 raw NUL bytes in the label fit the 4,096-byte limit,
+    // but written back out as %00 they did not, so the URI read once could not be read again.
+    let label = String(repeating: "\0", count: 1_600)
+    let text = "otpauth://totp/Acme:\(label)?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    #expect(text.utf8.count <= OTPAuthURI.maximumLength)
+    #expect(throws: OTPError.self) { try OTPAuthURI(parsing: text) }
+    // Just under the limit once encoded: read, and reads back the same.
+    let fits = String(repeating: "\0", count: 1_300)
+    let read = try OTPAuthURI(parsing: "otpauth://totp/Acme:\(fits)?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+    #expect(read.string.utf8.count <= OTPAuthURI.maximumLength)
+    #expect(try OTPAuthURI(parsing: read.string) == read)
+}
