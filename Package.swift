@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "TwofoldHTTP"),
         .target(name: "TwofoldPhone"),
         // WebAuthn verification: CBOR, COSE keys, authenticator and client data, both ceremonies.
-        .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto"]),
+        .target(name: "TwofoldWebAuthn", dependencies: ["TwofoldCrypto", "TwofoldWire"]),
         // The common-password list is compiled in once from its text file (no resource bundle to
         // install next to the binaries).
         .target(

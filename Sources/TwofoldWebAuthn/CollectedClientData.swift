@@ -1,4 +1,5 @@
 import TwofoldCrypto
+import TwofoldWire
 
 /// The client data the browser signs over (WebAuthn §5.8.1), parsed from `clientDataJSON`.
 ///
@@ -14,12 +15,21 @@ public struct CollectedClientData: Sendable, Equatable {
     public let crossOrigin: Bool?
     public let topOrigin: String?
 
-    /// Parses `json`, which must be at most `maxBytes` long and nested at most `maxDepth` deep.
+    /// Parses `json`, which must be at most `maxBytes` long and nested at most `maxDepth` deep,
+    /// with the protocol's strict JSON reader: valid UTF-8 only, no duplicate keys (two readers
+    /// must never see different challenges or origins in one document), no unpaired surrogate
+    /// escapes.
     public init(json: [UInt8], maxBytes: Int = 8192, maxDepth: Int = 8) throws(WebAuthnError) {
         guard json.count <= maxBytes else { throw .limitExceeded("client data JSON longer than \(maxBytes) bytes") }
-        guard case .object(let members) = try ClientDataJSONParser.parse(json, maxDepth: maxDepth) else {
-            throw .malformed("client data JSON is not an object")
+        let document: JSONValue
+        do throws(WireError) {
+            document = try JSONValue.parse(json, maxDepth: maxDepth)
+        } catch {
+            // The wire error's message names the rule and an offset, never the input.
+            if error.isNestingTooDeep { throw .limitExceeded("client data JSON nested deeper than \(maxDepth)") }
+            throw .malformed("client data JSON: \(error.message)")
         }
+        guard case .object(let members) = document else { throw .malformed("client data JSON is not an object") }
         func string(_ name: String) throws(WebAuthnError) -> String? {
             switch members[name] {
             case nil: return nil

@@ -6,10 +6,8 @@
 /// a depth limit so hostile nesting cannot exhaust the stack, and error messages that carry an
 /// offset but never the input. It is also a few times faster on small frames.
 struct JSONParser {
-    /// Deepest nesting of arrays and objects accepted; the protocol's messages need about 3.
-    static let maxDepth = 64
-
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let maxDepth: Int
     private var index = 0
     private var depth = 0
     /// Set by `parseNumber`: the last number was an integer literal too large for `Int64` (it is
@@ -18,25 +16,28 @@ struct JSONParser {
     /// Members of the top-level object whose value is such an oversized integer literal.
     private(set) var oversizedIntegerMembers: Set<String> = []
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
+        self.maxDepth = maxDepth
     }
 
     /// Validates `bytes` as UTF-8, then parses exactly one value surrounded by optional whitespace.
-    static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, WireError> {
-        parseDocumentNotingOversizedIntegers(bytes).map(\.value)
+    static func parseDocument(
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONValue.defaultMaxDepth
+    ) -> Result<JSONValue, WireError> {
+        parseDocumentNotingOversizedIntegers(bytes, maxDepth: maxDepth).map(\.value)
     }
 
     /// `parseDocument`, also naming the top-level members written as integer literals beyond
     /// `Int64` (an envelope reader tells `"v":99999999999999999999`, an integer it does not speak,
     /// from `"v":1e20`, which is not an integer at all).
     static func parseDocumentNotingOversizedIntegers(
-        _ bytes: UnsafeBufferPointer<UInt8>
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONValue.defaultMaxDepth
     ) -> Result<(value: JSONValue, oversizedIntegerMembers: Set<String>), WireError> {
         if let offset = UTF8Validator.firstInvalidOffset(in: bytes) {
             return .failure(.invalidUTF8(offset: offset))
         }
-        var parser = JSONParser(bytes)
+        var parser = JSONParser(bytes, maxDepth: maxDepth)
         do throws(WireError) {
             parser.skipWhitespace()
             let value = try parser.parseValue()
@@ -125,7 +126,7 @@ struct JSONParser {
 
     private mutating func enterContainer() throws(WireError) {
         depth += 1
-        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
+        if depth > maxDepth { throw .nestingTooDeep(offset: index, limit: maxDepth) }
     }
 
     // MARK: Strings

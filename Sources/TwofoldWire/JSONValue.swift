@@ -13,17 +13,25 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Deepest nesting of arrays and objects that `parse` accepts unless told otherwise; the
+    /// protocol's messages need about 3.
+    public static let defaultMaxDepth = 64
+
     /// Parses exactly one JSON value (RFC 8259) from `bytes`, after checking they are UTF-8.
     ///
     /// Strict: no trailing data, no duplicate keys, no unpaired surrogate escapes, no number
-    /// outside the finite `Double` range, nesting at most `JSONParser.maxDepth` deep.
-    /// - Throws: `json.invalid_utf8` or `json.malformed` (messages carry offsets, never input).
-    public static func parse(_ bytes: some Collection<UInt8>) throws(WireError) -> JSONValue {
+    /// outside the finite `Double` range, arrays and objects nested at most `maxDepth` deep (64
+    /// unless a reader asks for less, as WebAuthn's client data does).
+    /// - Throws: `json.invalid_utf8` or `json.malformed` (messages carry offsets, never input);
+    ///   `isNestingTooDeep` tells the depth refusal apart.
+    public static func parse(
+        _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth
+    ) throws(WireError) -> JSONValue {
         let result: Result<JSONValue, WireError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            JSONParser.parseDocument(buffer)
+            JSONParser.parseDocument(buffer, maxDepth: maxDepth)
         }
         if let result { return try result.get() }
-        return try Array(bytes).withUnsafeBufferPointer { JSONParser.parseDocument($0) }.get()
+        return try Array(bytes).withUnsafeBufferPointer { JSONParser.parseDocument($0, maxDepth: maxDepth) }.get()
     }
 
     /// `parse`, also naming the top-level object's members written as integer literals too large

@@ -23,6 +23,9 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private let codeValue: Code
+    /// Set only by `nestingTooDeep`, a `json.malformed` that a reader with its own error codes
+    /// may want to report as a limit rather than as bad syntax.
+    private let exceedsNestingLimit: Bool
     /// Human-readable detail; safe to send and to log.
     public let message: String
     /// For `unavailable`: how long the client should wait before retrying.
@@ -30,8 +33,12 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
     public let file: String
     public let line: Int
 
-    private init(_ code: Code, _ message: String, retryAfterMs: Int? = nil, file: String, line: Int) {
+    private init(
+        _ code: Code, _ message: String, retryAfterMs: Int? = nil, exceedsNestingLimit: Bool = false, file: String,
+        line: Int
+    ) {
         self.codeValue = code
+        self.exceedsNestingLimit = exceedsNestingLimit
         self.message = message
         self.retryAfterMs = retryAfterMs
         self.file = file
@@ -55,6 +62,9 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// unknown, never as "nothing happened". Every other error means the server did not run it:
     /// `unavailable` raised locally means it was never sent.
     public var isOutcomeUnknown: Bool { codeValue == .invalidResponse || codeValue == .responseTimeout }
+
+    /// Whether this is the parser's refusal of arrays and objects nested deeper than its limit.
+    public var isNestingTooDeep: Bool { exceedsNestingLimit }
 
     /// Whether an error response can be sent for it (`frame.truncated` means the peer is gone).
     public var isAnswerable: Bool { codeValue != .frameTruncated }
@@ -98,6 +108,13 @@ extension WireError {
         offset: Int, reason: String, file: String = #fileID, line: Int = #line
     ) -> WireError {
         WireError(.malformedJSON, "malformed JSON at byte offset \(offset): \(reason)", file: file, line: line)
+    }
+
+    /// Arrays and objects nested deeper than `limit` (a `json.malformed`, so the stack stays bounded).
+    public static func nestingTooDeep(offset: Int, limit: Int, file: String = #fileID, line: Int = #line) -> WireError {
+        WireError(
+            .malformedJSON, "malformed JSON at byte offset \(offset): nesting deeper than \(limit) levels",
+            exceedsNestingLimit: true, file: file, line: line)
     }
 
     /// The payload is valid JSON but not an object.

@@ -39,6 +39,7 @@ private func parse(_ json: String) -> Result<CollectedClientData, Refusal> {
     (#"{"type":"t","challenge":"c","origin":"o","n":1.}"#, "bare decimal point"),
     (#"{"type":"t","challenge":"c","origin":"o","n":-}"#, "bare minus"),
     (#"{"type":"t","challenge":"c","origin":"o","n":tru}"#, "truncated literal"),
+    (#"{"type":"t","challenge":"c","origin":"o","n":1e400}"#, "a number beyond Double"),
     (#"{"type":1,"challenge":"c","origin":"o"}"#, "type not a string"),
     (#"{"challenge":"c","origin":"o"}"#, "no type"),
     (#"{"type":"t","origin":"o"}"#, "no challenge"),
