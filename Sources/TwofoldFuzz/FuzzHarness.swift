@@ -35,13 +35,13 @@ public struct FuzzHarness: Sendable {
         try body(&input)
     }
 
-    /// Every harness, in the order of issue 15's list of entry points.
     /// How long a harness waits for an answer before it calls the code under test hung. Only a
     /// guard against a hang, not a speed check: libFuzzer's own `-timeout=10` (scripts/fuzz.sh)
     /// reports a slow input while fuzzing, and the replay in `swift test` shares two cores with the
     /// whole suite, where an answer can take seconds.
     static let hangGuard: DispatchTimeInterval = .seconds(300)
 
+    /// Every harness, in the order of issue 15's list of entry points.
     public static let all: [FuzzHarness] = [
         .wire, .httpParser, .httpFields, .phone, .otp, .qr, .store, .vault, .gatewayAPI, .webAuthnCBOR,
         .webAuthnRegistration, .webAuthnAssertion,
