@@ -78,9 +78,7 @@ public struct GatewayOptions: Sendable {
             .value(
                 "shutdown-grace", placeholder: "DURATION", default: "10s",
                 help: "Time for requests in flight to finish on SIGTERM/SIGINT."),
-            .value(
-                "log-level", placeholder: "LEVEL", environment: "TWOFOLD_LOG_LEVEL", default: "info",
-                help: "trace, debug, info, notice, warning, error or critical."),
+            .logLevel,
             .flag("no-access-log", help: "Do not log one line per request."),
             .value(
                 "data-dir", placeholder: "PATH", environment: "TWOFOLD_GATEWAY_DATA_DIR",
@@ -158,10 +156,7 @@ public struct GatewayOptions: Sendable {
         timeouts.write = try parsed.duration("write-timeout") ?? timeouts.write
         self.timeouts = timeouts
         shutdownGrace = try parsed.duration("shutdown-grace") ?? .seconds(10)
-        guard let level = Logger.Level(name: try parsed.require("log-level")) else {
-            throw .invalidValue("log-level", expected: "trace, debug, info, notice, warning, error or critical")
-        }
-        logLevel = level
+        logLevel = try parsed.logLevel()
         accessLog = !parsed.flag("no-access-log")
         dataDirectory = try parsed.require("data-dir")
         adminSocket = try parsed.require("admin-socket")

@@ -13,17 +13,7 @@ public enum VaultDaemon {
     public static let parser = CommandLineParser(
         command: "secret-vault",
         summary: "Twofold secret vault: stores TOTP seeds sealed, verifies codes, sends SMS recovery codes.",
-        options: [
-            .value(
-                "socket", placeholder: "path", environment: "TWOFOLD_VAULT_SOCKET",
-                help: "Unix socket to serve the gateway on (required)."),
-            .value("socket-group", placeholder: "group", help: "Group to give the socket to (members may connect)."),
-            .value(
-                "allow-users", placeholder: "u1,u2",
-                help: "Users (names or uids) allowed to connect, besides the vault's own."),
-            .value(
-                "allow-groups", placeholder: "g1,g2",
-                help: "Groups (names or gids; primary or supplementary) allowed to connect."),
+        options: SocketServerOptions.specs(socketEnvironment: "TWOFOLD_VAULT_SOCKET", clients: "the gateway") + [
             .value(
                 "data-dir", placeholder: "path", environment: "TWOFOLD_VAULT_DATA_DIR",
                 help: "Folder for the sealed store and the audit log (required)."),
@@ -48,9 +38,7 @@ public enum VaultDaemon {
             .value(
                 "sms-blocked-countries", placeholder: "CC,CC",
                 help: "ISO country codes SMS recovery refuses (default: the help article's 13)."),
-            .value(
-                "log-level", placeholder: "level", environment: "TWOFOLD_LOG_LEVEL", default: "info",
-                help: "trace, debug, info, notice, warning or error."),
+            .logLevel,
         ])
 
     public static func run(_ options: ParsedOptions) -> Never {
@@ -62,9 +50,8 @@ public enum VaultDaemon {
         }
         SignalHandler.ignoreBrokenPipe()
         do {
-            let level = Logger.Level(name: options.string("log-level") ?? "info") ?? .info
-            let logger = Logger(label: "secret-vault", minimumLevel: level)
-            let socketPath = try options.require("socket")
+            let logger = Logger(label: "secret-vault", minimumLevel: try options.logLevel())
+            let socket = try SocketServerOptions(options: options)
             let dataDirectory = try DataDirectory.prepare(try options.require("data-dir"))
             let keyPath = try masterKeyPath(options)
             let masterKey: [UInt8]
@@ -121,18 +108,10 @@ public enum VaultDaemon {
             logger.info(
                 "store opened", ["records": .integer(opened.records.count), "users": .integer(vault.userCount)])
 
-            var serverConfiguration = WireServer.Configuration(path: socketPath)
-            serverConfiguration.group = try options.string("socket-group").map { name throws(SystemError) in
-                try FileSystem.groupID(named: name)
-            }
+            var serverConfiguration = WireServer.Configuration(path: socket.path)
+            serverConfiguration.group = socket.groupID
             serverConfiguration.peers = PeerPolicy(
-                allowedUserIDs: Set(
-                    try options.list("allow-users").map { name throws(SystemError) in try FileSystem.userID(named: name)
-                    }),
-                allowedGroupIDs: Set(
-                    try options.list("allow-groups").map { name throws(SystemError) in
-                        try FileSystem.groupID(named: name)
-                    }))
+                allowedUserIDs: socket.allowedUserIDs, allowedGroupIDs: socket.allowedGroupIDs)
             // After a delete, compact so the sealed record leaves the disk. Submitting takes the
             // vault's lock for the snapshot only; the compaction runs on the store's thread.
             let service = VaultService(vault: vault) {
@@ -161,16 +140,16 @@ public enum VaultDaemon {
                 }
             }
             let readiness = ReadinessService(
-                status: "serving \(socketPath), \(vault.userCount) users", logger: logger, loop: loop
+                status: "serving \(socket.path), \(vault.userCount) users", logger: logger, loop: loop
             ) {
                 logger.info(
                     "ready",
                     [
-                        "socket": .string(socketPath), "users": .integer(vault.userCount),
+                        "socket": .string(socket.path), "users": .integer(vault.userCount),
                         "passkeys_rp_id": .string(relyingParty?.id ?? "-"),
                     ])
             }
-            let listener = VaultListener(server: server, socketPath: socketPath, sms: sms, loop: loop, logger: logger)
+            let listener = VaultListener(server: server, socketPath: socket.path, sms: sms, loop: loop, logger: logger)
             let group = ServiceGroup(services: [listener, readiness], loop: loop, gracePeriod: .seconds(5))
             do {
                 try blockingAwait { try await group.run() }

@@ -15,7 +15,7 @@ let configuration: SMSDaemon.Configuration
 let level: Logger.Level
 do {
     configuration = try SMSDaemon.Configuration(options: options)
-    level = try SMSDaemon.logLevel(from: options)
+    level = try options.logLevel()
 } catch {
     CommandLineTool.exit(command: "sms-sender", error)
 }

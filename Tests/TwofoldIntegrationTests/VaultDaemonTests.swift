@@ -230,6 +230,22 @@ func code(_ secret: String, offsetSteps: Int64 = 0) throws -> String {
         #expect(message.split(separator: "\n").count == 1)
     }
 
+    /// The vault reads its socket and log options as the sms-sender and the gateway do: an unknown
+    /// log level or account is a usage error (64) naming the option, not silently ignored.
+    @Test(arguments: [
+        (["--log-level", "loud"], "--log-level"),
+        (["--allow-users", "no-such-user-x9"], "--allow-users"),
+        (["--socket-group", "no-such-group-x9"], "--socket-group"),
+    ])
+    func badSocketOrLogOption_isAUsageError(extra: [String], option: String) throws {
+        let directory = try TemporaryDirectory()
+        let keyPath = try writeMasterKey(in: directory.path)
+        let refused = try runVaultExpectingExit(directory.path, keyPath: keyPath, extra: extra)
+        #expect(refused.status == 64)
+        #expect(refused.output.contains("option '\(option)'"), "\(refused.output)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/vault.sock"))
+    }
+
     @Test func keyRotation_resealsEveryRecord_andTheOldKeyIsRefusedAfterwards() throws {
         let vault = try VaultFixture()
         var client = try TestClient(path: vault.socketPath)

@@ -129,7 +129,7 @@ import TwofoldWire
         #expect(run.status == 64)
         #expect(
             run.stderr
-                == "sms-sender: option '--log-level' expects one of trace, debug, info, notice, warning, error, critical\n"
+                == "sms-sender: option '--log-level' expects trace, debug, info, notice, warning, error or critical\n"
         )
         #expect(FileManager.default.fileExists(atPath: folder.path + "/d"))
     }
