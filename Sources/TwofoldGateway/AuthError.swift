@@ -1,4 +1,5 @@
 import TwofoldHTTP
+import TwofoldWire
 
 /// Why a flow step was refused: a stable code (the JSON API's `error.code`, listed in
 /// `protocol/openapi.json`), the HTTP status, and a message fit to show the user. Never carries a
@@ -55,6 +56,24 @@ public struct AuthError: Error, Sendable, Equatable {
     /// (seconds rounding, `Retry-After`) unbounded.
     static func boundedWait(_ milliseconds: Int64?) -> Int64? {
         milliseconds.map { min(max($0, 0), 86_400_000) }
+    }
+
+    /// The vault's refusal of the current authenticator code that confirms a Security-tab change
+    /// (a phone number, a passkey, new backup codes), or nil when it refused for another reason.
+    static func confirmingCodeRefused(_ payload: WireErrorPayload) -> AuthError? {
+        switch payload.code {
+        case "totp.code_required":
+            return AuthError(
+                "code.required", .unauthorized, "Enter a current verification code from your authenticator app.")
+        case "totp.code_rejected":
+            switch payload.detail {
+            case "replayed": return .codeReplayed
+            case "locked": return .locked(retryAfterMs: payload.retryAfterMs.map { Int64(clamping: $0) })
+            default: return .codeInvalid
+            }
+        default:
+            return nil
+        }
     }
 
     static func locked(retryAfterMs: Int64?) -> AuthError {

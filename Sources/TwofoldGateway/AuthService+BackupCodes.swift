@@ -86,16 +86,8 @@ extension AuthService {
         case .failure(let payload):
             audit.record(
                 "backup_codes.generate", user: user.id, address: address, outcome: payload.detail ?? payload.code)
+            if let refused = AuthError.confirmingCodeRefused(payload) { throw refused }
             switch payload.code {
-            case "totp.code_required":
-                throw AuthError(
-                    "code.required", .unauthorized, "Enter a current verification code from your authenticator app.")
-            case "totp.code_rejected":
-                switch payload.detail {
-                case "replayed": throw AuthError.codeReplayed
-                case "locked": throw AuthError.locked(retryAfterMs: payload.retryAfterMs.map { Int64(clamping: $0) })
-                default: throw AuthError.codeInvalid
-                }
             case "totp.not_enrolled":
                 throw AuthError(
                     "backup.not_enrolled", .conflict,

@@ -305,16 +305,8 @@ extension AuthService {
     private func registrationFailure(_ reply: VaultReply, user: UserRecord, address: String?) -> AuthError {
         guard case .failure(let payload) = reply else { return unexpected(reply, "webauthn.register", user: user.id) }
         audit.record("passkey.add", user: user.id, address: address, outcome: payload.detail ?? payload.code)
+        if let refused = AuthError.confirmingCodeRefused(payload) { return refused }
         switch payload.code {
-        case "totp.code_required":
-            return AuthError(
-                "code.required", .unauthorized, "Enter a current verification code from your authenticator app.")
-        case "totp.code_rejected":
-            switch payload.detail {
-            case "replayed": return .codeReplayed
-            case "locked": return .locked(retryAfterMs: payload.retryAfterMs.map { Int64(clamping: $0) })
-            default: return .codeInvalid
-            }
         case "totp.not_enrolled":
             return AuthError(
                 "passkey.needs_mfa", .conflict, "Set up your authenticator app before you add a passkey.")

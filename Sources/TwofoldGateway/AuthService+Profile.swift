@@ -117,17 +117,9 @@ extension AuthService {
     {
         guard case .failure(let payload) = reply else { return .unavailable }
         audit.record(event, user: user.id, address: address, outcome: payload.detail ?? payload.code)
+        if let refused = AuthError.confirmingCodeRefused(payload) { return refused }
         switch payload.code {
         case "phone.invalid": return AuthError("phone.invalid", .unprocessableContent, payload.message)
-        case "totp.code_required":
-            return AuthError(
-                "code.required", .unauthorized, "Enter a current verification code from your authenticator app.")
-        case "totp.code_rejected":
-            switch payload.detail {
-            case "replayed": return .codeReplayed
-            case "locked": return .locked(retryAfterMs: payload.retryAfterMs.map { Int64(clamping: $0) })
-            default: return .codeInvalid
-            }
         default: return unexpected(reply, event, user: user.id)
         }
     }
