@@ -28,14 +28,7 @@ extension RecordStore {
         } catch  where error.code == .io {
             let log = ActiveLog(descriptor: nil, length: 0, nextSequence: 1)
             let writer = LogWriter(log: log, lock: lock, layout: layout, codec: codec, options: options, failure: error)
-            do throws(SystemError) {
-                try writer.start()
-            } catch {
-                // No thread (the process's limit): nothing was written; leave the folder as found.
-                log.descriptor?.close()
-                lock.release()
-                throw .io(error, "starting the writer thread")
-            }
+            try startWriter(writer, log: log, lock: lock)
             let recovery = RecoveryReport(createdLog: false, removedPendingLog: false, tornTail: nil, recordCount: 0)
             return Opened(
                 store: RecordStore(writer: writer, directory: directory), records: [], recovery: recovery,
@@ -48,14 +41,7 @@ extension RecordStore {
             length: Int64(scan.intactLength),
             nextSequence: scan.header.firstSequence + UInt64(scan.records.count))
         let writer = LogWriter(log: log, lock: lock, layout: layout, codec: codec, options: options)
-        do throws(SystemError) {
-            try writer.start()
-        } catch {
-            // No thread (the process's limit): nothing was written; leave the folder as found.
-            log.descriptor?.close()
-            lock.release()
-            throw .io(error, "starting the writer thread")
-        }
+        try startWriter(writer, log: log, lock: lock)
         let recovery = RecoveryReport(
             createdLog: prepared.created,
             removedPendingLog: prepared.removedPending,
@@ -73,6 +59,18 @@ extension RecordStore {
         let scan: RecordCodec.Scan
         let created: Bool
         let removedPending: Bool
+    }
+
+    /// Starts the writer's thread. Without one (the process's limit) nothing has been written, so
+    /// the folder is left as found: the log closed, the lock released.
+    private static func startWriter(_ writer: LogWriter, log: ActiveLog, lock: DirectoryLock) throws(StoreError) {
+        do throws(SystemError) {
+            try writer.start()
+        } catch {
+            log.descriptor?.close()
+            lock.release()
+            throw .io(error, "starting the writer thread")
+        }
     }
 
     static func prepareLog(_ layout: StoreLayout, codec: RecordCodec) throws(StoreError) -> PreparedLog {
