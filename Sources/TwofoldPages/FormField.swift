@@ -30,6 +30,25 @@ struct FormField {
     /// Whether the error is announced on its own (`role="alert"`): when no summary lists it.
     var announcesError = true
 
+    /// "New password" and "Confirm new password", at least `minimumLength` characters (at least 1),
+    /// as sign-up, the Security tab and a password reset ask for them.
+    static func newPasswordPair(minimumLength: Int, autofocus: Bool = false) -> [FormField] {
+        let length = max(minimumLength, 1)
+        return [
+            FormField(
+                id: "new-password", name: "new_password", label: "New password", kind: .password,
+                autocomplete: "new-password", minLength: length, autofocus: autofocus,
+                hint: "At least \(length) characters."),
+            FormField(
+                id: "new-password-confirm", name: "new_password_confirm", label: "Confirm new password",
+                kind: .password, autocomplete: "new-password", minLength: length),
+        ]
+    }
+
+    /// The authenticator code asked for after the password (login, forgot password).
+    static let authenticatorCode = FormField.code(
+        id: "code", label: "Verification code", hint: "The 6-digit code changes every 30 seconds.", autofocus: true)
+
     /// A one-time code input: digits on a phone keypad, spaces allowed ("123 456").
     static func code(id: String, label: String, hint: String? = nil, autofocus: Bool, invalid: Bool = false)
         -> FormField

@@ -27,11 +27,7 @@ extension Pages {
 
     /// GET/POST `/password/forgot/code`: the authenticator's current code, checked by the vault.
     public static func forgotPasswordCode(_ chrome: PageChrome, message: PageMessage?) -> String {
-        let code = [
-            FormField.code(
-                id: "code", label: "Verification code", hint: "The 6-digit code changes every 30 seconds.",
-                autofocus: true)
-        ].showing(message)
+        let code = [FormField.authenticatorCode].showing(message)
         let body = """
             \(eyebrow("Forgot password"))
             <h1>Enter your verification code</h1>
@@ -80,16 +76,8 @@ extension Pages {
         _ chrome: PageChrome, context: NewPasswordContext, email: String, minimumPasswordLength: Int,
         message: PageMessage?
     ) -> String {
-        let length = max(minimumPasswordLength, 1)
-        let fields = [
-            FormField(
-                id: "new-password", name: "new_password", label: "New password", kind: .password,
-                autocomplete: "new-password", minLength: length, autofocus: true,
-                hint: "At least \(length) characters."),
-            FormField(
-                id: "new-password-confirm", name: "new_password_confirm", label: "Confirm new password",
-                kind: .password, autocomplete: "new-password", minLength: length),
-        ].showing(message, summarised: true)
+        let fields = FormField.newPasswordPair(minimumLength: minimumPasswordLength, autofocus: true)
+            .showing(message, summarised: true)
         let action: String
         let after: String
         switch context {

@@ -34,11 +34,7 @@ extension Pages {
     public static func verificationCode(
         _ chrome: PageChrome, email: String? = nil, message: PageMessage?, offerPasskey: Bool = false
     ) -> String {
-        let code = [
-            FormField.code(
-                id: "code", label: "Verification code", hint: "The 6-digit code changes every 30 seconds.",
-                autofocus: true)
-        ].showing(message)
+        let code = [FormField.authenticatorCode].showing(message)
         let body = """
             <h1>Enter your verification code</h1>
             <p class="lead">Open your authenticator app and enter the 6-digit code shown for \

@@ -171,18 +171,12 @@ extension Pages {
     private static func passwordSection(_ chrome: PageChrome, minimumPasswordLength: Int, message: PageMessage?)
         -> String
     {
-        let length = max(minimumPasswordLength, 1)
-        let fields = [
-            FormField(
-                id: "current-password", name: "current_password", label: "Current password", kind: .password,
-                autocomplete: "current-password"),
-            FormField(
-                id: "new-password", name: "new_password", label: "New password", kind: .password,
-                autocomplete: "new-password", minLength: length, hint: "At least \(length) characters."),
-            FormField(
-                id: "new-password-confirm", name: "new_password_confirm", label: "Confirm new password",
-                kind: .password, autocomplete: "new-password", minLength: length),
-        ]
+        let fields =
+            [
+                FormField(
+                    id: "current-password", name: "current_password", label: "Current password", kind: .password,
+                    autocomplete: "current-password")
+            ] + FormField.newPasswordPair(minimumLength: minimumPasswordLength)
         let shown = fields.showing(message, summarised: true)
         return """
             <section class="section" id="security-password" aria-labelledby="password-heading">

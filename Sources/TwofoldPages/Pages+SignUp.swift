@@ -8,21 +8,15 @@ extension Pages {
         _ chrome: PageChrome, token: String, email: String, phone: String, message: PageMessage?,
         minimumPasswordLength: Int, smsUnavailableCountries: [String] = []
     ) -> String {
-        let length = max(minimumPasswordLength, 1)
-        let fields = [
-            FormField(
-                id: "email", name: "email", label: "Email", kind: .email, value: email, autocomplete: "username",
-                autofocus: email.isEmpty),
-            FormField(
-                id: "temporary-password", name: "temporary_password", label: "Temporary password", kind: .password,
-                autocomplete: "off", hint: "The temporary password that came with your invite."),
-            FormField(
-                id: "new-password", name: "new_password", label: "New password", kind: .password,
-                autocomplete: "new-password", minLength: length, hint: "At least \(length) characters."),
-            FormField(
-                id: "new-password-confirm", name: "new_password_confirm", label: "Confirm new password",
-                kind: .password, autocomplete: "new-password", minLength: length),
-        ]
+        let fields =
+            [
+                FormField(
+                    id: "email", name: "email", label: "Email", kind: .email, value: email, autocomplete: "username",
+                    autofocus: email.isEmpty),
+                FormField(
+                    id: "temporary-password", name: "temporary_password", label: "Temporary password", kind: .password,
+                    autocomplete: "off", hint: "The temporary password that came with your invite."),
+            ] + FormField.newPasswordPair(minimumLength: minimumPasswordLength)
         let phoneField = FormField(
             id: "phone", name: "phone", label: "Phone number (optional)", kind: .tel, value: phone,
             autocomplete: "tel", required: false,
