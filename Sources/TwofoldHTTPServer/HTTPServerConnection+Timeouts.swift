@@ -7,11 +7,7 @@ extension HTTPServerConnection {
     /// A partly received request is bounded four ways at once: its head by `requestHead`, the
     /// whole request (body and the time after `100 Continue` included) by `request`, each
     /// silence by `bodyRead`, and its body by `minimumBodyRate`.
-    ///
-    /// One timer per connection, re-armed lazily: moving the deadline later (the common case,
-    /// each keep-alive request pushing the idle deadline) leaves the armed timer alone, and the
-    /// timer re-arms itself for the new deadline when it fires early. So a busy connection costs
-    /// no timer operations per request.
+    /// One `DeadlineTimer` per connection waits for it.
     func desiredDeadline() -> Deadline? {
         let timeouts = server.configuration.timeouts
         if isLingering { return lingerDeadline }
@@ -46,15 +42,13 @@ extension HTTPServerConnection {
     }
 
     func updateTimer() {
-        guard !closed, let desired = desiredDeadline() else { return }
-        if let timer, timer.deadline <= desired { return }
-        timer?.cancel()
+        guard !closed, let desired = desiredDeadline(), !timer.isArmed(by: desired) else { return }
         let connection = LoopBound(self, loop: loop)
-        timer = loop.scheduleTask(deadline: desired) { connection.value.timerFired() }
+        timer.arm(at: desired, on: loop) { connection.value.timerFired() }
     }
 
     private func timerFired() {
-        timer = nil
+        timer.fired()
         guard !closed, let desired = desiredDeadline() else { return }
         if desired > loop.clock.now() {
             updateTimer()

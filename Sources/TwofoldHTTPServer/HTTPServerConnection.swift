@@ -55,7 +55,7 @@ final class HTTPServerConnection {
     var idleSince: Deadline
     var lastWriteProgressAt: Deadline
     var lingerDeadline = Deadline.distantFuture
-    var timer: ScheduledTask?
+    var timer = DeadlineTimer()
 
     static let maxQueuedOutput = 1 << 20
     /// Input read ahead (pipelined requests) while a request is being handled.
@@ -361,8 +361,7 @@ final class HTTPServerConnection {
     func close() {
         guard !closed else { return }
         closed = true
-        timer?.cancel()
-        timer = nil
+        timer.cancel()
         if let registration { loop.deregister(registration) }
         registration = nil
         socket.close()

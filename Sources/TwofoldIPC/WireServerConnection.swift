@@ -44,7 +44,7 @@ final class WireServerConnection {
     private var partialFrameSince: Deadline?
     /// Since when queued output has made no progress.
     private var writeStalledSince: Deadline?
-    private var timer: ScheduledTask?
+    private var timer = DeadlineTimer()
 
     private struct Slot {
         let anyOrder: Bool
@@ -295,8 +295,7 @@ final class WireServerConnection {
     func close() {
         guard !closed else { return }
         closed = true
-        timer?.cancel()
-        timer = nil
+        timer.cancel()
         if let registration { server.loop.deregister(registration) }
         registration = nil
         socket.close()
@@ -323,18 +322,15 @@ final class WireServerConnection {
         return (.idle, lastActivity + configuration.idleTimeout)
     }
 
-    /// One timer per connection, re-armed lazily: a later deadline (each read pushing the idle
-    /// one) leaves the armed timer alone, and the timer re-arms itself when it fires early.
+    /// Arms the connection's one `DeadlineTimer` for the nearest expiry.
     private func updateTimer() {
-        guard !closed, let (_, deadline) = nextExpiry() else { return }
-        if let timer, timer.deadline <= deadline { return }
-        timer?.cancel()
+        guard !closed, let (_, deadline) = nextExpiry(), !timer.isArmed(by: deadline) else { return }
         let connection = LoopBound(self, loop: server.loop)
-        timer = server.loop.scheduleTask(deadline: deadline) { connection.value.timerFired() }
+        timer.arm(at: deadline, on: server.loop) { connection.value.timerFired() }
     }
 
     private func timerFired() {
-        timer = nil
+        timer.fired()
         guard !closed, let (expiry, deadline) = nextExpiry() else { return }
         if deadline > server.loop.clock.now() {
             updateTimer()
