@@ -48,9 +48,10 @@ RECOVERY_BOUND_S = 6.0
 def run_driver(cluster, label):
     """One closed-loop login run; returns its JSON summary (or exits 1 when it is no measurement)."""
     out = cluster.root / f"{label}.json"
-    # Each user logs in once per 30-s step: a pool of 450 users per second of run is well above
-    # what 32 virtual users reach on 2 cores, so the pool never limits the run.
-    users = 450 * SECONDS
+    # Each user logs in once per 30-s step, so the pool must hold more users than the run makes
+    # logins. 450 per second of run was exactly what 32 virtual users reached on 2 cores on
+    # 2026-12-06 (the pool ran dry, and the run rightly refused to count); 1,000 leaves room.
+    users = 1000 * SECONDS
     command = [
         str(harness.BIN_DIR / "load-driver"), "--scenario", "login", "--concurrency", str(CONCURRENCY),
         "--duration", f"{SECONDS}s", "--users", str(users), "--gateway", f"127.0.0.1:{cluster.port}",
