@@ -21,7 +21,9 @@ public struct SocketServerOptions: Sendable, Equatable {
                 help: "Unix socket to serve \(clients) on (required)."),
             .value(
                 "socket-group", placeholder: "group",
-                help: "Group to give the socket file to (mode 0660; members may connect)."),
+                help:
+                    "Group to give the socket file to (mode 0660): its members can reach the socket, and the peer "
+                    + "check below still decides whom the daemon answers."),
             .value(
                 "allow-users", placeholder: "u1,u2",
                 help: "Users (names or uids) whose processes may connect, besides the daemon's own."),
