@@ -19,18 +19,13 @@ extension RouteMatch: Sendable where Handler: Sendable {}
 /// When several patterns match, the most specific one that has the method wins (a literal
 /// beats a parameter, segment by segment from the left). HEAD uses the GET handler unless a
 /// HEAD route exists; `Allow` lists HEAD wherever GET is allowed.
+///
+/// The patterns form a tree of segments (`RouteTree`), so a match costs one dictionary look-up
+/// per request segment whatever the number of routes, and the walk is not generic: only the
+/// final handler look-up is.
 public struct Router<Handler> {
-    fileprivate enum Segment: Hashable, Sendable {
-        case literal(String)
-        case parameter(String)
-    }
-
-    fileprivate struct Route {
-        var segments: [Segment]
-        var handlers: [HTTPMethod: Handler]
-    }
-
-    private var routes: [Route] = []
+    private var tree = RouteTree()
+    private var handlers: [Handler] = []
 
     public init() {}
 
@@ -38,7 +33,7 @@ public struct Router<Handler> {
     /// A malformed pattern or a duplicate registration is a programmer error.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: Handler) {
         precondition(pattern.hasPrefix("/"), "route patterns start with /")
-        let segments: [Segment] =
+        let segments: [RouteTree.Segment] =
             pattern == "/"
             ? []
             : pattern.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { raw in
@@ -48,14 +43,8 @@ public struct Router<Handler> {
                 }
                 return .literal(String(raw))
             }
-        if let index = routes.firstIndex(where: { $0.segments == segments }) {
-            precondition(routes[index].handlers[method] == nil, "route registered twice: \(method) \(pattern)")
-            routes[index].handlers[method] = handler
-        } else {
-            routes.append(Route(segments: segments, handlers: [method: handler]))
-            // Most specific first, so the first route that has the method is the best one.
-            routes.sort { Self.isMoreSpecific($0.segments, than: $1.segments) }
-        }
+        tree.insert(segments, method: method, handler: handlers.count, pattern: pattern)
+        handlers.append(handler)
     }
 
     /// Finds the handler for `method` and the raw (still percent-encoded) `path`.
@@ -66,51 +55,129 @@ public struct Router<Handler> {
         } catch {
             return .invalidPath(error)
         }
-        var allowed: Set<HTTPMethod> = []
-        var headFallback: (Handler, RouteParameters)?
-        for route in routes {
-            guard let parameters = Self.bind(route.segments, to: segments) else { continue }
-            if let handler = route.handlers[method] { return .found(handler, parameters) }
-            if method == .head, headFallback == nil, let handler = route.handlers[.get] {
-                headFallback = (handler, parameters)
-            }
-            allowed.formUnion(route.handlers.keys)
+        switch tree.match(method, segments: segments) {
+        case .found(let handler, let parameters): return .found(handlers[handler], parameters)
+        case .notFound: return .notFound
+        case .methodNotAllowed(let allowed): return .methodNotAllowed(allowed: allowed)
+        case .invalidPath(let error): return .invalidPath(error)
         }
-        if let (handler, parameters) = headFallback { return .found(handler, parameters) }
-        if allowed.isEmpty { return .notFound }
-        if allowed.contains(.get) { allowed.insert(.head) }
-        return .methodNotAllowed(allowed: HTTPMethod.allCases.filter(allowed.contains))
-    }
-
-    private static func bind(_ pattern: [Segment], to segments: [String]) -> RouteParameters? {
-        guard pattern.count == segments.count else { return nil }
-        var parameters: [RouteParameters.Parameter] = []
-        for (part, segment) in zip(pattern, segments) {
-            switch part {
-            case .literal(let literal):
-                guard literal == segment else { return nil }
-            case .parameter(let name):
-                guard !segment.isEmpty else { return nil }
-                parameters.append(RouteParameters.Parameter(name: name, value: segment))
-            }
-        }
-        return RouteParameters(parameters)
-    }
-
-    private static func isMoreSpecific(_ lhs: [Segment], than rhs: [Segment]) -> Bool {
-        for (left, right) in zip(lhs, rhs) {
-            switch (left, right) {
-            case (.literal, .parameter): return true
-            case (.parameter, .literal): return false
-            default: continue
-            }
-        }
-        return false
     }
 }
 
 extension Router: Sendable where Handler: Sendable {}
-extension Router.Route: Sendable where Handler: Sendable {}
+
+/// The patterns of a `Router` as a tree of segments; handlers are the router's indices.
+///
+/// A node's children are its literal segments (a dictionary) and at most one parameter. A match
+/// walks the request's segments depth first, literal child before parameter child, which visits
+/// the patterns that fit the path in the order "most specific first" (a literal beats a parameter,
+/// segment by segment from the left). The depth is at most the longest pattern's segment count,
+/// whatever the request path holds.
+struct RouteTree: Sendable {
+    enum Segment: Sendable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    /// A handler registered for one method on one pattern, with the pattern's parameter names in
+    /// order (two patterns of one shape may name their parameters differently).
+    struct Endpoint: Sendable {
+        var method: HTTPMethod
+        var handler: Int
+        var parameterNames: [String]
+    }
+
+    struct Node: Sendable {
+        var literals: [String: Int] = [:]
+        var parameter: Int?
+        /// At most one per method; a handful at most, so a scan beats hashing.
+        var endpoints: [Endpoint] = []
+
+        func endpoint(for method: HTTPMethod) -> Endpoint? {
+            endpoints.first { $0.method == method }
+        }
+    }
+
+    private var nodes: [Node] = [Node()]
+
+    mutating func insert(_ segments: [Segment], method: HTTPMethod, handler: Int, pattern: String) {
+        var node = 0
+        var names: [String] = []
+        for segment in segments {
+            switch segment {
+            case .literal(let literal):
+                if let child = nodes[node].literals[literal] {
+                    node = child
+                } else {
+                    nodes.append(Node())
+                    nodes[node].literals[literal] = nodes.count - 1
+                    node = nodes.count - 1
+                }
+            case .parameter(let name):
+                names.append(name)
+                if let child = nodes[node].parameter {
+                    node = child
+                } else {
+                    nodes.append(Node())
+                    nodes[node].parameter = nodes.count - 1
+                    node = nodes.count - 1
+                }
+            }
+        }
+        precondition(nodes[node].endpoint(for: method) == nil, "route registered twice: \(method) \(pattern)")
+        nodes[node].endpoints.append(Endpoint(method: method, handler: handler, parameterNames: names))
+    }
+
+    /// The walk's state: the request, the parameter values bound so far, and what the patterns
+    /// that fit the path but lack the method have collected for a HEAD fallback or a 405.
+    private struct Walk {
+        let method: HTTPMethod
+        let segments: [String]
+        var values: [String] = []
+        var allowed: Set<HTTPMethod> = []
+        var headFallback: (Endpoint, [String])?
+    }
+
+    func match(_ method: HTTPMethod, segments: [String]) -> RouteMatch<Int> {
+        var walk = Walk(method: method, segments: segments)
+        if let (endpoint, values) = visit(0, depth: 0, &walk) { return .endpoint(endpoint, values) }
+        if let (endpoint, values) = walk.headFallback { return .endpoint(endpoint, values) }
+        if walk.allowed.isEmpty { return .notFound }
+        if walk.allowed.contains(.get) { walk.allowed.insert(.head) }
+        return .methodNotAllowed(allowed: HTTPMethod.allCases.filter(walk.allowed.contains))
+    }
+
+    /// The first pattern below `node` that fits the rest of the path and has the method.
+    private func visit(_ node: Int, depth: Int, _ walk: inout Walk) -> (Endpoint, [String])? {
+        guard depth < walk.segments.count else {
+            let endpoints = nodes[node].endpoints
+            if let endpoint = nodes[node].endpoint(for: walk.method) { return (endpoint, walk.values) }
+            if walk.method == .head, walk.headFallback == nil, let get = nodes[node].endpoint(for: .get) {
+                walk.headFallback = (get, walk.values)
+            }
+            for endpoint in endpoints { walk.allowed.insert(endpoint.method) }
+            return nil
+        }
+        let segment = walk.segments[depth]
+        if let child = nodes[node].literals[segment], let found = visit(child, depth: depth + 1, &walk) {
+            return found
+        }
+        if let child = nodes[node].parameter, !segment.isEmpty {
+            walk.values.append(segment)
+            defer { walk.values.removeLast() }
+            if let found = visit(child, depth: depth + 1, &walk) { return found }
+        }
+        return nil
+    }
+}
+
+extension RouteMatch<Int> {
+    /// A found endpoint, its parameters named.
+    fileprivate static func endpoint(_ endpoint: RouteTree.Endpoint, _ values: [String]) -> Self {
+        let parameters = zip(endpoint.parameterNames, values).map { RouteParameters.Parameter(name: $0, value: $1) }
+        return .found(endpoint.handler, RouteParameters(parameters))
+    }
+}
 
 extension HTTPMethod {
     /// The `Allow` field value for a 405 answer, e.g. `"GET, HEAD, POST"`.

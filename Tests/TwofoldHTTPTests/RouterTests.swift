@@ -13,6 +13,10 @@ import TwofoldHTTP
         router.add(.post, "/accounts/:account/users/:user/reset", "reset")
         router.add(.head, "/health", "health-head")
         router.add(.get, "/health", "health")
+        router.add(.get, "/a/b/c", "abc")
+        router.add(.get, "/a/:x/d", "axd")
+        router.add(.get, "/things/:id", "thing")
+        router.add(.delete, "/things/:name", "thing-delete")
         return router
     }()
 
@@ -41,6 +45,14 @@ import TwofoldHTTP
         (.head, "/health", "health-head"),
         (.get, "/health", "health"),
         (.get, "/%6Cogin", "login-form"),
+        (.head, "/users/new", "user-new"),
+        (.head, "/users/7", "user id=7"),
+        // A literal that leads nowhere gives way to a parameter at the same depth.
+        (.get, "/a/b/d", "axd x=b"),
+        (.get, "/a/b/c", "abc"),
+        // Patterns of one shape keep their own parameter names, method by method.
+        (.get, "/things/1", "thing id=1"),
+        (.delete, "/things/1", "thing-delete name=1"),
     ])
     func match_knownRoute_findsHandlerAndParameters(method: HTTPMethod, path: String, expected: String) {
         #expect(describe(router.match(method, path: path)) == expected)
@@ -59,6 +71,10 @@ import TwofoldHTTP
         (.post, "/", "405 GET, HEAD"),
         (.get, "/accounts/7/users/9/reset", "405 POST"),
         (.options, "/health", "405 GET, HEAD"),
+        // Every pattern that fits the path adds its methods.
+        (.post, "/users/new", "405 GET, HEAD, DELETE"),
+        (.get, "/a/b", "404"),
+        (.get, "/a//d", "404"),
     ])
     func match_unknownPathOrMethod_distinguishes404From405(method: HTTPMethod, path: String, expected: String) {
         #expect(describe(router.match(method, path: path)) == expected)
@@ -71,6 +87,29 @@ import TwofoldHTTP
     ])
     func match_traversalEncodedSlashNulOrBadEscape_isInvalidPath(path: String) {
         #expect(describe(router.match(.get, path: path)) == "400 http.invalid_path")
+    }
+
+    @Test func match_manyRoutes_eachFindsItsOwn() {
+        var router = Router<Int>()
+        for index in 0..<300 {
+            router.add(.get, "/r\(index % 10)/s\(index)", index)
+            router.add(.post, "/r\(index % 10)/:id/s\(index)", -index)
+        }
+        for index in 0..<300 {
+            #expect(describe(router.match(.get, path: "/r\(index % 10)/s\(index)")) == "\(index)")
+            #expect(describe(router.match(.post, path: "/r\(index % 10)/x/s\(index)")) == "\(-index) id=x")
+        }
+        #expect(describe(router.match(.get, path: "/r1/s2")) == "404")
+    }
+
+    private func describe(_ match: RouteMatch<Int>) -> String {
+        switch match {
+        case .found(let handler, let parameters):
+            (["\(handler)"] + parameters.parameters.map { "\($0.name)=\($0.value)" }).joined(separator: " ")
+        case .notFound: "404"
+        case .methodNotAllowed(let allowed): "405 " + HTTPMethod.allowHeaderValue(allowed)
+        case .invalidPath(let error): "400 \(error.code)"
+        }
     }
 
     @Test func requestPath_segments_followDocumentedRules() throws {
