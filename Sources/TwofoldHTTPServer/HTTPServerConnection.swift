@@ -10,7 +10,7 @@ import TwofoldSystem
 ///
 /// Not `Sendable`: every member is used on the loop thread only. A `ResponseWriter` and the
 /// timers carry it as a `LoopBound` and hop to the loop before touching it.
-final class HTTPServerConnection {
+final class HTTPServerConnection: PolledConnection {
     let socket: Socket
     let context: LoopContext
     let remoteAddress: SocketAddress?
@@ -41,6 +41,7 @@ final class HTTPServerConnection {
     private var lingering = false
     private var draining = false
     private(set) var closed = false
+    var isClosed: Bool { closed }
     /// Guards against re-entering `process()` when a handler answers synchronously.
     private var processing = false
     /// Event pulling stopped because too much output was queued.
@@ -88,15 +89,7 @@ final class HTTPServerConnection {
     // MARK: Events.
 
     private func handle(_ events: IOEvents) {
-        guard !closed else { return }
-        if events.contains(.error) {
-            close()
-            return
-        }
-        if events.contains(.writable) {
-            flush()
-            if closed { return }
-        }
+        guard beginWakeUp(events) else { return }
         guard events.contains(.readable) || events.contains(.hangup) else { return }
         if lingering {
             discardInput()
@@ -111,27 +104,19 @@ final class HTTPServerConnection {
     /// One read per wake-up: level-triggered epoll calls again if more is waiting, and a second
     /// read that would only return EAGAIN is saved on the common one-request-per-packet path.
     private func readOnce() {
-        let result: IOResult<Int>
-        do {
-            result = try socket.read(into: context.readBuffer)
-        } catch {
-            close()
+        guard let count = readOrClose({ () throws(SystemError) in try socket.read(into: context.readBuffer) }) else {
             return
         }
-        switch result {
-        case .wouldBlock:
-            return
-        case .processed(0):
+        if count == 0 {
             peerClosed = true
             readClosed = true
-            process()
-        case .processed(let count):
+        } else {
             let now = loop.clock.now()
             lastReadAt = now
             if requestStartedAt == nil, inFlight == nil { requestStartedAt = now }
             parser.feed(UnsafeRawBufferPointer(rebasing: context.readBuffer[0..<count]))
-            process()
         }
+        process()
     }
 
     // MARK: Requests.

@@ -12,7 +12,7 @@ import TwofoldWire
 ///
 /// Not `Sendable`: every member is touched on `server.loop`'s thread only. Closures that the
 /// loop or the service run later carry it as a `LoopBound`, which checks that thread on access.
-final class WireServerConnection {
+final class WireServerConnection: PolledConnection {
     private let socket: Socket
     private let peer: PeerCredentials
     private unowned let server: WireServer
@@ -34,6 +34,7 @@ final class WireServerConnection {
     /// No further requests are taken (framing broken, or shutdown); buffered ones are dropped.
     private var refusingRequests = false
     private var closed = false
+    var isClosed: Bool { closed }
     /// A flush is queued for the end of this loop turn, so answers finished in the same turn
     /// (a group commit completes many at once) leave in one `send`.
     private var flushScheduled = false
@@ -67,13 +68,7 @@ final class WireServerConnection {
     }
 
     private func handle(_ events: IOEvents) {
-        guard !closed else { return }
-        if events.contains(.error) {
-            close()
-            return
-        }
-        if events.contains(.writable) { flush() }
-        guard !closed else { return }
+        guard beginWakeUp(events) else { return }
         if events.contains(.hangup) {
             // The peer closed its side, perhaps only for writing (a half-close): take everything it
             // sent, answer it, then close. A hang-up stays reported while the descriptor is
@@ -94,25 +89,17 @@ final class WireServerConnection {
         guard !inputEnded else { return }
         // Bounded work per wake-up keeps one busy client from starving the others.
         for _ in 0..<(untilEndOfStream ? 1024 : 4) {
-            let result: IOResult<[UInt8]>
-            do {
-                result = try socket.read(upTo: Self.readChunk)
-            } catch {
-                close()
+            guard let bytes = readOrClose({ () throws(SystemError) in try socket.read(upTo: Self.readChunk) }) else {
                 return
             }
-            switch result {
-            case .wouldBlock:
-                return
-            case .processed(let bytes) where bytes.isEmpty:
+            if bytes.isEmpty {
                 peerFinished()
                 return
-            case .processed(let bytes):
-                lastActivity = server.loop.clock.now()
-                decoder.feed(bytes)
-                drainFrames()
-                if refusingRequests || closed || (isBackpressured && !untilEndOfStream) { return }
             }
+            lastActivity = server.loop.clock.now()
+            decoder.feed(bytes)
+            drainFrames()
+            if refusingRequests || closed || (isBackpressured && !untilEndOfStream) { return }
         }
     }
 
@@ -217,7 +204,7 @@ final class WireServerConnection {
         }
     }
 
-    private func flush() {
+    func flush() {
         guard !closed else { return }
         let before = outputOffset
         let outcome = socket.drain(output, from: &outputOffset)
