@@ -64,6 +64,8 @@ final class LogWriter: Sendable {
     let wakeup = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     private let started = DispatchSemaphore(value: 0)
+    /// The writer thread, until `shutdown` joins it (or, called on that thread, lets it go).
+    private let thread = Mutex<SystemThread?>(nil)
     /// The writer thread's identity while it runs (cleared before it exits, so a later thread
     /// reusing the address is never mistaken for it).
     private let writerIdentity = Mutex<UInt?>(nil)
@@ -96,11 +98,12 @@ final class LogWriter: Sendable {
     /// Starts the writer thread, named so an operator or a test finds it (`top -H`,
     /// /proc/<pid>/task/*/comm). Without a thread the store cannot write: `open` fails.
     func start() throws(SystemError) {
-        try SystemThread.detach(name: Self.threadName) { [self] in
+        let spawned = try SystemThread.spawn(name: Self.threadName) { [self] in
             writerIdentity.withLock { $0 = SystemThread.currentID }
             started.signal()
             run()
         }
+        thread.withLock { $0 = spawned }
         started.wait()
     }
 
@@ -164,7 +167,8 @@ final class LogWriter: Sendable {
     }
 
     /// Stops accepting work, lets the writer finish what is queued, and (unless called from the
-    /// writer thread itself, which cannot wait for itself) waits until it has closed the files.
+    /// writer thread itself, which cannot wait for itself) waits until it has closed the files
+    /// and its thread has finished.
     func shutdown() {
         let wake = queue.withLock { queue -> Bool in
             queue.closing = true
@@ -173,9 +177,18 @@ final class LogWriter: Sendable {
             return wake
         }
         if wake { wakeup.signal() }
-        if isOnWriterThread { return }
+        if isOnWriterThread {
+            // It cannot wait for itself: it finishes on its own once this call returns.
+            thread.withLock { $0.take() }?.detach()
+            return
+        }
         exited.wait()
         exited.signal()  // let any other thread waiting in shutdown through as well
+        // Joined, so that when `close` returns the thread has also let go of this writer and of
+        // what it holds: nothing is freed later, behind the caller's back. (A detached thread
+        // freed them a moment after, so every open and close looked to libFuzzer like memory
+        // kept in global state, and it stopped checking the store harness for leaks.)
+        thread.withLock { $0.take() }?.join()
     }
 
     private enum Step {

@@ -36,6 +36,13 @@ public final class SystemThread: Sendable {
     /// The calling thread's id, to compare with one another thread took (e.g. "am I the writer?").
     public static var currentID: UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
+    /// Lets a joinable thread go instead of joining it: it frees its resources when its body
+    /// returns. The way out for the thread itself, which cannot join itself. Call it at most once,
+    /// and never after `join()`.
+    public func detach() {
+        _ = pthread_detach(handle)
+    }
+
     /// Waits for the thread to finish. Must be called once, and never from the thread itself.
     public func join() {
         precondition(pthread_self() != handle, "a thread cannot join itself")
