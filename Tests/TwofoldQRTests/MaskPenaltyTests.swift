@@ -88,4 +88,104 @@ import Testing
             }
         }
     }
+
+    /// The packed rules against the module-by-module reading of the standard, on random matrices
+    /// of every width the packing treats differently (under one word, word boundaries, the
+    /// widest symbol) and densities that make long runs, blocks and finder-like patterns common.
+    @Test func packedRules_matchTheModuleByModuleReading() {
+        var random = SplitMix64(seed: 0x7F0F_0A4D)
+        let sizes = Array(1...40) + [63, 64, 65, 66, 75, 127, 128, 129, 130, 141, 176, 177, 192]
+        for size in sizes {
+            for darkPercent in [50, 50, 85, 15] {
+                let modules = (0..<(size * size)).map { _ in random.next() % 100 < darkPercent ? UInt8(1) : 0 }
+                let reference = ReferencePenalty(modules: modules, size: size)
+                #expect(MaskPenalty.adjacentRuns(modules, size: size) == reference.adjacentRuns(), "size \(size)")
+                #expect(MaskPenalty.blocks(modules, size: size) == reference.blocks(), "size \(size)")
+                #expect(MaskPenalty.finderLikePatterns(modules, size: size) == reference.finderLike(), "size \(size)")
+                #expect(MaskPenalty.darkBalance(modules, size: size) == reference.darkBalance(), "size \(size)")
+            }
+        }
+    }
+
+    /// Real symbols up to version 40 under every mask: the same scores as the reference, so the
+    /// encoder's mask choice is unchanged by the packing.
+    @Test func packedScore_matchesTheReference_onRealSymbolsOfEveryMask() throws {
+        for version in [1, 2, 6, 7, 14, 15, 27, 28, 40] {
+            for mask in QRMask.allCases {
+                let code = try QRCode.encode("otpauth://totp/Twofold", minimumVersion: version, mask: mask)
+                let reference = ReferencePenalty(modules: code.modules, size: code.size)
+                #expect(MaskPenalty.score(code.modules, size: code.size) == reference.score(), "\(version) \(mask)")
+            }
+        }
+    }
+}
+
+/// ISO/IEC 18004 §7.8.3 read module by module, as the encoder did before it packed lines into
+/// words: the oracle for `MaskPenalty`.
+private struct ReferencePenalty {
+    let modules: [UInt8]
+    let size: Int
+
+    func at(_ x: Int, _ y: Int) -> UInt8 { modules[y * size + x] }
+
+    /// Every row, then every column.
+    var lines: [[UInt8]] {
+        (0..<size).map { y in (0..<size).map { at($0, y) } } + (0..<size).map { x in (0..<size).map { at(x, $0) } }
+    }
+
+    func score() -> Int { adjacentRuns() + blocks() + finderLike() + darkBalance() }
+
+    func adjacentRuns() -> Int {
+        lines.reduce(0) { total, line in
+            var penalty = 0
+            var start = 0
+            for i in 1...line.count where i == line.count || line[i] != line[start] {
+                if i - start >= 5 { penalty += 3 + i - start - 5 }
+                start = i
+            }
+            return total + penalty
+        }
+    }
+
+    func blocks() -> Int {
+        guard size > 1 else { return 0 }
+        var squares = 0
+        for y in 0..<(size - 1) {
+            for x in 0..<(size - 1) {
+                let value = at(x, y)
+                if at(x + 1, y) == value && at(x, y + 1) == value && at(x + 1, y + 1) == value { squares += 1 }
+            }
+        }
+        return squares * 3
+    }
+
+    func finderLike() -> Int {
+        let patterns: [[UInt8]] = [[0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1], [1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0]]
+        return lines.reduce(0) { total, line in
+            guard line.count >= 11 else { return total }
+            return total
+                + (0...(line.count - 11)).reduce(0) { sum, start in
+                    sum + patterns.filter { Array(line[start..<(start + 11)]) == $0 }.count * 40
+                }
+        }
+    }
+
+    func darkBalance() -> Int {
+        let dark = modules.reduce(0) { $0 + Int($1) }
+        let total = size * size
+        return abs(dark * 20 - total * 10) / total * 10
+    }
+}
+
+/// A small seeded generator, so a failure names a matrix that can be rebuilt.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
