@@ -67,7 +67,10 @@ enum QRHarness {
         try check(png?.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) == true, "not a PNG")
         try check((try? code.png(scale: 0)) == nil && (try? code.png(scale: 33)) == nil, "a scale out of range")
         // The title is escaped: it adds no markup-significant characters to the document.
-        let markup: (String) -> Int = { $0.utf8.filter { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") }.count }
+        let markup: (String) -> Int = { text in
+            var text = text
+            return text.withUTF8 { $0.reduce(0) { $0 + ($1 == UInt8(ascii: "<") || $1 == UInt8(ascii: "\"") ? 1 : 0) } }
+        }
         try check(markup(code.svg(title: title)) == markup(code.svg(title: "")), "the SVG title is not escaped")
         try check(code.terminalText().utf8.count > code.size, "terminal rendering too short")
     }

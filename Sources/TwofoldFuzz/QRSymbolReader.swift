@@ -224,16 +224,22 @@ struct QRSymbolReader {
         return Array(poly.dropFirst())
     }
 
+    /// The check words of `data`: its remainder modulo the generator, by long division.
     static func remainder(_ data: [UInt8], generator: [UInt8]) -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: generator.count)
+        let degree = generator.count
+        guard degree > 0 else { return [] }
+        var result = [UInt8](repeating: 0, count: degree)
         for byte in data {
-            let factor = byte ^ result[0]
-            result.removeFirst()
-            result.append(0)
-            for i in 0..<generator.count { result[i] ^= multiply(generator[i], factor) }
+            let row = Int(byte ^ result[0]) << 8
+            for i in 0..<(degree - 1) { result[i] = result[i + 1] ^ products[row | Int(generator[i])] }
+            result[degree - 1] = products[row | Int(generator[degree - 1])]
         }
         return result
     }
+
+    /// Every GF(256) product, `products[a << 8 | b]`, from `multiply`: the check words of a
+    /// version-40 symbol take 80,000 products, too many for shift and add on each input.
+    static let products: [UInt8] = (0..<(1 << 16)).map { multiply(UInt8($0 >> 8), UInt8($0 & 0xFF)) }
 
     /// GF(256) product modulo x⁸ + x⁴ + x³ + x² + 1, by shift and add.
     static func multiply(_ a: UInt8, _ b: UInt8) -> UInt8 {
