@@ -105,22 +105,24 @@ let package = Package(
             dependencies: [
                 "TwofoldWire", "TwofoldHTTP", "TwofoldPhone", "TwofoldOTP", "TwofoldQR", "TwofoldStore",
                 "TwofoldSystem", "TwofoldCrypto", "TwofoldVault", "TwofoldGateway", "TwofoldDirectory",
-                "TwofoldHTTPServer", "TwofoldPasswords", "TwofoldProcess", "TwofoldWebAuthn",
+                "TwofoldHTTPServer", "TwofoldPasswords", "TwofoldProcess", "TwofoldWebAuthn", "TwofoldTestSupport",
             ]),
 
-        // Shared by the test targets that start the built executables.
+        // Shared by the test targets (the built executables, fake peers, a seeded generator) and the
+        // fuzz harnesses.
         .target(name: "TwofoldTestSupport", dependencies: ["TwofoldSystem", "TwofoldWire"]),
 
         // MARK: Tests.
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
-        .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem"]),
+        .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem", "TwofoldTestSupport"]),
         .testTarget(
             name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem", "TwofoldTestSupport"],
             exclude: ["Vectors"]),
-        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR"], exclude: ["Vectors"]),
+        .testTarget(name: "TwofoldQRTests", dependencies: ["TwofoldQR", "TwofoldTestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldWireTests", dependencies: ["TwofoldWire"]),
-        .testTarget(name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "TwofoldHTTPTests", dependencies: ["TwofoldHTTP", "TwofoldTestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldProcessTests", dependencies: ["TwofoldProcess"]),
         .testTarget(
             name: "TwofoldHTTPServerTests",
@@ -138,7 +140,7 @@ let package = Package(
             ]),
         .testTarget(name: "TwofoldPhoneTests", dependencies: ["TwofoldPhone"]),
         .testTarget(
-            name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto"],
+            name: "TwofoldWebAuthnTests", dependencies: ["TwofoldWebAuthn", "TwofoldCrypto", "TwofoldTestSupport"],
             exclude: ["Vectors", "Corpus"]),
         .testTarget(
             name: "TwofoldDirectoryTests",

@@ -1,3 +1,5 @@
+import TwofoldTestSupport
+
 /// A fuzzer's bytes read as a tiny program: control values taken from the front (which chunking,
 /// which limits, which variant), then the rest as the data under test.
 ///
@@ -37,23 +39,6 @@ struct FuzzInput {
     mutating func rest() -> [UInt8] {
         defer { index = bytes.count }
         return index < bytes.count ? Array(bytes[index...]) : []
-    }
-}
-
-/// SplitMix64: a tiny deterministic generator, so one input always means the same chunking.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

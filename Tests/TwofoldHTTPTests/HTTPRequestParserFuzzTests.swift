@@ -1,18 +1,6 @@
 import Testing
 import TwofoldHTTP
-
-/// Seeded SplitMix64, so a failing input can be reproduced from the seed in the test name.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TwofoldTestSupport
 
 @Suite struct HTTPRequestParserFuzzTests {
     private static let seeds = [
@@ -42,7 +30,7 @@ struct SplitMix64: RandomNumberGenerator {
 
     @Test(arguments: 0..<8)
     func parse_mutatedRequests_neverTrapAndGiveTheSameEventsHoweverChunked(seed: Int) {
-        var random = SplitMix64(state: UInt64(seed))
+        var random = SplitMix64(seed: UInt64(seed))
         for _ in 0..<250 {
             let base = Self.seeds.randomElement(using: &random)!
             let input = Self.mutate(base, using: &random)

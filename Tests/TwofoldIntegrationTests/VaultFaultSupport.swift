@@ -97,24 +97,9 @@ extension TestClient {
     }
 }
 
-/// A deterministic generator (SplitMix64), so a failing property run can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random hostile text: combining marks, astral characters, NULs and other controls, bidi marks,
 /// digits of other scripts, and plain ASCII, up to `maximumBytes` of UTF-8.
-func hostileString(_ generator: inout SeededGenerator, maximumBytes: Int = 64 << 10) -> String {
+func hostileString(_ generator: inout SplitMix64, maximumBytes: Int = 64 << 10) -> String {
     let pools: [ClosedRange<UInt32>] = [
         0x30...0x39, 0x20...0x7E, 0x00...0x1F, 0x300...0x36F, 0x1F600...0x1F64F, 0x10000...0x10FFF,
         0x202A...0x202E, 0x660...0x669, 0xFF10...0xFF19, 0xE000...0xE0FF,

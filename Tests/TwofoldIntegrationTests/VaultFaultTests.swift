@@ -243,7 +243,7 @@ import TwofoldWire
         let vault = try VaultFixture()
         let client = try TestClient(path: vault.socketPath)
         let seed = UInt64.random(in: 0...UInt64.max)
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let operations: [(String, [String])] = [
             ("enroll.begin", ["user", "account_name"]), ("enroll.confirm", ["user", "enrollment_id", "code"]),
             ("totp.verify", ["user", "code"]), ("status", ["user"]), ("reset", ["user", "actor", "reason"]),

@@ -1,4 +1,5 @@
 import Testing
+import TwofoldTestSupport
 
 @testable import TwofoldQR
 
@@ -174,18 +175,5 @@ private struct ReferencePenalty {
         let dark = modules.reduce(0) { $0 + Int($1) }
         let total = size * size
         return abs(dark * 20 - total * 10) / total * 10
-    }
-}
-
-/// A small seeded generator, so a failure names a matrix that can be rebuilt.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

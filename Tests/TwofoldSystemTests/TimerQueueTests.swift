@@ -1,4 +1,5 @@
 import Testing
+import TwofoldTestSupport
 
 @testable import TwofoldSystem
 
@@ -94,18 +95,5 @@ import Testing
         #expect(Deadline(nanoseconds: 3_000) - Deadline(nanoseconds: 1_000) == .nanoseconds(2_000))
         #expect(Deadline(nanoseconds: 1_000) - Deadline(nanoseconds: 3_000) == .nanoseconds(-2_000))
         #expect(Deadline(nanoseconds: 0) + .milliseconds(1500) == Deadline(nanoseconds: 1_500_000_000))
-    }
-}
-
-/// A small deterministic generator so the randomized test replays identically.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

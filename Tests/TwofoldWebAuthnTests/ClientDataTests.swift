@@ -1,4 +1,5 @@
 import Testing
+import TwofoldTestSupport
 
 @testable import TwofoldWebAuthn
 
@@ -70,7 +71,7 @@ func clientData_refusesInvalidJSONOrMembers_asMalformed(json: String, why: Strin
 }
 
 @Test func base64URL_roundTripsEveryLength_andDecodesOnlyTheCanonicalText() {
-    var random = SplitMix64(state: 18)
+    var random = SplitMix64(seed: 18)
     for length in 0..<70 {
         let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
         let text = Base64URL.encode(bytes)
@@ -81,18 +82,5 @@ func clientData_refusesInvalidJSONOrMembers_asMalformed(json: String, why: Strin
     for bad in ["V2ViQXV0aG4=", "V2ViQXV0aG5", "V2Vi QXV0aG4", "V2ViQXV0aG4\n", "A", "V2+iQXV0aG4", "V2/iQXV0aG4", "é"]
     {
         #expect(Base64URL.decode(bad) == nil, "\(bad)")
-    }
-}
-
-/// Seeded SplitMix64, so a failing input can be reproduced from the seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

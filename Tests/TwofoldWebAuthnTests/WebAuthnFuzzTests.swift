@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwofoldTestSupport
 
 @testable import TwofoldWebAuthn
 
@@ -83,7 +84,7 @@ private func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8]
 
 @Test(arguments: 0..<6)
 func fuzzEntryPoints_holdEveryInvariant_overMutatedCorpusInputs(seed: Int) throws {
-    var random = SplitMix64(state: UInt64(seed) &* 0x1000_0001)
+    var random = SplitMix64(seed: UInt64(seed) &* 0x1000_0001)
     for (kind, run) in entryPoints {
         let inputs = try corpus(kind).map(\.bytes)
         for _ in 0..<150 {
@@ -104,7 +105,7 @@ func fuzzEntryPoints_holdEveryInvariant_overMutatedCorpusInputs(seed: Int) throw
 /// Random CBOR values (no duplicate keys, no tags under the strict rules) survive encode → decode.
 @Test(arguments: 0..<4)
 func randomValues_encodeCanonically_andDecodeBackToThemselves(seed: Int) throws {
-    var random = SplitMix64(state: UInt64(seed) &+ 0xC0B0)
+    var random = SplitMix64(seed: UInt64(seed) &+ 0xC0B0)
     for _ in 0..<300 {
         let allowsTags = Bool.random(using: &random)
         let value = randomValue(depth: 0, tags: allowsTags, using: &random)
