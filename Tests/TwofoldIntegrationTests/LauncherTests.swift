@@ -44,6 +44,12 @@ import TwofoldTestSupport
 
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
+        // The handler reads on its own queue, so the last line can still be in the pipe when the
+        // process has exited; removing the handler at once would drop it (seen under load).
+        let stopDeadline = Date().addingTimeInterval(10)
+        while Date() < stopDeadline, !text.value.contains("twofold: stopped") {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         output.fileHandleForReading.readabilityHandler = nil
         #expect(process.terminationStatus == 0)
         #expect(text.value.contains("twofold: stopped"))
