@@ -116,6 +116,7 @@ let package = Package(
         .testTarget(name: "TwofoldCryptoTests", dependencies: ["TwofoldCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldOTPTests", dependencies: ["TwofoldOTP"], exclude: ["Vectors"]),
         .testTarget(name: "TwofoldSystemTests", dependencies: ["TwofoldSystem", "TwofoldTestSupport"]),
+        .testTarget(name: "TwofoldTestSupportTests", dependencies: ["TwofoldTestSupport"]),
         .testTarget(
             name: "TwofoldStoreTests", dependencies: ["TwofoldStore", "TwofoldSystem", "TwofoldTestSupport"],
             exclude: ["Vectors"]),

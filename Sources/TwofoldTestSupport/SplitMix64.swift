@@ -2,7 +2,7 @@
 /// a tiny seeded generator for the randomized tests and the fuzz harnesses, so that a failing
 /// case can be rebuilt from its seed. Not for secrets: the product draws those from the system.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+    private var state: UInt64
 
     public init(seed: UInt64) {
         state = seed
